@@ -1,0 +1,214 @@
+"""The data that flows through rollout-enforcer: one-way, frozen, no I/O.
+
+platform -> text -> Document -> Report -> renderers -> platform
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Status = Literal["ok", "missing", "empty", "placeholder", "insufficient"]
+Verdict = Literal["passed", "failed", "exempt"]
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning")
+
+
+# --- the parsed description -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of content: a paragraph, a list item, a code block, a table cell ...
+
+    ``text`` is plain text: inline markup removed, HTML comments gone, links kept as their
+    label with the target in ``links``. ``template`` is set by the parser's caller when the
+    block was copied unchanged from a description template.
+    """
+
+    kind: Literal["paragraph", "item", "task", "code", "quote", "cell", "html"]
+    text: str
+    line: int
+    checked: bool | None = None  # task list items only
+    links: tuple[str, ...] = ()
+    ordered: bool = False  # item of an ordered list
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading (or something used as one) and the blocks directly under it.
+
+    ``level`` 1-6 for ATX and setext headings; bold pseudo-headings, ``<details>``
+    summaries and ``Label: value`` fields sit below every real heading (7 and 8).
+    ``children`` are indexes into ``Document.sections``.
+    """
+
+    title: str
+    level: int
+    line: int
+    style: Literal["atx", "setext", "bold", "details", "field", "root"]
+    blocks: tuple[Block, ...] = ()
+    children: tuple[int, ...] = ()
+    parent: int | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    line: int
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    section: int  # index of the section holding the table
+
+
+@dataclass(frozen=True)
+class Document:
+    """A description, read. ``sections[0]`` is the root: text before the first heading."""
+
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...] = ()
+
+    def content(self, index: int) -> tuple[Block, ...]:
+        """Every block of a section and of the sections below it, in reading order."""
+        blocks: list[Block] = []
+        stack = [index]
+        while stack:
+            section = self.sections[stack.pop()]
+            blocks.extend(section.blocks)
+            stack.extend(reversed(section.children))
+        return tuple(sorted(blocks, key=lambda block: block.line))
+
+    def ancestors(self, index: int) -> tuple[int, ...]:
+        found: list[int] = []
+        parent = self.sections[index].parent
+        while parent is not None:
+            found.append(parent)
+            parent = self.sections[parent].parent
+        return tuple(found)
+
+
+# --- the rules --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContentRules:
+    """Options of the content checks a requirement runs on its section (see ``checks/``)."""
+
+    min_words: int = 1
+    require_link: bool = False
+    link_hosts: tuple[str, ...] = ()
+    require_list: bool = False
+    all_boxes_ticked: bool = False
+    allow_na: bool = True
+    forbid: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """Where a requirement lives in a table: the row (workstream) and column (phase)."""
+
+    row: tuple[str, ...]
+    column: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    title: str
+    severity: Severity
+    headings: tuple[str, ...]
+    hint: str = ""
+    content: ContentRules = field(default_factory=ContentRules)
+    prompts: tuple[str, ...] = ()  # template text that is not content
+    table: TableCell | None = None
+
+
+@dataclass(frozen=True)
+class Labels:
+    complete: str = "rollout-plan::complete"
+    incomplete: str = "rollout-plan::incomplete"
+    missing: str = "rollout-plan::missing"
+
+    def family(self) -> tuple[str, ...]:
+        return (self.complete, self.incomplete, self.missing)
+
+
+@dataclass(frozen=True)
+class AppliesWhen:
+    """A plan is required only when one of these matches (both empty: always)."""
+
+    labels: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+
+    @property
+    def always(self) -> bool:
+        return not self.labels and not self.paths
+
+
+@dataclass(frozen=True)
+class Config:
+    ruleset: str
+    requirements: tuple[Requirement, ...]
+    plan_headings: tuple[str, ...] = ()
+    require_plan_heading: bool = False
+    labels: Labels = field(default_factory=Labels)
+    exempt_label: str = "rollout-plan::not-needed"
+    applies_when: AppliesWhen = field(default_factory=AppliesWhen)
+    templates: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()  # extra placeholder phrases, on top of the built-in
+
+
+# --- the verdict ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    requirement: str | None
+    severity: Severity
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    id: str
+    title: str
+    severity: Severity
+    status: Status
+    heading: str | None = None
+    line: int | None = None
+    hint: str = ""
+    suggested_heading: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    target: str
+    ruleset: str
+    status: Verdict
+    requirements: tuple[RequirementResult, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    source: str | None = None  # where the plan was found, when not in the target itself
+    notes: tuple[str, ...] = ()  # why a plan is exempt or not required, and other remarks
+    rerun_url: str | None = None  # where the author re-runs the check after editing
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def plan_found(self) -> bool:
+        """Whether any error requirement was found at all (else the label is ``missing``)."""
+        return any(r.status != "missing" for r in self.requirements if r.severity == "error")
