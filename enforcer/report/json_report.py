@@ -1,0 +1,53 @@
+"""The report as JSON, in CONTRACT.md's shape (schema 1), keys in the contract's order.
+
+Added keys, which the contract allows: ``source`` and ``notes`` on the report, ``hint`` on
+each requirement. Pretty-printed (indent 2), UTF-8 kept as is, with a trailing newline.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from enforcer.model import Report
+
+SCHEMA = 1
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    """The report as plain data, ready for ``json.dumps``."""
+    return {
+        "schema": SCHEMA,
+        "target": report.target,
+        "ruleset": report.ruleset,
+        "status": report.status,
+        "requirements": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "severity": r.severity,
+                "status": r.status,
+                "heading": r.heading,
+                "line": r.line,
+                "hint": r.hint,
+            }
+            for r in report.requirements
+        ],
+        "findings": [
+            {
+                "rule": f.rule,
+                "requirement": f.requirement,
+                "severity": f.severity,
+                "message": f.message,
+                "line": f.line,
+            }
+            for f in report.findings
+        ],
+        "source": report.source,
+        "notes": list(report.notes),
+    }
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    """The report as pretty JSON text ending in a newline (``color`` is ignored)."""
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,125 @@
+"""The terminal verdict: what a good reviewer would say, one requirement a line.
+
+```
+Rollout plan: docs/examples/incomplete-plan.md  (ruleset handbook)
+
+  ✓ Expected result     "Expectations", line 5
+  ✗ Rollback plan       template text only: "Rollback", line 12
+      The section holds only template text.
+      Say how to undo the change: turn off the feature flag, revert the merge request ...
+  ⚠ Metrics to observe  not found
+      Add a heading such as "## Metrics" ...
+
+Failed: 1 of 4 required parts incomplete; 1 warning.
+```
+
+Colour (ANSI) only when asked. Text from the description is shown on one line with control
+characters removed, so a heading cannot move the cursor or recolour the terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from enforcer.model import Finding, Report, RequirementResult
+from enforcer.report._common import STATUS_PHRASES, findings_for, one_line, summary
+
+_RESET = "\x1b[0m"
+_STYLES = {"green": "\x1b[32m", "red": "\x1b[31m", "yellow": "\x1b[33m", "dim": "\x1b[2m",
+           "bold": "\x1b[1m"}
+_WIDTH = 96
+_DETAIL_INDENT = "      "
+
+
+class _Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, style: str, text: str) -> str:
+        return f"{_STYLES[style]}{text}{_RESET}" if self.color and text else text
+
+
+def _mark(severity: str, ok: bool, paint: _Paint) -> str:
+    if ok:
+        return paint("green", "✓")
+    return paint("red", "✗") if severity == "error" else paint("yellow", "⚠")
+
+
+def _where(result: RequirementResult) -> str:
+    found = []
+    if result.heading:
+        found.append(f'"{one_line(result.heading)}"')
+    if result.line is not None:
+        found.append(f"line {result.line}")
+    where = ", ".join(found)
+    if result.status == "ok":
+        return where or "found"
+    phrase = STATUS_PHRASES.get(result.status, result.status)
+    return f"{phrase}: {where}" if where else phrase
+
+
+def _details(lines: list[str], texts: list[str], paint: _Paint) -> None:
+    for text in texts:
+        text = one_line(text)
+        if not text:
+            continue
+        for piece in textwrap.wrap(
+            text, _WIDTH, initial_indent=_DETAIL_INDENT, subsequent_indent=_DETAIL_INDENT,
+            break_on_hyphens=False,
+        ):
+            lines.append(paint("dim", piece))
+
+
+def _finding_line(finding: Finding, paint: _Paint) -> str:
+    mark = _mark(finding.severity, False, paint)
+    where = f" (line {finding.line})" if finding.line is not None else ""
+    return f"  {mark} {one_line(finding.message)}{paint('dim', where)}"
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    """The report as terminal text, ending in a newline; ANSI colour only when ``color``."""
+    paint = _Paint(color)
+    lines = [
+        paint("bold", f"Rollout plan: {one_line(report.target) or '-'}")
+        + f"  (ruleset {one_line(report.ruleset)})"
+    ]
+    if report.source:
+        lines.append(f"Plan found in: {one_line(report.source)}")
+    lines.append("")
+
+    width = max((len(one_line(r.title)) for r in report.requirements), default=0)
+    for result in report.requirements:
+        ok = result.status == "ok"
+        title = one_line(result.title).ljust(width)
+        where = _where(result)
+        lines.append(
+            f"  {_mark(result.severity, ok, paint)} {title}  "
+            + (paint("dim", where) if ok else where)
+        )
+        texts = [f.message for f in findings_for(report, result.id)]
+        if not ok and result.hint:
+            texts.append(result.hint)
+        _details(lines, texts, paint)
+
+    loose = findings_for(report, None)
+    # findings naming a requirement the report does not list still deserve a line
+    known = {r.id for r in report.requirements}
+    loose += tuple(f for f in report.findings if f.requirement is not None
+                   and f.requirement not in known)
+    if loose:
+        if report.requirements:
+            lines.append("")
+        lines.extend(_finding_line(f, paint) for f in loose)
+
+    if report.requirements or loose:
+        lines.append("")
+    if report.status != "exempt" and report.notes:
+        for note in report.notes:
+            if one_line(note):
+                lines.append(paint("dim", f"Note: {one_line(note)}"))
+        lines.append("")
+
+    verdict = summary(report)
+    style = {"passed": "green", "failed": "red", "exempt": "yellow"}[report.status]
+    lines.append(paint(style, verdict))
+    return "\n".join(lines) + "\n"
