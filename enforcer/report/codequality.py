@@ -87,4 +87,5 @@ def issues(report: Report) -> list[dict[str, Any]]:
 
 def render(report: Report, *, color: bool = False) -> str:
     """The Code Quality JSON array, pretty-printed, ending in a newline."""
-    return json.dumps(issues(report), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(issues(report), indent=2, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"

@@ -50,4 +50,6 @@ def as_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, *, color: bool = False) -> str:
     """The report as pretty JSON text ending in a newline (``color`` is ignored)."""
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(as_dict(report), indent=2, ensure_ascii=False)
+    # valid JSON either way, but line-oriented tools and JavaScript treat these as line ends
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
