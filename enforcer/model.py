@@ -27,7 +27,7 @@ class Block:
     block was copied unchanged from a description template.
     """
 
-    kind: Literal["paragraph", "item", "task", "code", "quote", "cell", "html"]
+    kind: Literal["paragraph", "item", "task", "code", "quote", "cell", "html", "comment"]
     text: str
     line: int
     checked: bool | None = None  # task list items only

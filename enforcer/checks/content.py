@@ -1,0 +1,72 @@
+"""What in a section is real content: the base of every requirement's status.
+
+Never content: HTML comments; placeholder lines (see ``placeholders``); template prompts of
+the ruleset; lines copied unchanged from a description template (``--template``,
+``templates:``); a bare "N/A" with no reason (and any "N/A" where ``allow_na`` is off);
+empty list items and unticked empty boxes. Code is content: a rollback command in a code
+block counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from enforcer.checks import placeholders
+from enforcer.checks.text import normalize
+from enforcer.model import Block
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the content rules need beyond the blocks: the phrases and template text."""
+
+    phrases: re.Pattern[str] = placeholders.DEFAULT_PATTERN
+    prompts: re.Pattern[str] | None = None
+    template_lines: frozenset[str] = frozenset()
+    allow_na: bool = True
+
+
+def template_key(line: str) -> str:
+    return " ".join(line.split())
+
+
+def prompt_pattern(prompts: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted({normalize(p) for p in prompts if normalize(p)}, key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+
+
+def content_lines(block: Block, context: Context) -> list[str]:
+    """The lines of ``block`` that are real content (empty when none is)."""
+    if block.kind == "comment":
+        return []
+    if block.kind == "task" and not block.text.strip():
+        return []
+    if block.kind == "code":
+        lines = [line for line in block.text.split("\n") if line.strip()]
+        return [line for line in lines if template_key(line) not in context.template_lines]
+    kept: list[str] = []
+    for line in block.text.split("\n"):
+        stripped = line.strip()
+        if not stripped or template_key(stripped) in context.template_lines:
+            continue
+        if placeholders.is_placeholder(stripped, context.phrases, context.prompts):
+            continue
+        reason = placeholders.na_reason(stripped)
+        if reason is not None and (not context.allow_na or placeholders.is_bare_na(stripped)):
+            continue
+        kept.append(stripped)
+    return kept
+
+
+def real_content(blocks: Sequence[Block], context: Context) -> list[tuple[Block, list[str]]]:
+    """Each block that holds real content, with its content lines."""
+    found = []
+    for block in blocks:
+        lines = content_lines(block, context)
+        if lines:
+            found.append((block, lines))
+    return found

@@ -1,0 +1,100 @@
+"""Placeholders: text that stands where content should be, and is never content.
+
+A line is a placeholder when nothing is left of it after removing template prompts,
+placeholder phrases and punctuation: "Your text here", "TODO", "TBD", "Lorem ipsum",
+"<describe the rollback>", "[FILL_IN]", "___", "...", "?" and the like. A line that starts
+with TODO, TBD or FIXME is a placeholder whatever follows. A bare "N/A" (or "none", "not
+applicable") with no reason is a placeholder; "N/A, because ..." with a reason counts where
+the requirement allows it (``allow_na``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from enforcer.checks.text import normalize
+
+# Phrases removed from a line before we look for what is left (normalised form).
+PHRASES: tuple[str, ...] = (
+    "your text here",
+    "add your text here",
+    "enter text here",
+    "text here",
+    "lorem ipsum dolor sit amet",
+    "lorem ipsum",
+    "to be determined",
+    "to be decided",
+    "to be defined",
+    "to be confirmed",
+    "to be added",
+    "to be announced",
+    "fill in",
+    "fill me in",
+    "fill this in",
+    "fill this out",
+    "describe here",
+    "add details here",
+    "add details",
+    "details here",
+    "placeholder",
+    "tbd",
+    "tba",
+    "tbc",
+    "todo",
+    "to do",
+    "fixme",
+    "xxx",
+    "wip",
+    "coming soon",
+)
+_LEADING = re.compile(r"^\W*(?:todo|tbd|tba|fixme|xxx)\b", re.I)
+_BRACKETED = re.compile(r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$")
+_NA = re.compile(
+    r"^\W*(?:n\s*/\s*a|na|none|nothing|not applicable|not needed|nope|no|nil|null)\b\W*(?P<reason>.*)$",
+    re.I | re.S,
+)
+_REASON_MIN_WORDS = 2
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted({normalize(p) for p in phrases if normalize(p)}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+
+
+DEFAULT_PATTERN = _phrase_pattern(PHRASES)
+
+
+def pattern(extra: Iterable[str] = ()) -> re.Pattern[str]:
+    extra = tuple(extra)
+    return _phrase_pattern(PHRASES + extra) if extra else DEFAULT_PATTERN
+
+
+def is_placeholder(line: str, phrases: re.Pattern[str] = DEFAULT_PATTERN, prompts: re.Pattern[str] | None = None) -> bool:
+    """True when ``line`` carries nothing but placeholder text or template prompts."""
+    if _BRACKETED.match(line) or _LEADING.match(line):
+        return True
+    text = normalize(line)
+    if prompts is not None:
+        text = prompts.sub(" ", text)
+    text = phrases.sub(" ", text)
+    return not text.strip()
+
+
+def na_reason(line: str) -> str | None:
+    """For "N/A ..." lines the reason given ("" when bare); None when the line is no N/A."""
+    match = _NA.match(line.strip())
+    if not match:
+        return None
+    reason = match.group("reason").strip()
+    # "No schema change" is a statement, not an N/A: only N/A words standing alone count.
+    if match.group(0).split()[0].lower().strip(".,:;-") in {"no", "nothing", "none"} and reason:
+        return None
+    return reason
+
+
+def is_bare_na(line: str) -> bool:
+    reason = na_reason(line)
+    if reason is None:
+        return False
+    return len(re.findall(r"[^\W_]+", reason)) < _REASON_MIN_WORDS

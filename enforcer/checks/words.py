@@ -1,0 +1,26 @@
+"""``min_words``: the section says enough to act on.
+
+Counts the words of the real content (code included). Default 1: any real content passes.
+
+```yaml
+requirements:
+  rollback:
+    checks: {min_words: 5}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from enforcer.checks.text import words
+from enforcer.model import Block, ContentRules
+
+RULE = "min-words"
+
+
+def check(content: Sequence[tuple[Block, list[str]]], rules: ContentRules) -> str | None:
+    count = sum(len(words(line)) for _, lines in content for line in lines)
+    if count < rules.min_words:
+        return f"says too little: {count} word{'s' if count != 1 else ''}, at least {rules.min_words} expected"
+    return None

@@ -1,0 +1,182 @@
+"""The command line: ``enforce check``, ``enforce rules``, ``enforce template``.
+
+Exit codes are mapped here, in one place: 0 the plan passes, is exempt, or --warn-only;
+1 the plan is incomplete; 2 usage or configuration error; 3 platform error. Only the report
+goes to standard output; diagnostics go to standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from enforcer import config as config_module
+from enforcer.report import render
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
+REPORT_FORMATS = ("json", "markdown", "junit", "codequality")
+
+
+def _log(message: str) -> None:
+    click.echo(f"enforce: {message}", err=True)
+
+
+@contextmanager
+def _exit_codes() -> Iterator[None]:
+    """Map every error a user can cause to its exit code and a one-line message."""
+    from enforcer.platforms.base import PlatformError, TargetError
+
+    try:
+        yield
+    except config_module.ConfigError as error:
+        _log(f"configuration error: {error}")
+        sys.exit(EXIT_USAGE)
+    except TargetError as error:
+        _log(str(error))
+        sys.exit(EXIT_USAGE)
+    except PlatformError as error:
+        _log(f"platform error: {error}")
+        sys.exit(EXIT_PLATFORM)
+
+
+def _report_option(value: str) -> tuple[str, str]:
+    fmt, sep, path = value.partition(":")
+    if not sep or not path or fmt not in REPORT_FORMATS:
+        raise click.BadParameter(
+            f"expected FORMAT:PATH with FORMAT one of {', '.join(REPORT_FORMATS)}, got {value!r}",
+            param_hint="--report",
+        )
+    return fmt, path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rollout-enforcer", prog_name="enforce")
+def cli() -> None:
+    """Check that a merge request or pull request description carries a real rollout plan."""
+
+
+@cli.command()
+@click.argument("target", required=False)
+@click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file (default: the config's, else handbook).")
+@click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml; in CI, the target branch's).")
+@click.option("--template", "templates", multiple=True, metavar="PATH", help="Description template: text copied unchanged from it is not content. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Report on standard output.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH", help=f"Also write a report file; FORMAT is {', '.join(REPORT_FORMATS)}. Repeatable.")
+@click.option("--publish/--no-publish", default=None, help="Post the comment and set labels (default: on in CI for the current merge request, off otherwise).")
+@click.option("--warn-only", is_flag=True, help="Exit 0 even when the plan is incomplete.")
+def check(
+    target: str | None,
+    ruleset: str | None,
+    config_path: str | None,
+    templates: tuple[str, ...],
+    fmt: str,
+    reports: tuple[str, ...],
+    publish: bool | None,
+    warn_only: bool,
+) -> None:
+    """Check the rollout plan in TARGET: a Markdown file, '-' for standard input, or the URL
+    of a merge request, pull request or issue. Without TARGET, inside a GitLab merge request
+    pipeline or a GitHub pull request workflow: the current one."""
+    from enforcer import platforms, run
+
+    parsed_reports = [_report_option(value) for value in reports]
+    env = os.environ
+    if publish is None:
+        publish = target is None and platforms.in_ci(env) is not None
+    with _exit_codes():
+        platform = platforms.resolve(target, env, publish=publish)
+        options = run.Options(ruleset, config_path, templates, warn_only)
+        outcome = run.check(platform, options, _log)
+        report = outcome.report
+        color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in env
+        click.echo(render(fmt, report, color=color), nl=False)
+        json_path = None
+        for report_fmt, path in parsed_reports:
+            _write(path, render(report_fmt, report))
+            if report_fmt == "json":
+                json_path = path
+        comment = render("markdown", report)
+        if publish:
+            run.publish(platform, outcome, comment, _log)
+        platform.finish(report, comment, json_path)
+    sys.exit(outcome.exit_code(warn_only))
+
+
+def _write(path: str, text: str) -> None:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _log(f"--report: cannot write {path}: {error.strerror}")
+        sys.exit(EXIT_USAGE)
+
+
+def _config(ruleset: str | None, config_path: str | None):  # type: ignore[no-untyped-def]
+    from enforcer import run
+    from enforcer.platforms.local import Local
+
+    return run.load_config(Local("-"), run.Options(ruleset, config_path))
+
+
+@cli.command()
+@click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file.")
+@click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
+    """List the requirements: id, severity, title and the headings that answer each."""
+    with _exit_codes():
+        config = _config(ruleset, config_path)
+    if fmt == "json":
+        data = {
+            "ruleset": config.ruleset,
+            "requirements": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "severity": r.severity,
+                    "headings": [h.lstrip("=") for h in r.headings],
+                    "table": {"row": list(r.table.row), "column": list(r.table.column)} if r.table else None,
+                    "hint": r.hint,
+                }
+                for r in config.requirements
+            ],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Ruleset {config.ruleset}: {len(config.requirements)} requirements\n")
+    for r in config.requirements:
+        click.echo(f"{r.id}  [{r.severity}]  {r.title}")
+        if r.table:
+            click.echo(f"    table cell: row {' | '.join(r.table.row)}; column {' | '.join(h.lstrip('=') for h in r.table.column)}")
+        else:
+            click.echo(f"    headings: {', '.join(h.lstrip('=') for h in r.headings)}")
+        if r.hint:
+            click.echo(f"    {r.hint}")
+        click.echo("")
+
+
+@cli.command()
+@click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file.")
+@click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml).")
+def template(ruleset: str | None, config_path: str | None) -> None:
+    """Print a description template holding every heading of the ruleset."""
+    from enforcer.template import render_template
+
+    with _exit_codes():
+        config = _config(ruleset, config_path)
+    click.echo(render_template(config), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="enforce")
+
+
+if __name__ == "__main__":
+    main()

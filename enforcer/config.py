@@ -1,0 +1,328 @@
+"""YAML -> extends -> merge -> validate -> Config.
+
+Built-in rulesets live in ``rules/`` and a repository's ``.rollout-plan.yml`` extends one of
+them (or a file) and overrides it. Every mistake is a ConfigError naming the key path, what
+was found and what would be right: ``requirements.rollback.checks.min_words: expected a
+whole number, got "three"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from enforcer.model import (
+    SEVERITIES,
+    AppliesWhen,
+    Config,
+    ContentRules,
+    Labels,
+    Requirement,
+    TableCell,
+)
+
+DEFAULT_RULESET = "handbook"
+_MAX_EXTENDS = 10
+
+
+class ConfigError(Exception):
+    """A ruleset or configuration file is wrong. Exit code 2."""
+
+
+def rules_dir() -> Path:
+    """Built-in rulesets: inside the wheel (enforcer/rules) or, in a checkout, ../rules."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError("the built-in rulesets are missing from this installation (rules/)")
+
+
+def builtin_names() -> list[str]:
+    return sorted(path.stem for path in rules_dir().glob("*.yml"))
+
+
+# --- the shape of a ruleset -----------------------------------------------------------
+
+RULESET_KEYS = {
+    "name", "description", "extends", "requirements", "plan_headings", "require_plan_heading",
+    "placeholders", "labels", "exempt_label", "applies_when", "templates",
+}
+REQUIREMENT_KEYS = {
+    "title", "severity", "headings", "extra_headings", "hint", "checks", "prompts", "table",
+    "disable",
+}
+CHECK_KEYS = {"min_words", "require_link", "require_list", "all_boxes_ticked", "allow_na", "forbid"}
+LABEL_KEYS = {"complete", "incomplete", "missing"}
+APPLIES_KEYS = {"labels", "paths"}
+TABLE_KEYS = {"row", "column"}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return str(value)
+
+
+def _where(path: str, source: str) -> str:
+    return f"{source}: {path}" if source else path
+
+
+def _unknown(data: Mapping[str, Any], allowed: set[str], path: str, source: str) -> None:
+    for key in data:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else str(key)
+            raise ConfigError(
+                f"{_where(where, source)}: unknown key; expected one of: {', '.join(sorted(allowed))}"
+            )
+
+
+def _mapping(value: Any, path: str, source: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{_where(path, source)}: expected a mapping of keys to values, got {_show(value)}")
+    return value
+
+
+def _string(value: Any, path: str, source: str, *, empty: bool = False) -> str:
+    if not isinstance(value, str) or (not empty and not value.strip()):
+        raise ConfigError(f"{_where(path, source)}: expected a text, got {_show(value)}")
+    return value
+
+
+def _strings(value: Any, path: str, source: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ConfigError(f"{_where(path, source)}: expected a list of texts, got {_show(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"{_where(f'{path}[{index}]', source)}: expected a text, got {_show(item)}")
+    return tuple(value)
+
+
+def _bool(value: Any, path: str, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{_where(path, source)}: expected true or false, got {_show(value)}")
+    return value
+
+
+def _whole(value: Any, path: str, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{_where(path, source)}: expected a whole number, got {_show(value)}")
+    return value
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{source}: not valid YAML{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: expected a mapping at the top (keys such as extends:, requirements:), got {_show(data)}")
+    return data
+
+
+def _load_ref(ref: str, base: Path | None, source: str) -> tuple[Mapping[str, Any], str, Path | None]:
+    """A ruleset by built-in name or path -> (data, its name for the report, its folder)."""
+    if ref in builtin_names():
+        path = rules_dir() / f"{ref}.yml"
+        return _read_yaml(path.read_text(encoding="utf-8"), f"{ref} (built-in)"), ref, path.parent
+    path = Path(ref)
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if not path.is_file():
+        raise ConfigError(
+            f"{source}: no ruleset named {_show(ref)}: expected a built-in name "
+            f"({', '.join(builtin_names())}) or the path of a YAML file"
+        )
+    text = path.read_text(encoding="utf-8", errors="replace")
+    data = _read_yaml(text, str(ref))
+    name = data.get("name") if isinstance(data.get("name"), str) else path.stem
+    return data, name, path.parent
+
+
+def _merge_requirement(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if key == "checks" and isinstance(value, Mapping) and isinstance(base.get("checks"), Mapping):
+            merged["checks"] = {**base["checks"], **value}
+        elif key == "extra_headings":
+            merged["headings"] = [*(merged.get("headings") or []), *(value or [])]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any], source: str) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if key in ("extends", "name", "description"):
+            continue
+        if key == "requirements":
+            requirements = dict(merged.get("requirements") or {})
+            for req_id, req in _mapping(value, "requirements", source).items():
+                req_map = _mapping(req, f"requirements.{req_id}", source)
+                if req_id in requirements:
+                    requirements[req_id] = _merge_requirement(requirements[req_id], req_map)
+                else:
+                    requirements[req_id] = dict(req_map)
+                    if "extra_headings" in req_map:
+                        requirements[req_id] = _merge_requirement({}, req_map)
+            merged["requirements"] = requirements
+        elif key in ("labels", "applies_when") and isinstance(value, Mapping):
+            merged[key] = {**(merged.get(key) or {}), **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve(data: Mapping[str, Any], source: str, base: Path | None, depth: int = 0) -> tuple[dict[str, Any], str]:
+    _unknown(data, RULESET_KEYS, "", source)
+    name = data.get("name") if isinstance(data.get("name"), str) else None
+    for key, value in data.items():
+        if key == "requirements":
+            for req_id, req in _mapping(value, "requirements", source).items():
+                _unknown(_mapping(req, f"requirements.{req_id}", source), REQUIREMENT_KEYS, f"requirements.{req_id}", source)
+    parent_ref = data.get("extends")
+    if parent_ref is None:
+        return _merge({}, data, source), name or "custom"
+    parent_ref = _string(parent_ref, "extends", source)
+    if depth >= _MAX_EXTENDS:
+        raise ConfigError(f"{_where('extends', source)}: more than {_MAX_EXTENDS} levels of extends (a loop?)")
+    parent, parent_name, parent_base = _load_ref(parent_ref, base, _where("extends", source))
+    resolved, inherited_name = _resolve(parent, parent_ref, parent_base, depth + 1)
+    return _merge(resolved, data, source), name or inherited_name
+
+
+def _requirement(req_id: str, raw: Mapping[str, Any], source: str) -> Requirement | None:
+    path = f"requirements.{req_id}"
+    if raw.get("disable") is not None and _bool(raw["disable"], f"{path}.disable", source):
+        return None
+    if not isinstance(req_id, str) or not req_id.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(f"{_where(path, source)}: a requirement id is letters, digits and dashes, got {_show(req_id)}")
+    severity = raw.get("severity", "error")
+    if severity not in SEVERITIES:
+        raise ConfigError(f"{_where(path + '.severity', source)}: expected \"error\" or \"warning\", got {_show(severity)}")
+    table = None
+    if raw.get("table") is not None:
+        table_raw = _mapping(raw["table"], f"{path}.table", source)
+        _unknown(table_raw, TABLE_KEYS, f"{path}.table", source)
+        for key in TABLE_KEYS:
+            if key not in table_raw:
+                raise ConfigError(f"{_where(f'{path}.table.{key}', source)}: required: the {key} headings of the table cell")
+        table = TableCell(
+            _strings(table_raw["row"], f"{path}.table.row", source),
+            _strings(table_raw["column"], f"{path}.table.column", source),
+        )
+    headings = _strings(raw["headings"], f"{path}.headings", source) if raw.get("headings") is not None else ()
+    if not headings and table is None:
+        raise ConfigError(f"{_where(path + '.headings', source)}: required: the headings that answer this requirement, e.g. [\"{req_id.replace('-', ' ')}\"]")
+    checks_raw = _mapping(raw.get("checks"), f"{path}.checks", source)
+    _unknown(checks_raw, CHECK_KEYS, f"{path}.checks", source)
+    link = checks_raw.get("require_link", False)
+    hosts: tuple[str, ...] = ()
+    if isinstance(link, (list, str)):
+        hosts = tuple(h.lower() for h in _strings(link, f"{path}.checks.require_link", source))
+        link = True
+    else:
+        try:
+            link = _bool(link, f"{path}.checks.require_link", source)
+        except ConfigError:
+            raise ConfigError(
+                f"{_where(path + '.checks.require_link', source)}: expected true, false or a list of hosts, got {_show(link)}"
+            ) from None
+    content = ContentRules(
+        min_words=_whole(checks_raw.get("min_words", 1), f"{path}.checks.min_words", source),
+        require_link=link,
+        link_hosts=hosts,
+        require_list=_bool(checks_raw.get("require_list", False), f"{path}.checks.require_list", source),
+        all_boxes_ticked=_bool(checks_raw.get("all_boxes_ticked", False), f"{path}.checks.all_boxes_ticked", source),
+        allow_na=_bool(checks_raw.get("allow_na", True), f"{path}.checks.allow_na", source),
+        forbid=_strings(checks_raw["forbid"], f"{path}.checks.forbid", source) if checks_raw.get("forbid") is not None else (),
+    )
+    title = _string(raw.get("title", req_id.replace("-", " ").capitalize()), f"{path}.title", source)
+    return Requirement(
+        id=req_id,
+        title=title,
+        severity=severity,
+        headings=headings,
+        hint=_string(raw.get("hint", ""), f"{path}.hint", source, empty=True),
+        content=content,
+        prompts=_strings(raw["prompts"], f"{path}.prompts", source) if raw.get("prompts") is not None else (),
+        table=table,
+    )
+
+
+def build(data: Mapping[str, Any], name: str, source: str) -> Config:
+    """A merged ruleset mapping -> Config, validating every value."""
+    requirements = []
+    for req_id, raw in _mapping(data.get("requirements"), "requirements", source).items():
+        requirement = _requirement(str(req_id), _mapping(raw, f"requirements.{req_id}", source), source)
+        if requirement is not None:
+            requirements.append(requirement)
+    labels_raw = _mapping(data.get("labels"), "labels", source)
+    _unknown(labels_raw, LABEL_KEYS, "labels", source)
+    labels = Labels(**{key: _string(value, f"labels.{key}", source) for key, value in labels_raw.items()})
+    if len(set(labels.family())) != 3:
+        raise ConfigError(f"{_where('labels', source)}: complete, incomplete and missing must be three different labels")
+    applies_raw = _mapping(data.get("applies_when"), "applies_when", source)
+    _unknown(applies_raw, APPLIES_KEYS, "applies_when", source)
+    applies = AppliesWhen(
+        labels=_strings(applies_raw["labels"], "applies_when.labels", source) if applies_raw.get("labels") is not None else (),
+        paths=_strings(applies_raw["paths"], "applies_when.paths", source) if applies_raw.get("paths") is not None else (),
+    )
+    return Config(
+        ruleset=name,
+        requirements=tuple(requirements),
+        plan_headings=_strings(data.get("plan_headings") or [], "plan_headings", source),
+        require_plan_heading=_bool(data.get("require_plan_heading", False), "require_plan_heading", source),
+        labels=labels,
+        exempt_label=_string(data.get("exempt_label", "rollout-plan::not-needed"), "exempt_label", source),
+        applies_when=applies,
+        templates=_strings(data.get("templates") or [], "templates", source),
+        placeholders=_strings(data.get("placeholders") or [], "placeholders", source),
+    )
+
+
+def load(
+    *,
+    ruleset: str | None = None,
+    config_text: str | None = None,
+    config_source: str = ".rollout-plan.yml",
+    base: Path | None = None,
+) -> Config:
+    """The configuration in force.
+
+    ``config_text`` is the repository's ``.rollout-plan.yml`` (None when there is none).
+    ``ruleset`` (``--ruleset``) replaces the file's ``extends:``; without either, the default
+    ``handbook`` applies.
+    """
+    data: Mapping[str, Any] = _read_yaml(config_text, config_source) if config_text is not None else {}
+    if ruleset is not None:
+        data = {**data, "extends": ruleset}
+    elif "extends" not in data:
+        data = {**data, "extends": DEFAULT_RULESET}
+    source = config_source if config_text is not None else ""
+    merged, name = _resolve(data, source, base)
+    return build(merged, name, source)

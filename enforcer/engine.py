@@ -1,0 +1,268 @@
+"""check(document, config) -> Report. Pure: no I/O.
+
+A requirement is met by a matching section anywhere in the description, preferring one that
+holds real content, then one inside the rollout plan section, then an exact title over a
+phrase inside a longer title, then the first. One section may serve two requirements ("What
+can go wrong and how would we detect it?" speaks to risks and to validation).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from enforcer.checks import CHECKS, placeholders
+from enforcer.checks.content import Context, prompt_pattern, real_content
+from enforcer.checks.text import normalize
+from enforcer.model import (
+    Block,
+    Cell,
+    Table,
+    Config,
+    Document,
+    Finding,
+    Report,
+    Requirement,
+    RequirementResult,
+    Status,
+)
+
+_RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Heading aliases, compiled: ``=word`` matches only a whole title, others also as a
+    phrase inside a longer title."""
+
+    exact: frozenset[str]
+    phrase: re.Pattern[str] | None
+
+    def match(self, title: str) -> int | None:
+        """0 for an exact match, 1 for a phrase match, None for none."""
+        if title in self.exact:
+            return 0
+        if self.phrase is not None and self.phrase.search(title):
+            return 1
+        return None
+
+
+@lru_cache(maxsize=1024)
+def matcher(aliases: tuple[str, ...]) -> Matcher:
+    exact = {normalize(a.lstrip("=")) for a in aliases}
+    phrases = sorted({normalize(a) for a in aliases if not a.startswith("=")} - {""}, key=len, reverse=True)
+    pattern = (
+        re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
+        if phrases
+        else None
+    )
+    return Matcher(frozenset(exact - {""}), pattern)
+
+
+@dataclass(frozen=True)
+class Judged:
+    status: Status
+    rule: str | None = None
+    message: str | None = None
+
+
+def judge(blocks: Sequence[Block], requirement: Requirement, context: Context) -> Judged:
+    """The status of one section's content against one requirement."""
+    if not blocks:
+        return Judged("empty", "empty", "is empty")
+    content = real_content(blocks, context)
+    if not content:
+        return Judged(
+            "placeholder",
+            "placeholder",
+            "holds only template text, comments, placeholders or unticked empty boxes",
+        )
+    for rule, (_, module) in CHECKS.items():
+        problem = module.check(content, requirement.content)
+        if problem:
+            return Judged("insufficient", rule, problem)
+    return Judged("ok")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    status: Judged
+    title: str
+    line: int
+    in_plan: bool
+    exactness: int
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (_RANK[self.status.status], 0 if self.in_plan else 1, self.exactness, self.line)
+
+
+def _suggested(requirement: Requirement) -> str:
+    first = next((h.lstrip("=") for h in requirement.headings if h.strip("=")), requirement.title)
+    return first[:1].upper() + first[1:]
+
+
+class _Checker:
+    def __init__(self, document: Document, config: Config, template_lines: frozenset[str]) -> None:
+        self.document = document
+        self.config = config
+        self.template_lines = template_lines
+        self.titles = [normalize(section.title) for section in document.sections]
+        self.phrases = placeholders.pattern(config.placeholders)
+        plan = matcher(config.plan_headings)
+        self.plan_sections = {
+            index
+            for index, title in enumerate(self.titles)
+            if index and plan.match(title) is not None
+        }
+        self.inside_plan = self._inside(self.plan_sections)
+
+    def _inside(self, roots: Iterable[int]) -> set[int]:
+        inside: set[int] = set()
+        stack = list(roots)
+        while stack:
+            index = stack.pop()
+            inside.add(index)
+            stack.extend(self.document.sections[index].children)
+        return inside
+
+    def context(self, requirement: Requirement) -> Context:
+        return Context(
+            phrases=self.phrases,
+            prompts=prompt_pattern(requirement.prompts),
+            template_lines=self.template_lines,
+            allow_na=requirement.content.allow_na,
+        )
+
+    def candidates(self, requirement: Requirement) -> list[Candidate]:
+        if requirement.table is not None:
+            return self.table_candidates(requirement)
+        match = matcher(requirement.headings)
+        context = self.context(requirement)
+        found = []
+        for index, title in enumerate(self.titles):
+            if not index:
+                continue
+            exactness = match.match(title)
+            if exactness is None:
+                continue
+            in_plan = index in self.inside_plan and index not in self.plan_sections
+            if self.config.require_plan_heading and index not in self.inside_plan:
+                continue
+            section = self.document.sections[index]
+            status = judge(self.document.content(index), requirement, context)
+            found.append(Candidate(status, section.title, section.line, in_plan, exactness))
+        return found
+
+    def table_candidates(self, requirement: Requirement) -> list[Candidate]:
+        assert requirement.table is not None
+        context = self.context(requirement)
+        rows = matcher(requirement.table.row)
+        columns = matcher(requirement.table.column)
+        found = []
+        for table in self.document.tables:
+            if self.config.require_plan_heading and table.section not in self.inside_plan:
+                continue
+            for label, line, blocks in _table_cells(table, rows, columns):
+                status = judge(blocks, requirement, context)
+                found.append(Candidate(status, label, line, table.section in self.inside_plan, 0))
+        # Also as headings: "## Website" then "### Launch" (either nesting).
+        for index, title in enumerate(self.titles):
+            if not index or columns.match(title) is None:
+                continue
+            ancestors = self.document.ancestors(index)
+            if not any(rows.match(self.titles[a]) is not None for a in ancestors if a):
+                continue
+            section = self.document.sections[index]
+            status = judge(self.document.content(index), requirement, context)
+            found.append(Candidate(status, section.title, section.line, index in self.inside_plan, 1))
+        return found
+
+    def result(self, requirement: Requirement) -> tuple[RequirementResult, list[Finding]]:
+        candidates = self.candidates(requirement)
+        suggested = _suggested(requirement)
+        if not candidates:
+            result = RequirementResult(
+                requirement.id, requirement.title, requirement.severity, "missing",
+                hint=requirement.hint, suggested_heading=suggested,
+            )
+            message = f"{requirement.title}: no section found. Add a heading such as '{suggested}'."
+            return result, [Finding("missing", requirement.id, requirement.severity, message, None)]
+        best = min(candidates, key=Candidate.key)
+        result = RequirementResult(
+            requirement.id, requirement.title, requirement.severity, best.status.status,
+            heading=best.title, line=best.line, hint=requirement.hint, suggested_heading=suggested,
+        )
+        if best.status.status == "ok":
+            return result, []
+        message = f"{requirement.title}: the section '{best.title}' {best.status.message}."
+        assert best.status.rule is not None
+        return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
+
+
+def _table_cells(table: Table, rows: Matcher, columns: Matcher) -> list[tuple[str, int, tuple[Block, ...]]]:
+    """(label, line, blocks) for each cell whose row and column match.
+
+    Two layouts are read: one row per workstream (``| Website | ... | ... |``), and the
+    guide's, where a row naming the workstream with empty cells opens a group of rows
+    ("Tasks", unnamed rows) that runs to the next such row.
+    """
+    all_rows = (table.header, *table.rows)
+    heads: list[int] = []
+    head_row: tuple[Cell, ...] = ()
+    for row in all_rows:
+        heads = [i for i, cell in enumerate(row) if i and columns.match(normalize(cell.text)) is not None]
+        if heads:
+            head_row = row
+            break
+    if not heads:
+        return []
+    merged: dict[int, tuple[str, int, list[Block]]] = {}
+    group: str | None = None
+    grouping = False  # inside a guide-style group of rows
+    for row in all_rows:
+        if row is head_row:
+            continue
+        label = row[0].text.strip() if row else ""
+        opens_group = bool(label) and all(not cell.text.strip() for cell in row[1:])
+        if label and rows.match(normalize(label)) is not None:
+            group, grouping = label, opens_group
+        elif opens_group or (label and not grouping):
+            group = None
+        if group is None:
+            continue
+        for index in heads:
+            if index < len(row):
+                name = f"{group} / {head_row[index].text.strip().rstrip(':')}"
+                _, line, blocks = merged.setdefault(index, (name, row[index].line, []))
+                blocks.extend(row[index].blocks)
+        if not grouping:
+            group = None
+    return [(name, line, tuple(blocks)) for name, line, blocks in merged.values()]
+
+
+def check(
+    document: Document,
+    config: Config,
+    *,
+    target: str,
+    template_lines: frozenset[str] = frozenset(),
+) -> Report:
+    checker = _Checker(document, config, template_lines)
+    results: list[RequirementResult] = []
+    findings: list[Finding] = []
+    if config.require_plan_heading and not checker.plan_sections:
+        wanted = next((h.lstrip("=") for h in config.plan_headings), "Rollout plan")
+        findings.append(
+            Finding(
+                "plan-heading", None, "error",
+                f"No rollout plan heading found. Put the plan under a heading such as '## {wanted}'.",
+            )
+        )
+    for requirement in config.requirements:
+        result, found = checker.result(requirement)
+        results.append(result)
+        findings.extend(found)
+    status = "failed" if any(f.severity == "error" for f in findings) else "passed"
+    return Report(target, config.ruleset, status, tuple(results), tuple(findings))  # type: ignore[arg-type]

@@ -1,0 +1,491 @@
+"""Text -> Document. The only module that imports mistune.
+
+Real descriptions are messy, so besides ATX and setext headings this reads as section titles:
+bold pseudo-headings (``**Rollback plan:** ...`` or a line holding only ``**Rollback**``),
+``Label: value`` field lines, and ``<details><summary>Rollback</summary> ... </details>``.
+HTML comments are dropped wherever they are; code is content but never holds headings;
+tables are kept cell by cell.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+import mistune
+from mistune.core import BlockState
+
+from enforcer.model import Block, Cell, Document, Section, Table
+
+BOLD_LEVEL = 8
+DETAILS_LEVEL = 7
+FIELD_LEVEL = 9
+
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_HTML_PIECE = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<details\b[^>]*>"
+    r"|</details\s*>"
+    r"|<summary\b[^>]*>(?P<summary>.*?)</summary\s*>"
+    r"|<(?:br|/p|/li|/div|/tr|/td|/th)\b[^>]*>",
+    re.S | re.I,
+)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_FIELD = re.compile(r"^(?P<label>[A-Za-z\u00c0-\uffff][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
+_FIELD_MAX_WORDS = 6
+
+
+# --- line numbers ------------------------------------------------------------------------
+# mistune 3 keeps no positions, so each parser state remembers where its text starts and each
+# block token is stamped with the line it begins on.
+
+
+class _Tokens(list):  # type: ignore[type-arg]
+    def __init__(self, state: _State) -> None:
+        super().__init__()
+        self.state = state
+
+    def append(self, token: dict[str, Any]) -> None:
+        self.state.stamp(token)
+        super().append(token)
+
+    def insert(self, index: int, token: dict[str, Any]) -> None:  # type: ignore[override]
+        self.state.stamp(token)
+        super().insert(index, token)
+
+
+class _State(BlockState):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.tokens = _Tokens(self)
+        self.origin = 1
+        self.block_start: int | None = None  # set while a block rule runs
+        self.child_from = 0
+        self._newlines: list[int] | None = None
+
+    def process(self, src: str) -> None:
+        super().process(src)
+        self._newlines = None
+
+    def line_at(self, pos: int) -> int:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.src)]
+        return self.origin + bisect.bisect_left(self._newlines, pos)
+
+    def stamp(self, token: dict[str, Any]) -> None:
+        if "_line" not in token:
+            pos = self.cursor if self.block_start is None else self.block_start
+            token["_line"] = self.line_at(pos)
+
+    def child_state(self, src: str, lazy_line_starts: Any = None) -> _State:
+        child = super().child_state(src, lazy_line_starts)
+        # The child's text is the parent's with markers stripped: find where its first line
+        # stands in the parent, searching forward from the block (or the previous child).
+        first = next((line.strip() for line in src.split("\n") if line.strip()), "")
+        start = self.child_from if self.block_start is None else max(self.child_from, self.block_start)
+        found = _find_line_start(self.src, first, start) if first else -1
+        if found < 0:
+            found = start
+        else:
+            self.child_from = found + len(first)
+        child.origin = self.line_at(found)
+        return child  # type: ignore[return-value]
+
+
+_MARKERS = set(" \t>-*+.)0123456789")
+
+
+def _find_line_start(src: str, first: str, start: int) -> int:
+    """Where ``first`` stands in ``src`` after ``start``, behind nothing but list or quote
+    markers on its line; -1 when it does not."""
+    found = src.find(first, start)
+    while found >= 0:
+        line_start = src.rfind("\n", 0, found) + 1
+        if all(char in _MARKERS for char in src[line_start:found]):
+            return found
+        found = src.find(first, found + 1)
+    return -1
+
+
+def _markdown() -> mistune.Markdown:
+    md = mistune.create_markdown(
+        renderer=None, plugins=["table", "task_lists", "strikethrough", "url"]
+    )
+    block = md.block
+    plain = block.parse_method
+
+    def parse_method(m: re.Match[str], state: BlockState) -> Any:
+        # Remember where the block starts, so tokens and child states get its line.
+        # A rule may parse a following block while it looks ahead (a list ended by a quote):
+        # that inner block must not move the outer block's search position.
+        outer = getattr(state, "block_start", None)
+        outer_from = getattr(state, "child_from", 0)
+        state.block_start = m.start()  # type: ignore[attr-defined]
+        state.child_from = m.start()  # type: ignore[attr-defined]
+        try:
+            return plain(m, state)
+        finally:
+            state.block_start = outer  # type: ignore[attr-defined]
+            if outer is not None:
+                state.child_from = outer_from  # type: ignore[attr-defined]
+
+    block.parse_method = parse_method  # type: ignore[method-assign]
+    block.state_cls = _State
+    return md
+
+
+_MD: mistune.Markdown | None = None
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """Line endings to LF, tabs to spaces, NULs out, front matter blanked (lines kept)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        text = text.expandtabs(4)
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    match = _FRONT_MATTER.match(text)
+    if match:
+        text = "\n" * match.group(0).count("\n") + text[match.end() :]
+    return text
+
+
+def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
+    parts: list[str] = []
+    for token in children:
+        kind = token["type"]
+        if kind == "text":
+            parts.append(token["raw"])
+        elif kind == "codespan":
+            parts.append(token["raw"])
+        elif kind in ("softbreak", "linebreak"):
+            parts.append("\n")
+        elif kind == "inline_html":
+            raw = token["raw"]
+            if re.match(r"<br\b", raw, re.I):
+                parts.append("\n")
+            # comments and other tags are not content
+        elif kind == "link":
+            links.append(token.get("attrs", {}).get("url", ""))
+            parts.append(_inline_text(token.get("children", []), links))
+        elif kind == "image":
+            parts.append(_inline_text(token.get("children", []), links))
+        elif "children" in token:
+            parts.append(_inline_text(token["children"], links))
+        elif "raw" in token:
+            parts.append(token["raw"])
+    return "".join(parts)
+
+
+def _strip_html(raw: str) -> str:
+    text = _COMMENT.sub("", raw)
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = _TAG.sub(" ", text)
+    text = (
+        text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    )
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def plain_title(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the walk -----------------------------------------------------------------------------
+
+
+class _Builder:
+    """Builds sections and tables while walking mistune's token tree in reading order."""
+
+    def __init__(self) -> None:
+        self.titles: list[tuple[str, int, int, str]] = [("", 0, 1, "root")]
+        self.parents: list[int | None] = [None]
+        self.blocks: list[list[Block]] = [[]]
+        self.stack: list[int] = [0]
+        self.tables: list[Table] = []
+
+    # sections
+    def open(self, title: str, level: int, line: int, style: str) -> None:
+        while len(self.stack) > 1 and self.titles[self.stack[-1]][1] >= level:
+            self.stack.pop()
+        index = len(self.titles)
+        self.titles.append((plain_title(title), level, line, style))
+        self.parents.append(self.stack[-1])
+        self.blocks.append([])
+        self.stack.append(index)
+
+    def close_details(self) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.titles[self.stack[depth]][3] == "details":
+                del self.stack[depth:]
+                return
+
+    def add(self, block: Block) -> None:
+        if block.text.strip() or block.kind == "task":
+            self.blocks[self.stack[-1]].append(block)
+
+    def document(self) -> Document:
+        children: list[list[int]] = [[] for _ in self.titles]
+        for index, parent in enumerate(self.parents):
+            if parent is not None:
+                children[parent].append(index)
+        sections = tuple(
+            Section(
+                title=title,
+                level=level,
+                line=line,
+                style=style,  # type: ignore[arg-type]
+                blocks=tuple(self.blocks[i]),
+                children=tuple(children[i]),
+                parent=self.parents[i],
+            )
+            for i, (title, level, line, style) in enumerate(self.titles)
+        )
+        return Document(sections, tuple(self.tables))
+
+    # blocks
+    def walk(self, tokens: list[dict[str, Any]]) -> None:
+        for token in tokens:
+            kind = token["type"]
+            line = token.get("_line", 1)
+            if kind == "heading":
+                links: list[str] = []
+                title = _inline_text(token.get("children", []), links)
+                style = "setext" if token.get("style") == "setext" else "atx"
+                self.open(title, token["attrs"]["level"], line, style)
+            elif kind == "paragraph":
+                self.paragraph(token, line)
+            elif kind == "list":
+                self.list(token, line)
+            elif kind == "block_quote":
+                self.quote(token.get("children", []))
+            elif kind == "block_code":
+                self.add(Block("code", token.get("raw", ""), line))
+            elif kind == "block_html":
+                self.html(token.get("raw", ""), line)
+            elif kind == "table":
+                self.table(token, line)
+
+    def paragraph(self, token: dict[str, Any], line: int) -> None:
+        """Split a paragraph into its lines; a line may open a bold pseudo-heading or field."""
+        lines: list[list[dict[str, Any]]] = [[]]
+        for child in token.get("children", []):
+            if child["type"] in ("softbreak", "linebreak"):
+                lines.append([])
+            else:
+                lines[-1].append(child)
+        pending: list[str] = []
+        pending_links: list[str] = []
+        pending_line = line
+
+        def flush() -> None:
+            nonlocal pending, pending_links
+            if pending:
+                self.add(Block("paragraph", "\n".join(pending), pending_line, links=tuple(pending_links)))
+            pending, pending_links = [], []
+
+        for offset, pieces in enumerate(lines):
+            links: list[str] = []
+            here = line + offset
+            bold = _bold_title(pieces)
+            if bold is not None:
+                title, rest = bold
+                flush()
+                self.open(title, BOLD_LEVEL, here, "bold")
+                text = _inline_text(rest, links).strip()
+                if text:
+                    pending, pending_links, pending_line = [text], links, here
+                continue
+            text = _inline_text(pieces, links)
+            field = _field(text)
+            if field is not None:
+                flush()
+                self.open(field[0], FIELD_LEVEL, here, "field")
+                if field[1]:
+                    pending, pending_links, pending_line = [field[1]], links, here
+                continue
+            if not pending:
+                pending_line = here
+            pending.append(text)
+            pending_links.extend(links)
+        flush()
+        if not self.blocks[self.stack[-1]] and any(
+            child["type"] == "inline_html" and child["raw"].startswith("<!--")
+            for child in token.get("children", ())
+        ):
+            self.blocks[self.stack[-1]].append(Block("comment", "", line))
+
+    def list(self, token: dict[str, Any], line: int) -> None:
+        ordered = bool(token.get("attrs", {}).get("ordered"))
+        for item in token.get("children", []):
+            item_line = _first_line(item, line)
+            checked = item.get("attrs", {}).get("checked") if item["type"] == "task_list_item" else None
+            links: list[str] = []
+            texts: list[str] = []
+            rest: list[dict[str, Any]] = []
+            for child in item.get("children", []):
+                if child["type"] in ("block_text", "paragraph") and not rest:
+                    texts.append(_inline_text(child.get("children", []), links))
+                else:
+                    rest.append(child)
+            text = "\n".join(texts).strip()
+            kind = "task" if checked is not None else "item"
+            self.add(Block(kind, text, item_line, checked=checked, links=tuple(links), ordered=ordered))  # type: ignore[arg-type]
+            for child in rest:
+                if child["type"] == "list":
+                    self.list(child, child.get("_line", item_line))
+                elif child["type"] == "heading":  # a heading inside a list item is text
+                    child_links: list[str] = []
+                    text = _inline_text(child.get("children", []), child_links)
+                    self.add(Block("item", text, child.get("_line", item_line), links=tuple(child_links)))
+                else:
+                    self.content([child])
+
+    def quote(self, tokens: list[dict[str, Any]]) -> None:
+        self.content(tokens, kind="quote")
+
+    def content(self, tokens: list[dict[str, Any]], kind: str = "paragraph") -> None:
+        """Nested blocks (quotes, list item bodies): content only, never new sections."""
+        for token in tokens:
+            line = token.get("_line", 1)
+            links: list[str] = []
+            if token["type"] in ("paragraph", "block_text", "heading"):
+                text = _inline_text(token.get("children", []), links)
+                self.add(Block(kind, text, line, links=tuple(links)))  # type: ignore[arg-type]
+            elif token["type"] == "block_code":
+                self.add(Block("code", token.get("raw", ""), line))
+            elif token["type"] == "list":
+                self.list(token, line)
+            elif token["type"] == "block_quote":
+                self.content(token.get("children", []), kind="quote")
+            elif token["type"] == "block_html":
+                self.add(Block("html", _strip_html(token.get("raw", "")), line))
+            elif token["type"] == "table":
+                self.table(token, line)
+
+    def html(self, raw: str, line: int) -> None:
+        """HTML blocks: comments vanish, <details>/<summary> open sections, text is content."""
+        pos = 0
+        for match in _HTML_PIECE.finditer(raw):
+            self._html_text(raw[pos : match.start()], line + raw.count("\n", 0, pos))
+            piece = match.group(0)
+            here = line + raw.count("\n", 0, match.start())
+            lower = piece[:9].lower()
+            if match.group("summary") is not None:
+                self.open(_strip_html(match.group("summary")), DETAILS_LEVEL, here, "details")
+            elif lower.startswith("</details"):
+                self.close_details()
+            elif lower.startswith("<details"):
+                pass  # the section opens with its summary
+            elif piece.startswith("<!--"):
+                self.blocks[self.stack[-1]].append(Block("comment", piece, here))
+            pos = match.end()
+        self._html_text(raw[pos:], line + raw.count("\n", 0, pos))
+
+    def _html_text(self, raw: str, line: int) -> None:
+        text = _strip_html(raw)
+        if text:
+            lead = len(raw) - len(raw.lstrip("\n"))
+            self.add(Block("html", text, line + lead))
+
+    def table(self, token: dict[str, Any], line: int) -> None:
+        header: tuple[Cell, ...] = ()
+        rows: list[tuple[Cell, ...]] = []
+        offset = 0
+        for part in token.get("children", []):
+            if part["type"] == "table_head":
+                header = tuple(self._cell(cell, line) for cell in part.get("children", []))
+                offset = 2  # header line and delimiter row
+            elif part["type"] == "table_body":
+                for number, row in enumerate(part.get("children", [])):
+                    rows.append(
+                        tuple(self._cell(cell, line + offset + number) for cell in row.get("children", []))
+                    )
+        self.tables.append(Table(line, header, tuple(rows), self.stack[-1]))
+        for cell in header + tuple(c for row in rows for c in row):
+            self.blocks[self.stack[-1]].extend(cell.blocks)
+
+    def _cell(self, token: dict[str, Any], line: int) -> Cell:
+        links: list[str] = []
+        raw = _inline_text(token.get("children", []), links)
+        html = _inline_html(token.get("children", []))
+        text = _strip_html(raw if not html else _join_html(token.get("children", [])))
+        blocks = tuple(
+            Block("cell", piece, line, links=tuple(links)) for piece in [text] if piece.strip()
+        )
+        return Cell(text, line, blocks)
+
+
+def _first_line(token: dict[str, Any], default: int) -> int:
+    for child in token.get("children", ()):
+        if "_line" in child:
+            return int(child["_line"])
+    return default
+
+
+def _inline_html(children: list[dict[str, Any]]) -> bool:
+    return any(child["type"] == "inline_html" for child in children)
+
+
+def _join_html(children: list[dict[str, Any]]) -> str:
+    """Inline tokens back to text with their HTML tags, for cells written in HTML."""
+    parts: list[str] = []
+    for token in children:
+        if token["type"] == "inline_html":
+            parts.append(token["raw"])
+        elif "children" in token:
+            parts.append(_join_html(token["children"]))
+        elif "raw" in token:
+            parts.append(token["raw"])
+    return "".join(parts)
+
+
+def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]] | None:
+    """``**Title:** rest`` or a line holding only ``**Title**`` -> (title, rest tokens)."""
+    pieces = [p for p in pieces if not (p["type"] == "text" and not p["raw"].strip())] or pieces
+    if not pieces or pieces[0]["type"] != "strong":
+        return None
+    title = _inline_text(pieces[0].get("children", []), []).strip()
+    rest = pieces[1:]
+    if not title or len(title) > 120:
+        return None
+    rest_text = _inline_text(rest, []).strip()
+    if title.endswith(":"):
+        return title.rstrip(":").strip(), rest
+    if rest_text.startswith(":"):
+        first = dict(rest[0])
+        if first["type"] == "text":
+            first["raw"] = first["raw"].lstrip().removeprefix(":")
+            return title, [first, *rest[1:]]
+    if not rest_text:
+        return title, []
+    return None
+
+
+def _field(text: str) -> tuple[str, str] | None:
+    """``Rollback plan: revert the MR`` -> ("Rollback plan", "revert the MR")."""
+    match = _FIELD.match(text.strip())
+    if not match:
+        return None
+    label, value = match.group("label").strip(), match.group("value").strip()
+    if value.startswith("//") or len(label.split()) > _FIELD_MAX_WORDS or label[-1:] in ",-":
+        return None
+    return label, value
+
+
+def parse(text: str) -> Document:
+    """Any text gives a Document; nothing raises on malformed input."""
+    global _MD
+    if _MD is None:
+        _MD = _markdown()
+    source = normalize(text)
+    tokens, _ = _MD.parse(source, _State())
+    builder = _Builder()
+    builder.walk(tokens)
+    return builder.document()

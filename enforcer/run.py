@@ -1,0 +1,174 @@
+"""One check from target to verdict: the only place that ties the stages together.
+
+platform -> text -> Document -> Report -> renderers -> platform
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from enforcer import config as config_module
+from enforcer import engine, markdown
+from enforcer.checks.content import template_key
+from enforcer.model import Config, Report
+from enforcer.platforms.base import Environ, Platform, Subject, TargetError
+from enforcer.platforms.local import read_text
+from enforcer.publish import MARKER, plan_writes
+
+
+@dataclass(frozen=True)
+class Options:
+    ruleset: str | None = None
+    config_path: str | None = None
+    templates: tuple[str, ...] = ()
+    warn_only: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    report: Report
+    config: Config
+
+    def exit_code(self, warn_only: bool) -> int:
+        return 1 if self.report.status == "failed" and not warn_only else 0
+
+
+Log = Callable[[str], None]
+
+
+def load_config(platform: Platform, options: Options) -> Config:
+    if options.config_path is not None:
+        path = Path(options.config_path)
+        if not path.is_file():
+            raise config_module.ConfigError(f"--config: no such file: {options.config_path}")
+        text: str | None = path.read_text(encoding="utf-8", errors="replace")
+        return config_module.load(
+            ruleset=options.ruleset, config_text=text, config_source=str(path), base=path.parent
+        )
+    text = platform.config_text()
+    return config_module.load(ruleset=options.ruleset, config_text=text, base=Path.cwd())
+
+
+def template_lines(paths: Iterable[str], globs: Iterable[str]) -> frozenset[str]:
+    """Every text line of the description templates: copied unchanged, it is not content."""
+    files: list[str] = []
+    for path in paths:
+        if not Path(path).is_file():
+            raise TargetError(f"--template: no such file: {path}")
+        files.append(path)
+    for pattern in globs:
+        files.extend(sorted(glob.glob(pattern, recursive=True)))
+    lines: set[str] = set()
+    for path in files:
+        text = read_text(Path(path).read_bytes())
+        document = markdown.parse(text)
+        for section in document.sections:
+            for block in section.blocks:
+                for line in block.text.split("\n"):
+                    if line.strip():
+                        lines.add(template_key(line.strip()))
+    return frozenset(lines)
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    """Glob with ``**`` for any depth; a pattern ending in / matches everything below."""
+    if pattern.endswith("/"):
+        pattern += "**"
+    regex = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
+    regex = regex.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+    return re.fullmatch(regex, path) is not None or fnmatch.fnmatch(path, pattern)
+
+
+def not_required(subject: Subject, platform: Platform, config: Config) -> str | None:
+    """Why a plan is not required here (``applies_when`` matched nothing), else None."""
+    applies = config.applies_when
+    if applies.always:
+        return None
+    if any(label in subject.labels for label in applies.labels):
+        return None
+    if applies.paths and subject.kind in ("merge_request", "pull_request"):
+        for path in platform.changed_paths():
+            if any(_glob_match(path, pattern) for pattern in applies.paths):
+                return None
+    wanted = [f"label {label}" for label in applies.labels] + [f"changes in {p}" for p in applies.paths]
+    return "A rollout plan is not required here: applies_when asks for " + " or ".join(wanted) + "."
+
+
+def judge(text: str, config: Config, ref: str, lines: frozenset[str]) -> Report:
+    return engine.check(markdown.parse(text), config, target=ref, template_lines=lines)
+
+
+def _better(a: Report, b: Report) -> bool:
+    """Whether ``a`` is a more complete plan than ``b``."""
+    def score(report: Report) -> tuple[int, int]:
+        return (len(report.errors), len(report.warnings))
+
+    return score(a) < score(b)
+
+
+def check(platform: Platform, options: Options, log: Log) -> Outcome:
+    subject = platform.subject()
+    config = load_config(platform, options)
+    lines = template_lines(options.templates, config.templates)
+    rerun = platform.rerun_url()
+
+    if config.exempt_label in subject.labels:
+        note = f"Exempt: the label {config.exempt_label} says no rollout plan is needed."
+        report = Report(subject.ref, config.ruleset, "exempt", notes=(note,), rerun_url=rerun)
+        return Outcome(report, config)
+    reason = not_required(subject, platform, config)
+    if reason is not None:
+        report = Report(subject.ref, config.ruleset, "exempt", notes=(reason,), rerun_url=rerun)
+        return Outcome(report, config)
+
+    report = judge(subject.description, config, subject.ref, lines)
+    if not report.plan_found:
+        for issue in platform.linked_issues():
+            candidate = judge(issue.description, config, subject.ref, lines)
+            if candidate.plan_found and _better(candidate, report):
+                report = replace(candidate, source=issue.ref)
+                log(f"the rollout plan was found in {issue.ref}")
+                break
+    notes = report.notes
+    if subject.state in ("closed", "merged"):
+        notes = (*notes, f"This {subject.kind.replace('_', ' ')} is {subject.state}.")
+    return Outcome(replace(report, notes=notes, rerun_url=rerun), config)
+
+
+def comment_body(markdown_report: str) -> str:
+    return f"{MARKER}\n{markdown_report}"
+
+
+def publish(platform: Platform, outcome: Outcome, markdown_report: str, log: Log) -> None:
+    """Bring the merge request's comment and labels in line with the verdict."""
+    blocker = platform.publish_blocker()
+    if blocker is not None:
+        log(f"nothing published: {blocker}")
+        return
+    state = platform.read_state()
+    writes = plan_writes(outcome.report, outcome.config, state, comment_body(markdown_report))
+    if writes.empty:
+        log("published: nothing changed")
+        return
+    platform.apply(writes)
+    log("published: " + ", ".join(_describe(writes)))
+
+
+def _describe(writes) -> list[str]:  # type: ignore[no-untyped-def]
+    done = [f"label {label} added" for label in writes.add_labels]
+    done += [f"label {label} removed" for label in writes.remove_labels]
+    if writes.create_comment:
+        done.append("comment posted")
+    if writes.edit_comment:
+        done.append("comment updated")
+    if writes.delete_comments:
+        done.append(f"{len(writes.delete_comments)} duplicate comment(s) removed")
+    return done
+
+
+__all__ = ["Options", "Outcome", "check", "publish", "comment_body", "Environ"]
