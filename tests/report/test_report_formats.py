@@ -326,3 +326,34 @@ def test_text_lists_findings_and_hint_under_their_requirement() -> None:
     assert lines[at + 2].strip().startswith("Say how to undo the change")
     assert "Plan found in: https://gitlab.example.com/group/project/-/issues/7" in lines
     assert "Note: Text copied unchanged from the description template is not content." in lines
+
+
+# --- markdown (its safety has its own file) ----------------------------------------------
+
+
+def test_markdown_headlines() -> None:
+    assert render("markdown", PASSING).startswith("### ✓ Rollout plan complete\n")
+    assert render("markdown", FAILING).startswith("### ✗ Rollout plan incomplete\n")
+    assert render("markdown", EXEMPT).startswith("### Rollout plan check: exempt\n")
+    nothing = Report("x", "handbook", "failed", requirements=(
+        RequirementResult("rollback", "Rollback plan", "error", "missing"),))
+    assert render("markdown", nothing).startswith("### ✗ Rollout plan missing\n")
+
+
+def test_markdown_rerun_line() -> None:
+    without = dataclasses.replace(FAILING, rerun_url=None)
+    assert render("markdown", without).endswith(
+        "\nEdit the description, then re-run the check.\n")
+    assert "re-run" not in render("markdown", PASSING)
+    assert "re-run" not in render("markdown", EXEMPT)
+
+
+def test_markdown_passing_with_warning_offers_its_heading() -> None:
+    report = dataclasses.replace(PASSING, requirements=PASSING.requirements[:4] + (
+        dataclasses.replace(PASSING.requirements[4], status="missing", heading=None,
+                            line=None),))
+    body = render("markdown", report)
+    assert body.startswith("### ✓ Rollout plan complete\n\nPassed: all 4 required parts "
+                           "complete; 1 warning.\n")
+    assert "| ⚠ | Metrics to observe | not found | Add a heading such as" in body
+    assert "\n## Metrics\n<!-- Add a heading" in body
