@@ -58,30 +58,38 @@ def issues(report: Report) -> list[dict[str, Any]]:
     seen: dict[tuple[str | None, str], int] = {}
     found: list[dict[str, Any]] = []
 
-    def add(requirement: str | None, rule: str, severity: str, message: str,
-            line: int | None) -> None:
+    def add(
+        requirement: str | None, rule: str, severity: str, message: str, line: int | None
+    ) -> None:
         key = (requirement, rule)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         title = titles.get(requirement or "", requirement or "")
         text = one_line(message)
-        found.append({
-            "type": "issue",
-            "check_name": f"rollout-plan/{rule}",
-            "description": f"{title}: {text}" if title else text,
-            "categories": ["Style"],
-            "severity": _SEVERITY.get(severity, "minor"),
-            "fingerprint": fingerprint(report.ruleset, requirement, rule, occurrence),
-            "location": {"path": path, "lines": {"begin": line if line and line > 0 else 1}},
-        })
+        found.append(
+            {
+                "type": "issue",
+                "check_name": f"rollout-plan/{rule}",
+                "description": f"{title}: {text}" if title else text,
+                "categories": ["Style"],
+                "severity": _SEVERITY.get(severity, "minor"),
+                "fingerprint": fingerprint(report.ruleset, requirement, rule, occurrence),
+                "location": {"path": path, "lines": {"begin": line if line and line > 0 else 1}},
+            }
+        )
 
     for finding in report.findings:
         add(finding.requirement, finding.rule, finding.severity, finding.message, finding.line)
     with_findings = {f.requirement for f in report.findings}
     for result in report.requirements:
         if result.status != "ok" and result.id not in with_findings:
-            add(result.id, REQUIREMENT_RULE, result.severity,
-                STATUS_PHRASES.get(result.status, result.status), result.line)
+            add(
+                result.id,
+                REQUIREMENT_RULE,
+                result.severity,
+                STATUS_PHRASES.get(result.status, result.status),
+                result.line,
+            )
     return found
 
 

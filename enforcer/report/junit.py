@@ -101,8 +101,7 @@ def _cases(report: Report) -> list[_Case]:
             continue
         case = _Case(classname, f"plan: {finding.rule}")
         if finding.severity == "error":
-            case.failure = (one_line(finding.message), finding.rule,
-                            _explain(None, (finding,)))
+            case.failure = (one_line(finding.message), finding.rule, _explain(None, (finding,)))
         else:
             case.out = _explain(None, (finding,))
         cases.append(case)

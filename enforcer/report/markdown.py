@@ -187,7 +187,6 @@ def render(report: Report, *, color: bool = False) -> str:
 def _link(url: str) -> str:
     """A URL safe inside ``[...](...)``: no spaces, parentheses or angle brackets."""
     url = one_line(url)
-    for char, escaped in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"),
-                          (">", "%3E")):
+    for char, escaped in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
         url = url.replace(char, escaped)
     return url

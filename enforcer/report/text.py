@@ -25,8 +25,13 @@ from enforcer.model import Finding, Report, RequirementResult
 from enforcer.report._common import STATUS_PHRASES, findings_for, one_line, summary
 
 _RESET = "\x1b[0m"
-_STYLES = {"green": "\x1b[32m", "red": "\x1b[31m", "yellow": "\x1b[33m", "dim": "\x1b[2m",
-           "bold": "\x1b[1m"}
+_STYLES = {
+    "green": "\x1b[32m",
+    "red": "\x1b[31m",
+    "yellow": "\x1b[33m",
+    "dim": "\x1b[2m",
+    "bold": "\x1b[1m",
+}
 _WIDTH = 96
 _DETAIL_INDENT = "      "
 
@@ -64,7 +69,10 @@ def _details(lines: list[str], texts: list[str], paint: _Paint) -> None:
         if not text:
             continue
         for piece in textwrap.wrap(
-            text, _WIDTH, initial_indent=_DETAIL_INDENT, subsequent_indent=_DETAIL_INDENT,
+            text,
+            _WIDTH,
+            initial_indent=_DETAIL_INDENT,
+            subsequent_indent=_DETAIL_INDENT,
             break_on_hyphens=False,
         ):
             lines.append(paint("dim", piece))
@@ -104,8 +112,9 @@ def render(report: Report, *, color: bool = False) -> str:
     loose = findings_for(report, None)
     # findings naming a requirement the report does not list still deserve a line
     known = {r.id for r in report.requirements}
-    loose += tuple(f for f in report.findings if f.requirement is not None
-                   and f.requirement not in known)
+    loose += tuple(
+        f for f in report.findings if f.requirement is not None and f.requirement not in known
+    )
     if loose:
         if report.requirements:
             lines.append("")

@@ -8,7 +8,9 @@ ROLLBACK_HINT = (
     "Say how to undo the change: turn off the feature flag, revert the merge request, "
     "restore the backup, and how long that takes."
 )
-METRICS_HINT = 'Add a heading such as "## Metrics" that names the dashboards and the numbers to watch.'
+METRICS_HINT = (
+    'Add a heading such as "## Metrics" that names the dashboards and the numbers to watch.'
+)
 
 PASSING = Report(
     target="docs/examples/complete-plan.md",
@@ -20,8 +22,14 @@ PASSING = Report(
         RequirementResult("risks", "Risks", "error", "ok", "Risks and mitigations", 15),
         RequirementResult("rollback", "Rollback plan", "error", "ok", "Rollback", 21),
         RequirementResult(
-            "metrics", "Metrics to observe", "warning", "ok", "Metrics", 27,
-            hint=METRICS_HINT, suggested_heading="Metrics",
+            "metrics",
+            "Metrics to observe",
+            "warning",
+            "ok",
+            "Metrics",
+            27,
+            hint=METRICS_HINT,
+            suggested_heading="Metrics",
         ),
     ),
 )
@@ -33,28 +41,54 @@ FAILING = Report(
     requirements=(
         RequirementResult("expectations", "Expected result", "error", "ok", "Expectations", 5),
         RequirementResult(
-            "validation", "How to validate", "error", "empty", "Validation", 9,
+            "validation",
+            "How to validate",
+            "error",
+            "empty",
+            "Validation",
+            9,
             hint="Describe how you will know the change works in production.",
             suggested_heading="Validation",
         ),
         RequirementResult("risks", "Risks", "error", "ok", "Risks", 11),
         RequirementResult(
-            "rollback", "Rollback plan", "error", "placeholder", "Rollback", 12,
-            hint=ROLLBACK_HINT, suggested_heading="Rollback plan",
+            "rollback",
+            "Rollback plan",
+            "error",
+            "placeholder",
+            "Rollback",
+            12,
+            hint=ROLLBACK_HINT,
+            suggested_heading="Rollback plan",
         ),
         RequirementResult(
-            "metrics", "Metrics to observe", "warning", "missing",
-            hint=METRICS_HINT, suggested_heading="Metrics",
+            "metrics",
+            "Metrics to observe",
+            "warning",
+            "missing",
+            hint=METRICS_HINT,
+            suggested_heading="Metrics",
         ),
         RequirementResult(
-            "testing", "Testing", "warning", "insufficient", "Tests", 20,
-            hint="List the tests that cover the change.", suggested_heading="Testing",
+            "testing",
+            "Testing",
+            "warning",
+            "insufficient",
+            "Tests",
+            20,
+            hint="List the tests that cover the change.",
+            suggested_heading="Testing",
         ),
     ),
     findings=(
         Finding("content", "validation", "error", "The section is empty.", 9),
-        Finding("placeholders", "rollback", "error",
-                'The section holds only template text ("TODO").', 12),
+        Finding(
+            "placeholders",
+            "rollback",
+            "error",
+            'The section holds only template text ("TODO").',
+            12,
+        ),
         Finding("headings", "metrics", "warning", "No section found.", None),
         Finding("content", "testing", "warning", "3 words, expected at least 10.", 20),
         Finding("plan-heading", None, "warning", 'No "Rollout plan" heading.', None),
@@ -96,18 +130,24 @@ HOSTILE = Report(
     status="failed",
     requirements=tuple(
         RequirementResult(
-            f"req{i}", f"Requirement {i}", "error" if i % 2 else "warning",
-            "placeholder" if i % 3 else "ok", heading, i + 1,
+            f"req{i}",
+            f"Requirement {i}",
+            "error" if i % 2 else "warning",
+            "placeholder" if i % 3 else "ok",
+            heading,
+            i + 1,
             hint="Ask @ops-team before you /merge -- see the runbook --> now",
             suggested_heading=f"Section {i}",
         )
         for i, heading in enumerate(HOSTILE_HEADINGS)
     ),
     findings=tuple(
-        Finding("placeholders", f"req{i}", "error", f"Heading {heading!s} holds template text",
-                i + 1)
+        Finding(
+            "placeholders", f"req{i}", "error", f"Heading {heading!s} holds template text", i + 1
+        )
         for i, heading in enumerate(HOSTILE_HEADINGS)
-    ) + (
+    )
+    + (
         Finding("plan-heading", None, "error", "/close\n@all `no` | plan", None),
         Finding("plan-heading", None, "warning", "\x1b[31m@org/team\x00\x07", 3),
     ),

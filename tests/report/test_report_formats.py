@@ -38,8 +38,7 @@ CONTRACT_SCHEMA = {
                     "id": {"type": "string"},
                     "title": {"type": "string"},
                     "severity": {"enum": ["error", "warning"]},
-                    "status": {"enum": ["ok", "missing", "empty", "placeholder",
-                                        "insufficient"]},
+                    "status": {"enum": ["ok", "missing", "empty", "placeholder", "insufficient"]},
                     "heading": NULLABLE_STR,
                     "line": NULLABLE_INT,
                     "hint": {"type": "string"},
@@ -91,8 +90,9 @@ def test_import_is_light() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('enforcer.report.') "
         "or m.split('.')[0] in ('gitlab', 'github', 'hashlib', 'xml')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -103,8 +103,7 @@ def test_import_is_light() -> None:
 def test_json_matches_the_contract(name: str) -> None:
     data = json.loads(render("json", ALL[name]))
     jsonschema.validate(data, CONTRACT_SCHEMA)
-    assert list(data)[:6] == ["schema", "target", "ruleset", "status", "requirements",
-                              "findings"]
+    assert list(data)[:6] == ["schema", "target", "ruleset", "status", "requirements", "findings"]
     for item in data["requirements"]:
         assert list(item)[:6] == ["id", "title", "severity", "status", "heading", "line"]
     for item in data["findings"]:
@@ -117,21 +116,30 @@ def test_json_carries_every_value() -> None:
     assert data["source"] == FAILING.source
     assert data["notes"] == list(FAILING.notes)
     assert [r["status"] for r in data["requirements"]] == [
-        "ok", "empty", "ok", "placeholder", "missing", "insufficient"]
+        "ok",
+        "empty",
+        "ok",
+        "placeholder",
+        "missing",
+        "insufficient",
+    ]
     metrics = data["requirements"][4]
     assert metrics["heading"] is None and metrics["line"] is None
     assert data["requirements"][3]["hint"] == FAILING.requirements[3].hint
-    assert data["findings"][4] == {"rule": "plan-heading", "requirement": None,
-                                   "severity": "warning", "message": 'No "Rollout plan" heading.',
-                                   "line": None}
+    assert data["findings"][4] == {
+        "rule": "plan-heading",
+        "requirement": None,
+        "severity": "warning",
+        "message": 'No "Rollout plan" heading.',
+        "line": None,
+    }
 
 
 def test_json_keeps_unicode_and_round_trips_hostile_text() -> None:
     out = render("json", HOSTILE)
     assert "\u2028" not in out.replace("\\u2028", "")  # JSON escapes it, as it must
     data = json.loads(out)
-    assert [r["heading"] for r in data["requirements"]] == [r.heading for r in
-                                                            HOSTILE.requirements]
+    assert [r["heading"] for r in data["requirements"]] == [r.heading for r in HOSTILE.requirements]
     assert "✓" in render("json", dataclasses.replace(PASSING, notes=("✓ done",)))
 
 
@@ -187,12 +195,12 @@ def test_junit_exempt_is_skipped() -> None:
 def test_junit_escapes_everything() -> None:
     report = dataclasses.replace(
         HOSTILE,
-        ruleset='a"b<c>&\'d',
-        findings=HOSTILE.findings + (
-            Finding("x", "req1", "error", "]]> <![CDATA[ \x00\x1b &amp; \ud800 \n two", 2),),
+        ruleset="a\"b<c>&'d",
+        findings=HOSTILE.findings
+        + (Finding("x", "req1", "error", "]]> <![CDATA[ \x00\x1b &amp; \ud800 \n two", 2),),
     )
     root = parse(report)  # would raise on a bad character or a broken escape
-    assert {c.get("classname") for c in root.iter("testcase")} == {'rollout-plan.a"b<c>&\'d'}
+    assert {c.get("classname") for c in root.iter("testcase")} == {"rollout-plan.a\"b<c>&'d"}
     texts = "".join(root.itertext())
     assert "]]> <![CDATA[" in texts and "&amp;" in texts
 
@@ -209,8 +217,15 @@ def test_codequality_issues() -> None:
     # five findings, and every incomplete requirement has one, so nothing is added
     assert len(issues) == 5
     first = issues[0]
-    assert set(first) == {"type", "check_name", "description", "categories", "severity",
-                          "fingerprint", "location"}
+    assert set(first) == {
+        "type",
+        "check_name",
+        "description",
+        "categories",
+        "severity",
+        "fingerprint",
+        "location",
+    }
     assert first["type"] == "issue"
     assert first["check_name"] == "rollout-plan/content"
     assert first["description"] == "How to validate: The section is empty."
@@ -226,7 +241,8 @@ def test_codequality_issues() -> None:
 def test_codequality_points_at_a_local_file() -> None:
     local = dataclasses.replace(FAILING, target="./docs/plan.md")
     assert {i["location"]["path"] for i in json.loads(render("codequality", local))} == {
-        "docs/plan.md"}
+        "docs/plan.md"
+    }
     for target in ("-", "https://github.com/o/r/pull/1", ""):
         assert codequality.location_path(target) == ".rollout-plan.yml"
 
@@ -235,8 +251,11 @@ def test_codequality_reports_an_incomplete_requirement_without_finding() -> None
     report = dataclasses.replace(FAILING, findings=())
     issues = json.loads(render("codequality", report))
     assert [i["description"] for i in issues] == [
-        "How to validate: section is empty", "Rollback plan: template text only",
-        "Metrics to observe: not found", "Testing: not enough detail"]
+        "How to validate: section is empty",
+        "Rollback plan: template text only",
+        "Metrics to observe: not found",
+        "Testing: not enough detail",
+    ]
     assert {i["check_name"] for i in issues} == {"rollout-plan/requirement"}
 
 
@@ -252,10 +271,13 @@ def fingerprints(report: Report) -> list[str]:
 def test_fingerprint_stable_across_edits_of_message_and_line() -> None:
     edited = dataclasses.replace(
         FAILING,
-        findings=tuple(dataclasses.replace(f, message=f.message + " (edited)",
-                                           line=(f.line or 0) + 7) for f in FAILING.findings),
-        requirements=tuple(dataclasses.replace(r, heading="Other", line=99)
-                           for r in FAILING.requirements),
+        findings=tuple(
+            dataclasses.replace(f, message=f.message + " (edited)", line=(f.line or 0) + 7)
+            for f in FAILING.findings
+        ),
+        requirements=tuple(
+            dataclasses.replace(r, heading="Other", line=99) for r in FAILING.requirements
+        ),
         target="https://gitlab.example.com/group/project/-/merge_requests/43",
     )
     assert fingerprints(edited) == fingerprints(FAILING)
@@ -297,8 +319,11 @@ def test_text_strips_terminal_controls_from_description_text() -> None:
         target="plan\x1b]0;pwned\x07.md",
         ruleset="handbook",
         status="failed",
-        requirements=(RequirementResult("rollback", "Rollback plan", "error", "empty",
-                                         "Roll\x1b[2Jback\u202e\nnext line", 4),),
+        requirements=(
+            RequirementResult(
+                "rollback", "Rollback plan", "error", "empty", "Roll\x1b[2Jback\u202e\nnext line", 4
+            ),
+        ),
         findings=(Finding("content", "rollback", "error", "empty\rsection\x9b31m", 4),),
     )
     out = render("text", report)
@@ -310,10 +335,15 @@ def test_text_strips_terminal_controls_from_description_text() -> None:
 def test_text_verdict_lines() -> None:
     assert render("text", PASSING).endswith("\nPassed: all 4 required parts complete.\n")
     assert render("text", FAILING).endswith(
-        "\nFailed: 2 of 4 required parts incomplete; 3 warnings.\n")
+        "\nFailed: 2 of 4 required parts incomplete; 3 warnings.\n"
+    )
     assert render("text", EXEMPT).endswith("\nExempt: labelled rollout-plan::not-needed.\n")
-    doc_only = Report("x.md", "handbook", "failed",
-                      findings=(Finding("plan-heading", None, "error", "No plan heading."),))
+    doc_only = Report(
+        "x.md",
+        "handbook",
+        "failed",
+        findings=(Finding("plan-heading", None, "error", "No plan heading."),),
+    )
     out = render("text", doc_only)
     assert "  ✗ No plan heading." in out and out.endswith("\nFailed: 1 error.\n")
 
@@ -335,25 +365,33 @@ def test_markdown_headlines() -> None:
     assert render("markdown", PASSING).startswith("### ✓ Rollout plan complete\n")
     assert render("markdown", FAILING).startswith("### ✗ Rollout plan incomplete\n")
     assert render("markdown", EXEMPT).startswith("### Rollout plan check: exempt\n")
-    nothing = Report("x", "handbook", "failed", requirements=(
-        RequirementResult("rollback", "Rollback plan", "error", "missing"),))
+    nothing = Report(
+        "x",
+        "handbook",
+        "failed",
+        requirements=(RequirementResult("rollback", "Rollback plan", "error", "missing"),),
+    )
     assert render("markdown", nothing).startswith("### ✗ Rollout plan missing\n")
 
 
 def test_markdown_rerun_line() -> None:
     without = dataclasses.replace(FAILING, rerun_url=None)
-    assert render("markdown", without).endswith(
-        "\nEdit the description, then re-run the check.\n")
+    assert render("markdown", without).endswith("\nEdit the description, then re-run the check.\n")
     assert "re-run" not in render("markdown", PASSING)
     assert "re-run" not in render("markdown", EXEMPT)
 
 
 def test_markdown_passing_with_warning_offers_its_heading() -> None:
-    report = dataclasses.replace(PASSING, requirements=PASSING.requirements[:4] + (
-        dataclasses.replace(PASSING.requirements[4], status="missing", heading=None,
-                            line=None),))
+    report = dataclasses.replace(
+        PASSING,
+        requirements=PASSING.requirements[:4]
+        + (
+            dataclasses.replace(PASSING.requirements[4], status="missing", heading=None, line=None),
+        ),
+    )
     body = render("markdown", report)
-    assert body.startswith("### ✓ Rollout plan complete\n\nPassed: all 4 required parts "
-                           "complete; 1 warning.\n")
+    assert body.startswith(
+        "### ✓ Rollout plan complete\n\nPassed: all 4 required parts complete; 1 warning.\n"
+    )
     assert "| ⚠ | Metrics to observe | not found | Add a heading such as" in body
     assert "\n## Metrics\n<!-- Add a heading" in body

@@ -16,8 +16,13 @@ from report_samples import HOSTILE, SAMPLES
 from enforcer.report import FORMATS, render
 
 GOLDEN = Path(__file__).parent / "golden"
-EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md", "junit": "xml",
-              "codequality": "codequality.json"}
+EXTENSIONS = {
+    "text": "txt",
+    "json": "json",
+    "markdown": "md",
+    "junit": "xml",
+    "codequality": "codequality.json",
+}
 CASES = [(name, fmt, False) for name in SAMPLES for fmt in FORMATS]
 CASES += [("failing", "text", True), ("hostile", "markdown", False)]
 REPORTS = {**SAMPLES, "hostile": HOSTILE}

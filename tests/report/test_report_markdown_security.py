@@ -193,8 +193,8 @@ def test_fenced_block_fence_outlasts_backticks_in_hints() -> None:
     report = dataclasses.replace(
         FAILING,
         requirements=tuple(
-            dataclasses.replace(r, hint="Use ```` fences ```` around code") for r in
-            FAILING.requirements
+            dataclasses.replace(r, hint="Use ```` fences ```` around code")
+            for r in FAILING.requirements
         ),
     )
     body = render("markdown", report)
@@ -205,7 +205,7 @@ def test_fenced_block_fence_outlasts_backticks_in_hints() -> None:
 
 def test_rendered_html_pings_nobody() -> None:
     html = mistune.create_markdown(plugins=["table"])(comment(HOSTILE))
-    visible = re.sub(r"<code>.*?</code>|<pre>.*?</pre>|<!--.*?-->", "", html, flags=re.S)
+    visible = re.sub(r"<code>.*?</code>|<pre>.*?</pre>|<!--.*?-->", "", html, flags=re.DOTALL)
     assert "<table>" in html
     assert not MENTION.search(visible), visible
 
@@ -248,8 +248,16 @@ def test_any_text_stays_contained(heading: str, message: str, source: str) -> No
         ruleset="handbook",
         status="failed",
         requirements=(
-            RequirementResult("rollback", "Rollback plan", "error", "placeholder", heading or None,
-                              3, hint="Say how.", suggested_heading="Rollback plan"),
+            RequirementResult(
+                "rollback",
+                "Rollback plan",
+                "error",
+                "placeholder",
+                heading or None,
+                3,
+                hint="Say how.",
+                suggested_heading="Rollback plan",
+            ),
         ),
         findings=(
             Finding("placeholders", "rollback", "error", message, 3),
