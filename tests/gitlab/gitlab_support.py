@@ -114,3 +114,23 @@ def passing_report(target: str = "mr") -> Report:
 
 
 CONFIG_OBJECT = Config("handbook", requirements=())
+
+
+def run_once(adapter, report: Report, text: str = "Rollout plan: incomplete", *, config: Config = CONFIG_OBJECT):  # noqa: ANN001, ANN201
+    """What ``enforcer.run`` does with a platform, minus parsing: read, plan, write.
+
+    Returns the writes made. The description lacks a plan in a failing report, so the
+    closing issues are read then, as the run does.
+    """
+    from enforcer.publish import MARKER, plan_writes
+
+    adapter.subject()
+    adapter.config_text()
+    if report.status == "failed":
+        list(adapter.linked_issues())
+    if adapter.publish_blocker() is not None:
+        return None
+    state = adapter.read_state()
+    writes = plan_writes(report, config, state, MARKER + "\n" + text)
+    adapter.apply(writes)
+    return writes
