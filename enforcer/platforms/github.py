@@ -575,7 +575,7 @@ class GitHub:
                 if existing[0].body != body:
                     existing[0].edit(body)
                 return
-            time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
     # -- CI outputs
 
