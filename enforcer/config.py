@@ -25,6 +25,8 @@ from enforcer.model import (
 )
 
 DEFAULT_RULESET = "handbook"
+# libyaml's loader when PyYAML was built with it: several times faster on the built-in rulesets
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_EXTENDS = 10
 
 
@@ -130,7 +132,7 @@ def _whole(value: Any, path: str, source: str) -> int:
 
 def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

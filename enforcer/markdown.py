@@ -10,6 +10,7 @@ tables are kept cell by cell.
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from typing import Any
 
@@ -33,6 +34,17 @@ _HTML_PIECE = re.compile(
     re.S | re.I,
 )
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_TAG_PARTS = re.compile(r"</?([A-Za-z][\w-]*)(.*?)/?>\Z", re.S)
+_ATTRIBUTE = re.compile(r"""[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""")
+# Elements people write in descriptions. Anything else in angle brackets is text: usually a
+# placeholder such as <describe the rollback> or <link to dashboard>, which must stay visible.
+_HTML_ELEMENTS = frozenset(
+    "a abbr b big blockquote br caption center cite code col colgroup dd del details dfn div dl dt "
+    "em figcaption figure font h1 h2 h3 h4 h5 h6 hr i img input ins kbd li mark nobr ol p picture "
+    "pre q rp rt ruby s samp section small source span strike strong sub summary sup table tbody "
+    "td tfoot th thead tr tt u ul var video wbr".split()
+)
+_BOOLEAN_ATTRIBUTES = frozenset("open checked disabled hidden controls muted autoplay loop".split())
 _FIELD = re.compile(r"^(?P<label>[A-Za-z\u00c0-\uffff][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
 _FIELD_MAX_WORDS = 6
 
@@ -103,7 +115,10 @@ def _find_line_start(src: str, first: str, start: int) -> int:
     found = src.find(first, start)
     while found >= 0:
         line_start = src.rfind("\n", 0, found) + 1
-        if all(char in _MARKERS for char in src[line_start:found]):
+        line_end = src.find("\n", found)
+        rest = src[found + len(first) : line_end if line_end >= 0 else len(src)]
+        # the whole line, not a prefix of a longer one ("c" is not "continued")
+        if all(char in _MARKERS for char in src[line_start:found]) and not rest.strip():
             return found
         found = src.find(first, found + 1)
     return -1
@@ -133,7 +148,35 @@ def _markdown() -> mistune.Markdown:
 
     block.parse_method = parse_method  # type: ignore[method-assign]
     block.state_cls = _State
+    md.inline = _GuardedInline(md.inline)  # type: ignore[assignment]
     return md
+
+
+_DELIMITERS = re.compile(r"[*_\[\]`<>~!]")
+_DENSE_MIN_LENGTH = 2000
+_DENSE_SHARE = 0.25
+
+
+class _GuardedInline:
+    """mistune's inline parser, except for text dense with delimiters.
+
+    mistune spends about 6 µs a character on runs such as ``*_*_*_`` or ``[[[[``: a hostile
+    description of 1 MiB would take seconds. Real prose is never a quarter delimiters, so such
+    text is kept as it stands, plain.
+    """
+
+    def __init__(self, inline: Any) -> None:
+        self.inline = inline
+
+    def __call__(self, text: str, env: Any) -> list[dict[str, Any]]:
+        if len(text) >= _DENSE_MIN_LENGTH:
+            dense = len(_DELIMITERS.findall(text)) > _DENSE_SHARE * len(text)
+            if dense:
+                return [{"type": "text", "raw": text}]
+        return self.inline(text, env)  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inline, name)
 
 
 _MD: mistune.Markdown | None = None
@@ -170,7 +213,9 @@ def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
             raw = token["raw"]
             if re.match(r"<br\b", raw, re.I):
                 parts.append("\n")
-            # comments and other tags are not content
+            elif not raw.startswith("<!--") and not is_tag(raw):
+                parts.append(raw)  # a placeholder such as <describe the rollback>
+            # comments and tags are not content
         elif kind == "link":
             links.append(token.get("attrs", {}).get("url", ""))
             parts.append(_inline_text(token.get("children", []), links))
@@ -183,10 +228,21 @@ def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
     return "".join(parts)
 
 
+def is_tag(raw: str) -> bool:
+    """Whether ``raw`` is an HTML tag, not a placeholder in angle brackets ("<describe it>")."""
+    match = _TAG_PARTS.match(raw.strip())
+    if not match or match.group(1).lower() not in _HTML_ELEMENTS:
+        return False
+    if raw.lstrip().startswith("</"):
+        return True
+    leftover = _ATTRIBUTE.sub(" ", match.group(2)).split()
+    return all(word.lower() in _BOOLEAN_ATTRIBUTES for word in leftover)
+
+
 def _strip_html(raw: str) -> str:
     text = _COMMENT.sub("", raw)
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
-    text = _TAG.sub(" ", text)
+    text = _TAG.sub(lambda m: " " if is_tag(m.group(0)) else m.group(0), text)
     text = (
         text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     )
@@ -372,10 +428,11 @@ class _Builder:
     def html(self, raw: str, line: int) -> None:
         """HTML blocks: comments vanish, <details>/<summary> open sections, text is content."""
         pos = 0
+        here = line  # the line at ``pos``, counted forward as we go
         for match in _HTML_PIECE.finditer(raw):
-            self._html_text(raw[pos : match.start()], line + raw.count("\n", 0, pos))
+            self._html_text(raw[pos : match.start()], here)
+            here += raw.count("\n", pos, match.start())
             piece = match.group(0)
-            here = line + raw.count("\n", 0, match.start())
             lower = piece[:9].lower()
             if match.group("summary") is not None:
                 self.open(_strip_html(match.group("summary")), DETAILS_LEVEL, here, "details")
@@ -385,8 +442,9 @@ class _Builder:
                 pass  # the section opens with its summary
             elif piece.startswith("<!--"):
                 self.blocks[self.stack[-1]].append(Block("comment", piece, here))
+            here += piece.count("\n")
             pos = match.end()
-        self._html_text(raw[pos:], line + raw.count("\n", 0, pos))
+        self._html_text(raw[pos:], here)
 
     def _html_text(self, raw: str, line: int) -> None:
         text = _strip_html(raw)
@@ -419,6 +477,11 @@ class _Builder:
         blocks = tuple(
             Block("cell", piece, line, links=tuple(links)) for piece in [text] if piece.strip()
         )
+        if not blocks and any(
+            child["type"] == "inline_html" and child["raw"].startswith("<!--")
+            for child in token.get("children", ())
+        ):
+            blocks = (Block("comment", "", line),)  # a prompt left in the cell: not empty
         return Cell(text, line, blocks)
 
 
@@ -485,7 +548,15 @@ def parse(text: str) -> Document:
     if _MD is None:
         _MD = _markdown()
     source = normalize(text)
-    tokens, _ = _MD.parse(source, _State())
-    builder = _Builder()
-    builder.walk(tokens)
-    return builder.document()
+    # The token tree is large and acyclic; the cyclic collector's passes over it while we
+    # build it cost a third of the time on big descriptions and free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tokens, _ = _MD.parse(source, _State())
+        builder = _Builder()
+        builder.walk(tokens)
+        return builder.document()
+    finally:
+        if collecting:
+            gc.enable()

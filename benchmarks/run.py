@@ -1,0 +1,135 @@
+"""Speed targets of rollout-enforcer, measured as ratios against baselines run alongside.
+
+    python benchmarks/run.py            # all cases, prints a table, exit 1 if a target is missed
+    python benchmarks/run.py --repeat 9 # more runs per measurement (the minimum is kept)
+
+Each figure is the best of N wall-clock runs of a fresh process, so start-up counts, and each
+ratio compares two measurements taken in the same run on the same machine:
+
+- check-1mib:  `enforce check --format json` on a 1 MiB description, against a bare Python
+               process that only parses the same text with mistune (target <= 1.5x).
+- check-5kb:   `enforce check` on a 5 KB description, against
+               `python -c "import mistune, yaml, click"` (target <= 1.3x).
+- scaling:     the 2 MiB check against the 1 MiB check (target <= 2.2x).
+- adversarial: the slowest of the hostile inputs (10,000 headings, deep nesting, 1 MiB of
+               emphasis markers, one 1 MiB line ...), in seconds (target < 2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+ROOT = HERE.parent
+MIB = 1024 * 1024
+
+BARE_PARSE = (
+    "import sys, mistune\n"
+    "md = mistune.create_markdown(renderer=None, plugins=['table', 'task_lists', 'strikethrough', 'url'])\n"
+    "md(open(sys.argv[1], encoding='utf-8').read())\n"
+)
+
+
+def realistic(size: int) -> str:
+    """A plan followed by many notes, lists, links and small tables, ``size`` bytes long."""
+    random.seed(size)
+    words = (
+        "rollout metric database cache flag user staging production revert canary queue "
+        "worker latency error budget dashboard alert migration index replica"
+    ).split()
+    parts = [(ROOT / "docs/examples/complete-plan.md").read_text(encoding="utf-8")]
+    total = len(parts[0])
+    number = 0
+    while total < size:
+        number += 1
+        sentence = " ".join(random.choice(words) for _ in range(60))
+        part = (
+            f"\n### Note {number}\n\n{sentence}\n\n"
+            f"- item one [link](https://example.com/{number})\n- item **two** `code`\n\n"
+            "| a | b |\n|---|---|\n| x | y |\n"
+        )
+        parts.append(part)
+        total += len(part)
+    return "".join(parts)[:size]
+
+
+def adversarial() -> dict[str, str]:
+    return {
+        "10k-headings": "".join(f"## Rollback {i}\n\ntext\n" for i in range(10_000)),
+        "nested-lists": "".join("  " * i + "- item\n" for i in range(500)),
+        "nested-quotes": "".join(">" * i + " quote\n" for i in range(1, 500)),
+        "emphasis-1mib": "*_" * (MIB // 2),
+        "brackets-1mib": "[" * (MIB // 2) + "]" * (MIB // 2),
+        "backticks-1mib": "`" * MIB,
+        "one-line-1mib": "word " * (MIB // 5),
+        "unclosed-comments": "<!--\n" * 50_000,
+        "bold-headings": "".join(f"**Risk {i}:** value\n" for i in range(20_000)),
+        "fields": "".join(f"Field {i}: value\n" for i in range(20_000)),
+        "table-rows": "| a | b |\n|---|---|\n" + "| x | y |\n" * 30_000,
+        "details": "<details><summary>Rollback</summary>\n" * 20_000,
+        "binary-junk": "".join(chr(random.randrange(0, 0x2FF)) for _ in range(MIB // 2)),
+    }
+
+
+def best(command: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def enforce(*args: str) -> list[str]:
+    return [sys.executable, "-m", "enforcer", "check", *args]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the best is kept")
+    args = parser.parse_args()
+
+    DATA.mkdir(exist_ok=True)
+    files = {}
+    for name, size in (("5kb", 5 * 1024), ("1mib", MIB), ("2mib", 2 * MIB)):
+        files[name] = DATA / f"{name}.md"
+        files[name].write_text(realistic(size), encoding="utf-8")
+
+    rows: list[tuple[str, float, str, bool]] = []
+    check_1 = best(enforce("--format", "json", str(files["1mib"])), args.repeat)
+    bare_1 = best([sys.executable, "-c", BARE_PARSE, str(files["1mib"])], args.repeat)
+    rows.append(("check-1mib vs bare mistune parse", check_1 / bare_1, "<= 1.5x", check_1 / bare_1 <= 1.5))
+
+    check_small = best(enforce(str(files["5kb"])), args.repeat)
+    imports = best([sys.executable, "-c", "import mistune, yaml, click"], args.repeat)
+    rows.append(("check-5kb vs import mistune, yaml, click", check_small / imports, "<= 1.3x", check_small / imports <= 1.3))
+
+    check_2 = best(enforce("--format", "json", str(files["2mib"])), args.repeat)
+    rows.append(("check-2mib vs check-1mib", check_2 / check_1, "<= 2.2x", check_2 / check_1 <= 2.2))
+
+    worst_name, worst = "", 0.0
+    for name, text in adversarial().items():
+        path = DATA / f"adversarial-{name}.md"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        seconds = best(enforce("--format", "json", str(path)), max(1, args.repeat // 2))
+        print(f"  adversarial {name:<18} {seconds:6.3f} s", file=sys.stderr)
+        if seconds > worst:
+            worst_name, worst = name, seconds
+    rows.append((f"adversarial worst ({worst_name}), seconds", worst, "< 2 s", worst < 2.0))
+
+    print(f"baselines: bare parse 1 MiB {bare_1:.3f} s; imports {imports:.3f} s")
+    print(f"measured:  check 5 KB {check_small:.3f} s; 1 MiB {check_1:.3f} s; 2 MiB {check_2:.3f} s")
+    print(f"{'case':<45} {'figure':>8}  {'target':<8} result")
+    for name, figure, target, ok in rows:
+        print(f"{name:<45} {figure:8.3f}  {target:<8} {'ok' if ok else 'MISSED'}")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
