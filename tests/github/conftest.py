@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,3 +95,12 @@ def write_event(tmp_path: Path, payload: dict[str, Any]) -> Path:
     path = tmp_path / "event.json"
     path.write_text(json.dumps(payload))
     return path
+
+
+def enforce(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m enforcer ARGS` in a clean environment: only what the test gives, plus PATH."""
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "enforcer", *args],
+        capture_output=True, text=True, env=clean, cwd=ROOT, timeout=60,
+    )

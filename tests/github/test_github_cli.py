@@ -1,0 +1,137 @@
+"""`enforce check` end to end in a simulated GitHub Actions job, against the local server."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import REPO, enforce, env_for, webhook, write_event
+
+FAILING = "## Rollback plan\nDisable the feature flag checkout_cache and redeploy.\n"
+HOSTILE = (
+    "/merge\n@all please look\n@org/team review\n/label ~done\n\n## Risks @all\n/merge\n\n"
+    "## Rollback plan\n/merge @all\n@org/team\n"
+)
+
+
+@pytest.fixture
+def job(fake, tmp_path):
+    """A pull_request `opened` job: event file, summary and output files, RUNNER_TEMP."""
+    payload = webhook("pull_request", "opened")
+    number = payload["pull_request"]["number"]
+    fake.add_pull(REPO, number, FAILING, base_sha=payload["pull_request"]["base"]["sha"])
+    env = env_for(
+        fake, "pull_request", write_event(tmp_path, payload),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+        GITHUB_OUTPUT=str(tmp_path / "output"),
+    )
+    return env, number, tmp_path
+
+
+def ours(fake, number):
+    return [c for c in fake.comments(REPO, number) if "<!-- rollout-enforcer -->" in c["body"]]
+
+
+def test_failing_pull_request_first_run_then_an_unchanged_rerun(fake, job):
+    env, number, tmp = job
+    report = tmp / "report.json"
+
+    first = enforce("check", "--format", "json", "--report", f"json:{report}", env=env)
+
+    assert first.returncode == 1, first.stderr
+    assert json.loads(first.stdout)["status"] == "failed"  # standard output: the report alone
+    assert "::error title=Rollout plan%3A " in first.stderr
+    assert len(ours(fake, number)) == 1
+    assert fake.labels(REPO, number) == ["rollout-plan::incomplete"]
+    assert len(fake.log) <= 6
+    first_count = len(fake.log)
+    assert "Rollout plan" in (tmp / "summary.md").read_text()
+    outputs = (tmp / "output").read_text()
+    assert re.search(r"^status<<(\S+)\nfailed\n\1$", outputs, re.M)
+    assert re.search(rf"^report<<(\S+)\n{re.escape(str(report))}\n\1$", outputs, re.M)
+
+    fake.reset_log()
+    second = enforce("check", "--report", f"json:{report}", env=env)
+
+    assert second.returncode == 1
+    assert fake.writes == []
+    assert len(fake.log) <= 4
+    print(f"requests: first failing run {first_count}, unchanged re-run {len(fake.log)}")
+
+
+def test_a_null_body_fails_and_is_commented(fake, job):
+    env, number, _ = job
+    fake.repos[REPO].items[number].body = None
+    result = enforce("check", env=env)
+    assert result.returncode == 1, result.stderr
+    assert fake.labels(REPO, number) == ["rollout-plan::missing"]
+
+
+def test_the_comment_holds_no_live_mention_or_command(fake, job):
+    env, number, _ = job
+    fake.repos[REPO].items[number].body = HOSTILE
+    result = enforce("check", env=env)
+    assert result.returncode == 1, result.stderr
+    [comment] = ours(fake, number)
+    body = comment["body"]
+    outside_code = re.sub(r"```.*?```|`[^`\n]*`", "", body, flags=re.S)
+    assert not re.search(r"(?<![\w`])@(all|org)\b", outside_code), body
+    assert not any(line.lstrip().startswith("/") for line in body.splitlines()), body
+
+
+def test_fork_pull_request_reports_but_posts_nothing(fake, job, tmp_path):
+    env, number, _ = job
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["head"]["repo"]["full_name"] = "someone/Hello-World"
+    env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload))
+
+    result = enforce("check", env=env)
+
+    assert result.returncode == 1
+    assert fake.writes == []
+    assert result.stderr.count("::notice title=rollout-enforcer::") == 1
+    assert "pull_request_target" in result.stderr
+    assert "Rollout plan" in (tmp_path / "summary.md").read_text()
+
+
+def test_read_only_token_discovered_on_the_first_write(fake, job):
+    env, number, _ = job
+    fake.read_only = True
+    result = enforce("check", env=env)
+    assert result.returncode == 1  # exit by verdict, not a platform error
+    assert len(fake.writes) == 1
+    assert result.stderr.count("::notice title=rollout-enforcer::") == 1
+
+
+def test_passing_plan_exits_zero(fake, job):
+    env, number, _ = job
+    fake.repos[REPO].items[number].body = (
+        "## Expected result\nCheckout latency drops below 200 ms for all users.\n\n"
+        "## How to validate\nWatch the checkout latency dashboard for an hour.\n\n"
+        "## Risks\nCache stampede on cold start could overload the database.\n\n"
+        "## Rollback plan\nDisable the flag checkout_cache and redeploy the last build.\n"
+    )
+    result = enforce("check", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ours(fake, number) == []
+    assert fake.labels(REPO, number) == ["rollout-plan::complete"]
+
+
+def test_persistent_server_errors_exit_3(fake, job):
+    env, number, _ = job
+    env["ROLLOUT_ENFORCER_RETRY_SECONDS"] = "1"
+    fake.fault("GET", rf"/repos/{REPO}/pulls/{number}", "status", status=502, times=1000)
+    result = enforce("check", env=env)
+    assert result.returncode == 3, result.stderr
+    assert "502" in result.stderr
+    assert env["GITHUB_TOKEN"] not in result.stderr + result.stdout
+
+
+def test_url_target_outside_ci_does_not_publish(fake):
+    fake.add_pull("o/r", 5, FAILING)
+    env = {"GITHUB_API_URL": fake.api_url, "GITHUB_TOKEN": "test-token-not-a-secret"}
+    result = enforce("check", fake.web("/o/r/pull/5"), env=env)
+    assert result.returncode == 1
+    assert fake.writes == []
+    assert "::" not in result.stderr
