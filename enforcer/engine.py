@@ -8,18 +8,16 @@ can go wrong and how would we detect it?" speaks to risks and to validation).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from enforcer.checks import CHECKS, placeholders
-from enforcer.checks.content import Context, prompt_pattern, real_content
-from enforcer.checks.text import normalize
+from enforcer.checks.content import Context, prompt_phrases, real_content
+from enforcer.checks.text import Phrases, normalize
 from enforcer.model import (
     Block,
     Cell,
-    Table,
     Config,
     Document,
     Finding,
@@ -27,6 +25,7 @@ from enforcer.model import (
     Requirement,
     RequirementResult,
     Status,
+    Table,
 )
 
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
@@ -34,17 +33,17 @@ _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 
 
 @dataclass(frozen=True)
 class Matcher:
-    """Heading aliases, compiled: ``=word`` matches only a whole title, others also as a
-    phrase inside a longer title."""
+    """Heading aliases: ``=word`` matches only a whole title, others also as a phrase inside
+    a longer title."""
 
     exact: frozenset[str]
-    phrase: re.Pattern[str] | None
+    phrases: Phrases
 
     def match(self, title: str) -> int | None:
         """0 for an exact match, 1 for a phrase match, None for none."""
         if title in self.exact:
             return 0
-        if self.phrase is not None and self.phrase.search(title):
+        if self.phrases.search(title):
             return 1
         return None
 
@@ -52,13 +51,7 @@ class Matcher:
 @lru_cache(maxsize=1024)
 def matcher(aliases: tuple[str, ...]) -> Matcher:
     exact = {normalize(a.lstrip("=")) for a in aliases}
-    phrases = sorted({normalize(a) for a in aliases if not a.startswith("=")} - {""}, key=len, reverse=True)
-    pattern = (
-        re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
-        if phrases
-        else None
-    )
-    return Matcher(frozenset(exact - {""}), pattern)
+    return Matcher(frozenset(exact - {""}), Phrases(a for a in aliases if not a.startswith("=")))
 
 
 @dataclass(frozen=True)
@@ -109,7 +102,7 @@ class _Checker:
         self.config = config
         self.template_lines = template_lines
         self.titles = [normalize(section.title) for section in document.sections]
-        self.phrases = placeholders.pattern(config.placeholders)
+        self.phrases = placeholders.phrases(config.placeholders)
         plan = matcher(config.plan_headings)
         self.plan_sections = {
             index
@@ -130,7 +123,7 @@ class _Checker:
     def context(self, requirement: Requirement) -> Context:
         return Context(
             phrases=self.phrases,
-            prompts=prompt_pattern(requirement.prompts),
+            prompts=prompt_phrases(requirement.prompts),
             template_lines=self.template_lines,
             allow_na=requirement.content.allow_na,
         )
@@ -151,7 +144,10 @@ class _Checker:
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
             section = self.document.sections[index]
-            status = judge(self.document.content(index), requirement, context)
+            # A plan heading that names a requirement ("Rollout and rollback plan") answers it
+            # with its own text only: the sections below it answer for themselves.
+            blocks = section.blocks if index in self.plan_sections else self.document.content(index)
+            status = judge(blocks, requirement, context)
             found.append(Candidate(status, section.title, section.line, in_plan, exactness))
         return found
 
@@ -167,16 +163,24 @@ class _Checker:
             for label, line, blocks in _table_cells(table, rows, columns):
                 status = judge(blocks, requirement, context)
                 found.append(Candidate(status, label, line, table.section in self.inside_plan, 0))
-        # Also as headings: "## Website" then "### Launch" (either nesting).
+        # Also as headings: "## Website" then "### Launch", or "## Launch" then "### Website".
         for index, title in enumerate(self.titles):
-            if not index or columns.match(title) is None:
+            if not index:
+                continue
+            if columns.match(title) is not None:
+                outer = rows
+            elif rows.match(title) is not None:
+                outer = columns
+            else:
                 continue
             ancestors = self.document.ancestors(index)
-            if not any(rows.match(self.titles[a]) is not None for a in ancestors if a):
+            parent = next((a for a in ancestors if a and outer.match(self.titles[a]) is not None), None)
+            if parent is None:
                 continue
             section = self.document.sections[index]
+            label = f"{self.document.sections[parent].title} / {section.title}"
             status = judge(self.document.content(index), requirement, context)
-            found.append(Candidate(status, section.title, section.line, index in self.inside_plan, 1))
+            found.append(Candidate(status, label, section.line, index in self.inside_plan, 1))
         return found
 
     def result(self, requirement: Requirement) -> tuple[RequirementResult, list[Finding]]:

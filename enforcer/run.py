@@ -171,4 +171,4 @@ def _describe(writes) -> list[str]:  # type: ignore[no-untyped-def]
     return done
 
 
-__all__ = ["Options", "Outcome", "check", "publish", "comment_body", "Environ"]
+__all__ = ["Environ", "Options", "Outcome", "check", "comment_body", "publish"]

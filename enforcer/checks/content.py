@@ -9,12 +9,11 @@ block counts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from enforcer.checks import placeholders
-from enforcer.checks.text import normalize
+from enforcer.checks.text import Phrases
 from enforcer.model import Block
 
 
@@ -22,8 +21,8 @@ from enforcer.model import Block
 class Context:
     """What the content rules need beyond the blocks: the phrases and template text."""
 
-    phrases: re.Pattern[str] = placeholders.DEFAULT_PATTERN
-    prompts: re.Pattern[str] | None = None
+    phrases: Phrases = placeholders.DEFAULT_PHRASES
+    prompts: Phrases | None = None
     template_lines: frozenset[str] = frozenset()
     allow_na: bool = True
 
@@ -32,11 +31,9 @@ def template_key(line: str) -> str:
     return " ".join(line.split())
 
 
-def prompt_pattern(prompts: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted({normalize(p) for p in prompts if normalize(p)}, key=len, reverse=True)
-    if not ordered:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+def prompt_phrases(prompts: Iterable[str]) -> Phrases | None:
+    found = Phrases(prompts)
+    return found if found else None
 
 
 def content_lines(block: Block, context: Context) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from enforcer.checks.text import normalize
+from enforcer.checks.text import Phrases, normalize
 
 # Phrases removed from a line before we look for what is left (normalised form).
 PHRASES: tuple[str, ...] = (
@@ -48,37 +48,31 @@ PHRASES: tuple[str, ...] = (
     "wip",
     "coming soon",
 )
-_LEADING = re.compile(r"^\W*(?:todo|tbd|tba|fixme|xxx)\b", re.I)
+_LEADING = re.compile(r"^\W*(?:todo|tbd|tba|fixme|xxx)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$")
 _NA = re.compile(
     r"^\W*(?:n\s*/\s*a|na|none|nothing|not applicable|not needed|nope|no|nil|null)\b\W*(?P<reason>.*)$",
-    re.I | re.S,
+    re.IGNORECASE | re.DOTALL,
 )
 _REASON_MIN_WORDS = 2
 
 
-def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted({normalize(p) for p in phrases if normalize(p)}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+DEFAULT_PHRASES = Phrases(PHRASES)
 
 
-DEFAULT_PATTERN = _phrase_pattern(PHRASES)
-
-
-def pattern(extra: Iterable[str] = ()) -> re.Pattern[str]:
+def phrases(extra: Iterable[str] = ()) -> Phrases:
     extra = tuple(extra)
-    return _phrase_pattern(PHRASES + extra) if extra else DEFAULT_PATTERN
+    return Phrases(PHRASES + extra) if extra else DEFAULT_PHRASES
 
 
-def is_placeholder(line: str, phrases: re.Pattern[str] = DEFAULT_PATTERN, prompts: re.Pattern[str] | None = None) -> bool:
+def is_placeholder(line: str, known: Phrases = DEFAULT_PHRASES, prompts: Phrases | None = None) -> bool:
     """True when ``line`` carries nothing but placeholder text or template prompts."""
     if _BRACKETED.match(line) or _LEADING.match(line):
         return True
-    text = normalize(line)
+    words = normalize(line).split()
     if prompts is not None:
-        text = prompts.sub(" ", text)
-    text = phrases.sub(" ", text)
-    return not text.strip()
+        words = prompts.remove(words)
+    return not known.remove(words)
 
 
 def na_reason(line: str) -> str | None:

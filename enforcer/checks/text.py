@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _NUMBERING = re.compile(
@@ -31,3 +32,52 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)
+
+
+class Phrases:
+    """Whole-word phrases, looked up word by word in normalised text.
+
+    Built from plain sets rather than regular expressions: compiling a few hundred
+    alternations costs more than checking a whole description, and a local check must start
+    quickly.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words_of = tuple(normalize(phrase).split())
+            if words_of:
+                by_first.setdefault(words_of[0], []).append(words_of)
+        for candidates in by_first.values():
+            candidates.sort(key=len, reverse=True)
+        self._by_first = by_first
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def _at(self, words_of: list[str], index: int) -> int:
+        """Length of the longest phrase starting at ``words_of[index]``, 0 for none."""
+        for phrase in self._by_first.get(words_of[index], ()):
+            if tuple(words_of[index : index + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
+
+    def search(self, text: str) -> bool:
+        """Whether a phrase stands in ``text`` (normalised) as whole words."""
+        words_of = text.split()
+        return any(self._at(words_of, index) for index in range(len(words_of)))
+
+    def remove(self, words_of: list[str]) -> list[str]:
+        """The words left once every phrase is taken out, longest first at each place."""
+        if not self._by_first:
+            return words_of
+        left: list[str] = []
+        index = 0
+        while index < len(words_of):
+            length = self._at(words_of, index)
+            if length:
+                index += length
+            else:
+                left.append(words_of[index])
+                index += 1
+        return left
