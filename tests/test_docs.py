@@ -1,0 +1,49 @@
+"""The generated rules reference and the README stay in step with the code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_rules_reference_is_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_rules_doc.py"), "--check"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = "\n".join(readme.splitlines()[:40])
+    assert "bash scripts/try" in first_screen
+    assert "bash scripts/test" in first_screen
+    assert "scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_documented_config_key_exists() -> None:
+    from enforcer import config
+
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    top_keys = set(re.findall(r"^### `([a-z_]+):?`", doc, re.M))
+    assert top_keys, "docs/configuration.md documents no keys"
+    assert top_keys <= config.RULESET_KEYS, top_keys - config.RULESET_KEYS
+    # and every key a user may write is documented
+    assert config.RULESET_KEYS - {"name", "description"} <= top_keys
+
+
+def test_configuration_example_loads() -> None:
+    from enforcer import config
+
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", doc, re.S)
+    assert example is not None
+    loaded = config.load(config_text=example.group(1))
+    ids = [r.id for r in loaded.requirements]
+    assert "feature-flag" in ids and "retro" not in ids
+    assert loaded.labels.complete == "rollout::ok"
