@@ -24,29 +24,28 @@ DETAILS_LEVEL = 7
 FIELD_LEVEL = 9
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)")
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _HTML_PIECE = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<details\b[^>]*>"
     r"|</details\s*>"
     r"|<summary\b[^>]*>(?P<summary>.*?)</summary\s*>"
     r"|<(?:br|/p|/li|/div|/tr|/td|/th)\b[^>]*>",
-    re.S | re.I,
+    re.DOTALL | re.IGNORECASE,
 )
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_TAG_PARTS = re.compile(r"</?([A-Za-z][\w-]*)(.*?)/?>\Z", re.S)
+_TAG_PARTS = re.compile(r"</?([A-Za-z][\w-]*)(.*?)/?>\Z", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""")
 # Elements people write in descriptions. Anything else in angle brackets is text: usually a
 # placeholder such as <describe the rollback> or <link to dashboard>, which must stay visible.
 _HTML_ELEMENTS = frozenset(
-    "a abbr b big blockquote br caption center cite code col colgroup dd del details dfn div dl dt "
-    "em figcaption figure font h1 h2 h3 h4 h5 h6 hr i img input ins kbd li mark nobr ol p picture "
-    "pre q rp rt ruby s samp section small source span strike strong sub summary sup table tbody "
-    "td tfoot th thead tr tt u ul var video wbr".split()
+    ["a", "abbr", "b", "big", "blockquote", "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "nobr", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "var", "video", "wbr"]
 )
-_BOOLEAN_ATTRIBUTES = frozenset("open checked disabled hidden controls muted autoplay loop".split())
-_FIELD = re.compile(r"^(?P<label>[A-Za-z\u00c0-\uffff][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
+_BOOLEAN_ATTRIBUTES = frozenset(["open", "checked", "disabled", "hidden", "controls", "muted", "autoplay", "loop"])
+_FIELD = re.compile(r"^(?P<label>[^\W\d_][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
 _FIELD_MAX_WORDS = 6
+# "TODO: write the rollback" is a placeholder line, not a field named TODO.
+_NOT_FIELDS = frozenset(["todo", "tbd", "tba", "tbc", "fixme", "xxx", "wip"])
 
 
 # --- line numbers ------------------------------------------------------------------------
@@ -203,15 +202,13 @@ def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
     parts: list[str] = []
     for token in children:
         kind = token["type"]
-        if kind == "text":
-            parts.append(token["raw"])
-        elif kind == "codespan":
+        if kind == "text" or kind == "codespan":
             parts.append(token["raw"])
         elif kind in ("softbreak", "linebreak"):
             parts.append("\n")
         elif kind == "inline_html":
             raw = token["raw"]
-            if re.match(r"<br\b", raw, re.I):
+            if re.match(r"<br\b", raw, re.IGNORECASE):
                 parts.append("\n")
             elif not raw.startswith("<!--") and not is_tag(raw):
                 parts.append(raw)  # a placeholder such as <describe the rollback>
@@ -241,7 +238,7 @@ def is_tag(raw: str) -> bool:
 
 def _strip_html(raw: str) -> str:
     text = _COMMENT.sub("", raw)
-    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
     text = _TAG.sub(lambda m: " " if is_tag(m.group(0)) else m.group(0), text)
     text = (
         text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -538,6 +535,8 @@ def _field(text: str) -> tuple[str, str] | None:
         return None
     label, value = match.group("label").strip(), match.group("value").strip()
     if value.startswith("//") or len(label.split()) > _FIELD_MAX_WORDS or label[-1:] in ",-":
+        return None
+    if label.lower() in _NOT_FIELDS:
         return None
     return label, value
 

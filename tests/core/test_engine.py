@@ -1,0 +1,297 @@
+"""The engine: finding each requirement's section and judging it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import plans
+import pytest
+from core_support import check, result, ruleset, statuses
+
+from enforcer import config
+from enforcer.checks.content import template_key
+
+# --- finding the section --------------------------------------------------------------------
+
+DECORATED = [
+    "## 🔙 Rollback",
+    "## 3. Rollback plan",
+    "## Step 4: Rollback plan",
+    "## Rollback plan (required)",
+    "## ROLLBACK PLAN",
+    "## rollback-plan!!!",
+    "## **Rollback** plan",
+    "### ⏪ Back-out plan",
+    "## How do we roll back?",
+    "**Rollback plan:**",
+    "Rollback plan:",
+    "<details><summary>🔙 Rollback plan</summary>\n\n",
+]
+
+
+@pytest.mark.parametrize("heading", DECORATED)
+def test_decorated_and_question_headings_are_found(heading: str) -> None:
+    text = heading + "\nRevert the merge request and turn the flag off.\n"
+    found = result(check(text), "rollback")
+    assert found.status == "ok"
+    assert found.line == 1
+
+
+def test_one_section_serves_risks_and_validation() -> None:
+    report = check("## What can go wrong and how would we detect it?\nErrors spike in Sentry; we watch it.\n")
+    assert result(report, "risks").status == "ok"
+    assert result(report, "validation").status == "ok"
+    assert result(report, "risks").heading == result(report, "validation").heading
+
+
+def test_section_inside_the_plan_is_preferred() -> None:
+    text = (
+        "## Rollback\nOld notes about the previous release's rollback.\n\n"
+        "## Rollout plan\n### Rollback\nTurn off the flag and revert the MR.\n"
+    )
+    found = result(check(text), "rollback")
+    assert (found.status, found.line) == ("ok", 5)
+
+
+def test_real_content_beats_the_plan_position() -> None:
+    text = "## Rollout plan\n### Rollback\nTBD\n\n## Rollback steps\nTurn off the flag and revert.\n"
+    found = result(check(text), "rollback")
+    assert (found.status, found.heading) == ("ok", "Rollback steps")
+
+
+def test_exact_title_beats_a_phrase_inside_a_longer_title() -> None:
+    text = "## Notes on rollback timing\nWe roll back within minutes.\n\n## Rollback\nTurn off the flag.\n"
+    assert result(check(text), "rollback").heading == "Rollback"
+
+
+def test_plan_heading_naming_a_requirement_answers_with_its_own_text_only() -> None:
+    text = "## Rollout and rollback plan\n### Risks\nThe cache may go cold.\n### Rollback\nTODO\n"
+    assert result(check(text), "rollback").status == "placeholder"
+    own = "## Rollout and rollback plan\nTo roll back, turn the flag off.\n"
+    assert result(check(own), "rollback").status == "ok"
+
+
+@pytest.fixture(scope="module")
+def plan_required():  # type: ignore[no-untyped-def]
+    return replace(ruleset("handbook"), require_plan_heading=True)
+
+
+def test_require_plan_heading_ignores_sections_outside_the_plan(plan_required) -> None:  # type: ignore[no-untyped-def]
+    text = "## Rollback\nTurn the flag off and revert.\n"
+    report = check(text, plan_required)
+    assert result(report, "rollback").status == "missing"
+    plan_finding = [f for f in report.findings if f.rule == "plan-heading"]
+    assert [f.message for f in plan_finding] == [
+        "No rollout plan heading found. Put the plan under a heading such as '## rollout plan'."
+    ]
+
+
+def test_require_plan_heading_accepts_sections_under_the_plan(plan_required) -> None:  # type: ignore[no-untyped-def]
+    report = check("## Deployment plan\n### Rollback\nTurn the flag off and revert.\n", plan_required)
+    assert result(report, "rollback").status == "ok"
+    assert not [f for f in report.findings if f.rule == "plan-heading"]
+
+
+def test_require_plan_heading_from_yaml() -> None:
+    cfg = config.load(config_text="extends: handbook\nrequire_plan_heading: true\n")
+    assert check("## Rollback\nTurn the flag off.\n", cfg).status == "failed"
+    assert result(check("## Rollback\nTurn the flag off.\n", cfg), "rollback").status == "missing"
+
+
+# --- what counts as content -------------------------------------------------------------------
+
+CONTENT = [
+    # (body under "## Rollback", status)
+    ("Turn off the flag and revert the MR.", "ok"),
+    ("", "empty"),
+    ("<!-- Say how to undo the change -->", "placeholder"),
+    ("<!--\nmulti-line\nprompt\n-->", "placeholder"),
+    ("Your text here", "placeholder"),
+    ("TODO", "placeholder"),
+    ("TODO: write the rollback", "placeholder"),
+    ("TBD", "placeholder"),
+    ("tbd.", "placeholder"),
+    ("Lorem ipsum", "placeholder"),
+    ("Lorem ipsum dolor sit amet", "placeholder"),
+    ("<describe the rollback>", "placeholder"),
+    ("[FILL_IN]", "placeholder"),
+    ("[describe here]", "placeholder"),
+    ("___", "empty"),  # a thematic break: nothing at all
+    ("Rollback: ___", "placeholder"),
+    ("...", "placeholder"),
+    ("…", "placeholder"),
+    ("N/A", "placeholder"),
+    ("n/a.", "placeholder"),
+    ("Not applicable", "placeholder"),
+    ("N/A, because no data changes", "ok"),
+    ("Not needed: the change is read-only", "ok"),
+    ("- \n- ", "empty"),
+    ("- [ ] \n- [ ] ", "placeholder"),
+    ("- [ ] Turn off the flag\n- [ ] Revert the MR", "ok"),
+    ("Define a rollback plan in case the rollout is unsuccessful.", "placeholder"),  # the guide's prompt
+    ("```sh\nkubectl rollout undo deployment/web\n```", "ok"),
+    ("    git revert abc123", "ok"),
+    ("Revert", "insufficient"),  # min_words 2
+    ("No schema change, so reverting the MR is enough.", "ok"),
+]
+
+
+@pytest.mark.parametrize(("body", "status"), CONTENT)
+def test_what_counts_as_content(body: str, status: str) -> None:
+    assert result(check("## Rollback\n" + body + "\n"), "rollback").status == status
+
+
+def test_na_with_a_reason_does_not_count_without_allow_na() -> None:
+    cfg = config.load(config_text="requirements:\n  rollback: {checks: {allow_na: false}}\n")
+    text = "## Rollback\nN/A, because no data changes\n"
+    assert result(check(text, cfg), "rollback").status == "placeholder"
+    assert result(check(text), "rollback").status == "ok"
+
+
+def test_a_line_copied_from_the_template_is_not_content() -> None:
+    template = frozenset({template_key("Describe how you undo it, step by step.")})
+    text = "## Rollback\nDescribe how you undo it, step by step.\n"
+    assert result(check(text, template_lines=template), "rollback").status == "placeholder"
+    assert result(check(text), "rollback").status == "ok"
+    edited = "## Rollback\nDescribe how you undo it, step by step.\nWe turn off the flag.\n"
+    assert result(check(edited, template_lines=template), "rollback").status == "ok"
+
+
+def test_extra_placeholders_from_the_config() -> None:
+    cfg = config.load(config_text="placeholders: [to be written]\n")
+    assert result(check("## Rollback\nto be written\n", cfg), "rollback").status == "placeholder"
+
+
+# --- statuses and findings --------------------------------------------------------------------
+
+STATUS_FINDINGS = [
+    ("", "missing", "missing", "Rollback plan: no section found. Add a heading such as 'Rollback plan'.", None),
+    ("## Rollback\n", "empty", "empty", "Rollback plan: the section 'Rollback' is empty.", 1),
+    (
+        "## Rollback\nTBD\n",
+        "placeholder",
+        "placeholder",
+        "Rollback plan: the section 'Rollback' holds only template text, comments, placeholders or unticked empty boxes.",
+        1,
+    ),
+    (
+        "\n## Rollback\nRevert\n",
+        "insufficient",
+        "min-words",
+        "Rollback plan: the section 'Rollback' says too little: 1 word, at least 2 expected.",
+        2,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "status", "rule", "message", "line"), STATUS_FINDINGS)
+def test_statuses_and_their_findings(text: str, status: str, rule: str, message: str, line: int | None) -> None:
+    report = check(text)
+    assert result(report, "rollback").status == status
+    (finding,) = [f for f in report.findings if f.requirement == "rollback"]
+    assert (finding.rule, finding.severity, finding.message, finding.line) == (rule, "error", message, line)
+
+
+def test_ok_gives_no_finding_and_heading_and_line() -> None:
+    report = check("# T\n\n## Rollback steps\nTurn the flag off.\n")
+    found = result(report, "rollback")
+    assert (found.status, found.heading, found.line) == ("ok", "Rollback steps", 3)
+    assert not [f for f in report.findings if f.requirement == "rollback"]
+
+
+def test_warnings_do_not_fail_the_report() -> None:
+    text = plans.HANDBOOK_COMPLETE.split("### Metrics to observe")[0]
+    report = check(text)
+    assert report.status == "passed"
+    assert {f.severity for f in report.findings} == {"warning"}
+
+
+# --- the built-in rulesets --------------------------------------------------------------------
+
+
+def test_handbook_complete() -> None:
+    report = check(plans.HANDBOOK_COMPLETE)
+    assert report.status == "passed"
+    assert set(statuses(report).values()) == {"ok"}
+    assert report.findings == ()
+
+
+def test_handbook_incomplete() -> None:
+    report = check(plans.HANDBOOK_INCOMPLETE)
+    assert report.status == "failed"
+    assert statuses(report) == {
+        "expectations": "ok",
+        "validation": "missing",
+        "risks": "placeholder",
+        "rollback": "placeholder",
+        "metrics": "missing",
+        "testing": "missing",
+        "communication": "missing",
+        "staging-production-checks": "missing",
+        "rollout-steps": "insufficient",
+        "retro": "missing",
+    }
+
+
+def test_handbook_strict_complete() -> None:
+    report = check(plans.HANDBOOK_COMPLETE, "handbook-strict")
+    assert report.status == "passed"
+    assert {r.severity for r in report.requirements} == {"error"}
+
+
+def test_handbook_strict_incomplete_fails_on_a_recommended_area() -> None:
+    text = plans.HANDBOOK_COMPLETE.replace("### Retro", "### Appendix")
+    assert check(text).status == "passed"
+    report = check(text, "handbook-strict")
+    assert report.status == "failed"
+    assert [f.requirement for f in report.errors] == ["retro"]
+
+
+PRODUCT_LAUNCH = [
+    (plans.PRODUCT_LAUNCH_SIMPLE, "passed", set()),
+    (plans.PRODUCT_LAUNCH_SIMPLE.replace("Bo flips the homepage banner", "Your text here"), "failed", {"website-launch"}),
+    (plans.PRODUCT_LAUNCH_SIMPLE.replace("Bo flips the homepage banner", ""), "failed", {"website-launch"}),
+    (plans.PRODUCT_LAUNCH_SIMPLE.replace("Bo flips the homepage banner", "<!-- tasks -->"), "failed", {"website-launch"}),
+    (plans.PRODUCT_LAUNCH_SIMPLE.replace("Bo flips the homepage banner", "Bo flips it. Your text here"), "failed", {"website-launch"}),
+    (plans.PRODUCT_LAUNCH_GUIDE_FILLED, "passed", set()),
+    (plans.PRODUCT_LAUNCH_NESTED, "passed", set()),
+    (plans.PRODUCT_LAUNCH_NESTED.replace("Bo flips the homepage banner", "Your text here"), "failed", {"website-launch"}),
+    # the other nesting: phases outside, workstreams inside
+    (
+        "# Launch plan\n"
+        + "".join(
+            f"## {phase}\n" + "".join(f"### {team}\n{team} does {phase} things\n" for team in ("Planning & Messaging", "Website", "Social Media"))
+            for phase in ("Prepare", "Launch", "Build Momentum")
+        ),
+        "passed",
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "verdict", "failing"), PRODUCT_LAUNCH)
+def test_product_launch(text: str, verdict: str, failing: set[str]) -> None:
+    report = check(text, "product-launch")
+    assert report.status == verdict
+    assert {f.requirement for f in report.errors} == failing
+
+
+def test_product_launch_on_the_guide_as_is_fails_every_cell() -> None:
+    report = check(plans.PRODUCT_LAUNCH_GUIDE, "product-launch")
+    assert set(statuses(report).values()) == {"placeholder"}
+    website_launch = result(report, "website-launch")
+    assert (website_launch.heading, website_launch.line) == ("Website / Launch", 8)
+
+
+def test_product_launch_cells_name_row_and_column() -> None:
+    report = check(plans.PRODUCT_LAUNCH_SIMPLE, "product-launch")
+    assert [(r.heading, r.line) for r in report.requirements][:3] == [
+        ("Planning & Messaging / Prepare", 5),
+        ("Planning & Messaging / Launch", 5),
+        ("Planning & Messaging / Build Momentum", 5),
+    ]
+
+
+def test_product_launch_without_a_table_is_missing() -> None:
+    report = check("## Launch plan\nWe will launch soon.\n", "product-launch")
+    assert set(statuses(report).values()) == {"missing"}
