@@ -1,0 +1,133 @@
+"""The component's job, run by gitlab-ci-local (shell executor) against the local GitLab.
+
+The job is the real one from ``templates/rollout-plan.yml``, included with inputs by a
+pipeline in a scratch Git repository; the CI variables point at the local server.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from enforcer.publish import MARKER
+from gitlab_support import MR, PROJECT, ci_env
+
+ROOT = Path(__file__).resolve().parents[2]
+GITLAB_CI_LOCAL = ROOT / "node_modules" / ".bin" / "gitlab-ci-local"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not GITLAB_CI_LOCAL.exists(),
+                       reason="node_modules/.bin/gitlab-ci-local is missing: run `npm install` (scripts/test does)"),
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is missing"),
+    pytest.mark.skipif(shutil.which("rsync") is None,
+                       reason="rsync is missing: gitlab-ci-local's shell executor needs it"),
+]
+
+PLAN = """\
+## Expectations
+
+Billing jobs finish within five minutes on the new queue.
+
+## Validation
+
+Watch the queue latency dashboard for an hour after the deploy.
+
+## Risks
+
+Jobs could be picked up twice; the worker is idempotent.
+
+## Rollback
+
+Point the worker back at the old queue and redeploy.
+"""
+
+
+def project(tmp_path: Path, inputs: dict[str, object]) -> Path:
+    """A scratch repository whose pipeline includes the component with ``inputs``."""
+    repo = tmp_path / "app"
+    (repo / "templates").mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "rollout-plan.yml", repo / "templates" / "rollout-plan.yml")
+    lines = ["stages: [test]", "include:", "  - local: templates/rollout-plan.yml", "    inputs:"]
+    lines += [f"      {key}: {json.dumps(value)}" for key, value in inputs.items()]
+    (repo / ".gitlab-ci.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=repo, check=True)
+    subprocess.run(["git", "remote", "add", "origin", "https://gitlab.example.com/group/sub/app.git"],
+                   cwd=repo, check=True)
+    return repo
+
+
+def run_job(server, repo: Path, **extra: str) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
+    variables = ci_env(server, CI_PIPELINE_SOURCE="merge_request_event", **extra)
+    args = [str(GITLAB_CI_LOCAL), "--force-shell-executor", "--no-color"]
+    for key, value in variables.items():
+        args += ["--variable", f"{key}={value}"]
+    return subprocess.run([*args, "rollout-plan"], cwd=repo, capture_output=True, text=True, timeout=600)
+
+
+def check_runs(server, repo: Path, **extra: str) -> None:  # noqa: ANN001
+    state = server.state
+    first = run_job(server, repo, **extra)
+    assert first.returncode != 0, first.stdout + first.stderr  # an incomplete plan fails the job
+    assert "published: label rollout-plan::incomplete added, comment posted" in first.stdout
+    [note] = state.marker_notes(PROJECT, MR, MARKER)
+    first_id, first_body = note["id"], note["body"]
+    assert f"{state.base_url}/group/sub/app/-/merge_requests/{MR}/pipelines" in first_body
+    assert state.merge_requests[(PROJECT, MR)]["labels"] == ["backend", "rollout-plan::incomplete"]
+    for name in ("rollout-plan-junit.xml", "rollout-plan-codequality.json", "rollout-plan.json"):
+        assert (repo / name).is_file(), name
+    assert json.loads((repo / "rollout-plan.json").read_text())["status"] == "failed"
+
+    state.log.clear()
+    second = run_job(server, repo, **extra)
+    assert second.returncode != 0
+    assert not state.writes(), [(e.method, e.path) for e in state.writes()]
+    assert len(state.log) <= 4
+
+    state.merge_requests[(PROJECT, MR)]["description"] = PLAN  # the author edits, then re-runs
+    third = run_job(server, repo, **extra)
+    assert third.returncode == 0, third.stdout + third.stderr
+    [edited] = state.marker_notes(PROJECT, MR, MARKER)
+    assert edited["id"] == first_id and edited["body"] != first_body
+    assert state.merge_requests[(PROJECT, MR)]["labels"] == ["backend", "rollout-plan::complete"]
+
+
+def test_component_job_with_the_checkout_on_pythonpath(gitlab_server, tmp_path):
+    repo = project(tmp_path, {"python": sys.executable, "package": ""})
+    check_runs(gitlab_server, repo, PYTHONPATH=str(ROOT))
+
+
+def test_component_job_installs_the_checkout_into_a_venv(gitlab_server, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    repo = project(tmp_path, {"python": str(venv / "bin" / "python"), "package": str(ROOT)})
+    check_runs(gitlab_server, repo)
+    shown = subprocess.run([str(venv / "bin" / "python"), "-c", "import enforcer; print(enforcer.__file__)"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert str(venv) in shown
+
+
+def test_warn_only_and_another_token_variable(gitlab_server, tmp_path):
+    repo = project(tmp_path, {"python": sys.executable, "package": "", "warn_only": True,
+                              "token_variable": "ROLLOUT_BOT_TOKEN"})
+    token = ci_env(gitlab_server)["GITLAB_TOKEN"]
+    result = run_job(gitlab_server, repo, PYTHONPATH=str(ROOT), GITLAB_TOKEN="", ROLLOUT_BOT_TOKEN=token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(gitlab_server.state.marker_notes(PROJECT, MR, MARKER)) == 1
+    assert token not in result.stdout + result.stderr
+
+
+def test_job_token_only_publishes_nothing(gitlab_server, tmp_path):
+    repo = project(tmp_path, {"python": sys.executable, "package": ""})
+    result = run_job(gitlab_server, repo, PYTHONPATH=str(ROOT), GITLAB_TOKEN="")
+    assert result.returncode != 0
+    assert "CI_JOB_TOKEN" in result.stdout
+    assert not gitlab_server.state.writes()
