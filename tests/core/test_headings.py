@@ -1,0 +1,125 @@
+"""Real-world headings -> the handbook requirements they answer.
+
+Collected from public merge request and pull request templates, GitLab's feature-flag
+roll-out issue template, Kubernetes KEPs and change-request (CAB) forms. Each row names
+every requirement the heading answers, so a new alias that wrongly catches another
+requirement's heading fails here ("Rollback steps" must not answer rollout-steps).
+"""
+
+from __future__ import annotations
+
+import pytest
+from core_support import ruleset
+
+from enforcer import engine
+from enforcer.checks.text import normalize
+
+REAL_HEADINGS = [
+    # GitLab feature flag roll-out template and the guide
+    ("Expectations", {"expectations"}),
+    ("What are we expecting to happen?", {"expectations"}),
+    ("What might happen if this goes wrong?", {"risks"}),
+    ("What can we monitor to detect problems with this?", {"validation", "metrics"}),
+    ("What can go wrong and how would we detect it?", {"risks", "validation"}),
+    ("Rollout Steps", {"rollout-steps"}),
+    ("Rollback Steps", {"rollback"}),
+    ("Stakeholders", {"communication"}),
+    ("Metrics to observe", {"metrics"}),
+    ("Testing scenarios", {"testing"}),
+    ("Staging and Production checks", {"staging-production-checks"}),
+    ("The rollout process itself", {"rollout-steps"}),
+    ("Post rollout retro", {"retro"}),
+    # pull request and merge request templates
+    ("Risks/Rollback", {"risks", "rollback"}),
+    ("Risk & Rollback", {"risks", "rollback"}),
+    ("How to Test", {"testing"}),
+    ("How has this been tested?", {"testing"}),
+    ("QA instructions", {"testing"}),
+    ("Test plan", {"testing"}),
+    ("Testing / Validation", {"testing", "validation"}),
+    ("Deploy instructions", {"rollout-steps"}),
+    ("Deployment steps", {"rollout-steps"}),
+    ("Post-deploy checks", {"staging-production-checks"}),
+    ("Preflight checks", {"staging-production-checks"}),
+    ("Smoke testing", {"staging-production-checks", "testing"}),
+    ("Verification steps", {"validation"}),
+    ("How to verify", {"validation"}),
+    ("Monitoring & Alerting", {"validation", "metrics"}),
+    ("Dashboards & Alerts", {"metrics"}),
+    ("Dashboards", {"metrics"}),
+    ("Release notes", {"communication"}),
+    ("Who to notify", {"communication"}),
+    ("Known issues", {"risks"}),
+    ("Kill switch", {"rollback"}),
+    ("Staged rollout", {"rollout-steps"}),
+    ("Lessons learned", {"retro"}),
+    ("Follow-up issues", {"retro"}),
+    ("Non-goals", set()),
+    ("Goals", {"expectations"}),
+    # KEPs
+    ("Risks and Mitigations", {"risks"}),
+    ("Test Plan", {"testing"}),
+    ("Rollout, Upgrade and Rollback Planning", {"rollback"}),
+    ("Monitoring Requirements", {"validation", "metrics"}),
+    # change requests
+    ("Back-out Plan", {"rollback"}),
+    ("Roll Back Plan", {"rollback"}),
+    ("Impact Assessment", {"risks"}),
+    ("Risk Assessment", {"risks"}),
+    ("Blast radius", {"risks"}),
+    ("Implementation Plan", {"rollout-steps"}),
+    ("Testing Strategy", {"testing"}),
+    ("Communication Plan", {"communication"}),
+    ("Expected Outcome", {"expectations"}),
+    ("Acceptance criteria", {"expectations"}),
+    ("Success criteria", {"expectations"}),
+    ("Post-Rollback Verification", {"rollback", "validation"}),
+    # decorated
+    ("🔙 Rollback", {"rollback"}),
+    ("3. Rollback plan", {"rollback"}),
+    ("Rollback plan (required)", {"rollback"}),
+    ("⚠️ Risks", {"risks"}),
+    ("Unexpected outcomes", {"risks"}),  # not expectations
+    # none of ours
+    ("Summary", set()),
+    ("Steps", set()),
+    ("Steps to reproduce", set()),
+    ("Screenshots", set()),
+    ("Related issues", set()),
+]
+
+
+def answers(heading: str) -> set[str]:
+    title = normalize(heading)
+    return {r.id for r in ruleset("handbook").requirements if engine.matcher(r.headings).match(title) is not None}
+
+
+@pytest.mark.parametrize(("heading", "expected"), REAL_HEADINGS)
+def test_real_world_heading(heading: str, expected: set[str]) -> None:
+    assert answers(heading) == expected
+
+
+PLAN_HEADINGS = [
+    ("Rollout plan", True),
+    ("The Rollout Plan", True),
+    ("Rollout strategy", True),
+    ("Deployment plan", True),
+    ("Release plan", True),
+    ("Rollout", True),
+    ("Rollout steps", False),
+    ("Rollback plan", False),
+    ("Summary", False),
+]
+
+
+@pytest.mark.parametrize(("heading", "is_plan"), PLAN_HEADINGS)
+def test_plan_headings(heading: str, is_plan: bool) -> None:
+    plan = engine.matcher(ruleset("handbook").plan_headings)
+    assert (plan.match(normalize(heading)) is not None) is is_plan
+
+
+def test_rollback_headings_never_answer_rollout_steps() -> None:
+    steps = engine.matcher(next(r for r in ruleset("handbook").requirements if r.id == "rollout-steps").headings)
+    rollback = next(r for r in ruleset("handbook").requirements if r.id == "rollback")
+    for heading in rollback.headings:
+        assert steps.match(normalize(heading.lstrip("="))) is None, heading
