@@ -117,7 +117,9 @@ class RetryingSession(requests.Session):
         self.policy = policy
         self.sleep = sleep
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:  # type: ignore[override]
         verb = method.decode() if isinstance(method, bytes) else str(method)
         verb = verb.upper()
         where = f"{verb} {_without_query(str(url))}"
@@ -179,7 +181,9 @@ class Target:
 
     @property
     def noun(self) -> str:
-        return f"merge request !{self.iid}" if self.kind == "merge_request" else f"issue #{self.iid}"
+        return (
+            f"merge request !{self.iid}" if self.kind == "merge_request" else f"issue #{self.iid}"
+        )
 
     @property
     def api_path(self) -> str:
@@ -238,8 +242,12 @@ class GitLab:
     def _fetch(self) -> Any:
         if self._item is None:
             project = self._project()
-            manager = project.mergerequests if self.target.kind == "merge_request" else project.issues
-            self._item = self._call(lambda: manager.get(self.target.iid), "read", self.target.api_path)
+            manager = (
+                project.mergerequests if self.target.kind == "merge_request" else project.issues
+            )
+            self._item = self._call(
+                lambda: manager.get(self.target.iid), "read", self.target.api_path
+            )
         return self._item
 
     def subject(self) -> Subject:
@@ -288,7 +296,11 @@ class GitLab:
     def _diff_paths(self) -> Iterator[str]:
         path = f"/projects/{quote(self.target.project, safe='')}/merge_requests/{self.target.iid}/diffs"
         gl = self._client()
-        diffs = self._call(lambda: gl.http_list(path, iterator=True, per_page=PER_PAGE), "read", self.target.api_url + path)
+        diffs = self._call(
+            lambda: gl.http_list(path, iterator=True, per_page=PER_PAGE),
+            "read",
+            self.target.api_url + path,
+        )
         for diff in self._paged(diffs, self.target.api_url + path):
             yield diff["old_path"]
             if diff["new_path"] != diff["old_path"]:
@@ -358,7 +370,9 @@ class GitLab:
         url = self.target.api_path + "/notes"
         manager = self._notes()
         notes = self._call(
-            lambda: manager.list(iterator=True, per_page=PER_PAGE, sort="asc", order_by="created_at"),
+            lambda: manager.list(
+                iterator=True, per_page=PER_PAGE, sort="asc", order_by="created_at"
+            ),
             "read",
             url,
         )
@@ -393,7 +407,12 @@ class GitLab:
             if writes.remove_labels:
                 data["remove_labels"] = ",".join(writes.remove_labels)
             manager = self._fetch().manager
-            updated = self._call(lambda: manager.update(self.target.iid, data), "set labels on", self.target.api_path, write=True)
+            updated = self._call(
+                lambda: manager.update(self.target.iid, data),
+                "set labels on",
+                self.target.api_path,
+                write=True,
+            )
             if isinstance(updated, dict) and "labels" in updated:
                 self._item._update_attrs({**self._item.attributes, "labels": updated["labels"]})
 
@@ -405,7 +424,9 @@ class GitLab:
             self._notes().delete(note_id)
         except gitlab.GitlabError as error:
             if error.response_code != 404:  # already gone: a concurrent run removed it
-                raise _refused(error, "delete the duplicate comment", url, self._job_only, write=True) from None
+                raise _refused(
+                    error, "delete the duplicate comment", url, self._job_only, write=True
+                ) from None
 
     def _edit_note(self, note_id: int, body: str) -> bool:
         import gitlab
@@ -427,7 +448,9 @@ class GitLab:
         attempt = 0
         while True:
             try:
-                self._call(lambda: manager.create({"body": body}), "post the comment", url, write=True)
+                self._call(
+                    lambda: manager.create({"body": body}), "post the comment", url, write=True
+                )
                 return
             except UncertainWrite as error:
                 problem = str(error)
@@ -457,7 +480,9 @@ class GitLab:
         try:
             return action()
         except gitlab.GitlabError as error:
-            raise _refused(error, verb, url, self._job_only, write=write, noun=self.target.noun) from None
+            raise _refused(
+                error, verb, url, self._job_only, write=write, noun=self.target.noun
+            ) from None
 
 
 def _is_ours(body: str | None) -> bool:
@@ -492,7 +517,11 @@ def _refused(
                 f"GitLab refused CI_JOB_TOKEN (403 Forbidden) to {verb} {where}: set GITLAB_TOKEN "
                 "to an access token with the api scope and the Developer role"
             )
-        need = WRITE_ACCESS if write else "the token needs the read_api or api scope and at least the Reporter role"
+        need = (
+            WRITE_ACCESS
+            if write
+            else "the token needs the read_api or api scope and at least the Reporter role"
+        )
         return PlatformError(f"GitLab refused to {verb} {where} (403 Forbidden): {need}")
     if code == 404:
         what = noun or "it"
@@ -508,7 +537,7 @@ def _refused(
 def _base_url(api_url: str) -> str:
     """python-gitlab wants the instance URL and appends /api/v4 itself."""
     api_url = api_url.rstrip("/")
-    return api_url[: -len("/api/v4")] if api_url.endswith("/api/v4") else api_url
+    return api_url.removesuffix("/api/v4")
 
 
 def _api_url(root: str) -> str:
@@ -534,10 +563,14 @@ def from_ci(env: Environ, *, publish: bool) -> GitLab:
     elif env.get("CI_SERVER_URL"):
         api_url = _api_url(env["CI_SERVER_URL"])
     else:
-        raise TargetError("neither CI_API_V4_URL nor CI_SERVER_URL is set: cannot find the GitLab API")
+        raise TargetError(
+            "neither CI_API_V4_URL nor CI_SERVER_URL is set: cannot find the GitLab API"
+        )
     project = env.get("CI_MERGE_REQUEST_PROJECT_ID") or env.get("CI_PROJECT_ID")
     if not project:
-        raise TargetError("neither CI_MERGE_REQUEST_PROJECT_ID nor CI_PROJECT_ID is set: cannot find the project")
+        raise TargetError(
+            "neither CI_MERGE_REQUEST_PROJECT_ID nor CI_PROJECT_ID is set: cannot find the project"
+        )
     target = Target(
         api_url,
         project,
@@ -564,12 +597,14 @@ def from_url(url: str, env: Environ, *, publish: bool) -> GitLab:
         # GitLab under a relative URL root (https://HOST/gitlab/...): the root is no group.
         prefix = urlsplit(_base_url(api_url)).path.rstrip("/")
         if prefix and path.startswith(prefix + "/"):
-            path = path[len(prefix):]
+            path = path[len(prefix) :]
     else:
         api_url = f"{parts.scheme}://{parts.netloc}/api/v4"
     match = GITLAB_PATH.match(path)
     if match is None:
-        raise TargetError(f"{url}: not a GitLab merge request or issue URL (expected https://HOST/GROUP/PROJECT/-/merge_requests/N)")
+        raise TargetError(
+            f"{url}: not a GitLab merge request or issue URL (expected https://HOST/GROUP/PROJECT/-/merge_requests/N)"
+        )
     kind = "merge_request" if match["kind"] == "merge_requests" else "issue"
     target = Target(api_url, match["project"], kind, int(match["iid"]))
     return GitLab(

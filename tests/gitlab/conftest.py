@@ -6,8 +6,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-
-from enforcer.platforms.gitlab import GitLab, RetryPolicy, Target, from_ci
 from gitlab_support import (
     DEV_TOKEN,
     FAST,
@@ -19,6 +17,9 @@ from gitlab_support import (
     ci_env,
     seed,
 )
+
+from enforcer.platforms.gitlab import GitLab, RetryPolicy, Target, from_ci
+
 
 @pytest.fixture
 def gitlab_server() -> Iterator[GitLabServer]:
@@ -49,7 +50,9 @@ def make_adapter(gitlab_server: GitLabServer) -> Callable[..., GitLab]:
         options: dict[str, Any] = {}
         if sleep is not None:
             options["sleep"] = sleep
-        return GitLab(target, token=token, job_token=job_token, publish=True, policy=policy, **options)
+        return GitLab(
+            target, token=token, job_token=job_token, publish=True, policy=policy, **options
+        )
 
     return make
 
@@ -57,5 +60,3 @@ def make_adapter(gitlab_server: GitLabServer) -> Callable[..., GitLab]:
 @pytest.fixture
 def ci_adapter(gitlab_server: GitLabServer) -> GitLab:
     return from_ci(ci_env(gitlab_server), publish=True)
-
-

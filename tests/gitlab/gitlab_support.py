@@ -15,7 +15,7 @@ from enforcer.model import Config, Report, RequirementResult
 from enforcer.platforms.gitlab import RetryPolicy
 
 
-def _load_server():  # noqa: ANN202 - a module
+def _load_server():
     name = "rollout_enforcer_gitlab_server"
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("server.py"))
@@ -62,8 +62,12 @@ def seed(state: GitLabState) -> None:
     state.add_project("group/sub/app", PROJECT)
     state.add_project("other/tracker", OTHER_PROJECT)
     state.add_file(PROJECT, "main", ".rollout-plan.yml", CONFIG)
-    state.add_file(PROJECT, "feature", ".rollout-plan.yml", "requirements: {}\n# the change's own copy\n")
-    state.add_issue(PROJECT, 12, description="## Rollback\n\nRevert the deploy.\n", title="Billing queue")
+    state.add_file(
+        PROJECT, "feature", ".rollout-plan.yml", "requirements: {}\n# the change's own copy\n"
+    )
+    state.add_issue(
+        PROJECT, 12, description="## Rollback\n\nRevert the deploy.\n", title="Billing queue"
+    )
     state.add_issue(OTHER_PROJECT, 3, description=None, title="Tracker item")
     state.add_merge_request(
         PROJECT,
@@ -109,14 +113,22 @@ def passing_report(target: str = "mr") -> Report:
         target=target,
         ruleset="handbook",
         status="passed",
-        requirements=(RequirementResult("rollback", "Rollback plan", "error", "ok", "Rollback", 3),),
+        requirements=(
+            RequirementResult("rollback", "Rollback plan", "error", "ok", "Rollback", 3),
+        ),
     )
 
 
 CONFIG_OBJECT = Config("handbook", requirements=())
 
 
-def run_once(adapter, report: Report, text: str = "Rollout plan: incomplete", *, config: Config = CONFIG_OBJECT):  # noqa: ANN001, ANN201
+def run_once(
+    adapter,
+    report: Report,
+    text: str = "Rollout plan: incomplete",
+    *,
+    config: Config = CONFIG_OBJECT,
+):
     """What ``enforcer.run`` does with a platform, minus parsing: read, plan, write.
 
     Returns the writes made. The description lacks a plan in a failing report, so the

@@ -57,7 +57,9 @@ class Fault:
     times: int = 1
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or self.method == method) and re.search(self.path, path) is not None
+        return (self.method is None or self.method == method) and re.search(
+            self.path, path
+        ) is not None
 
 
 @dataclass
@@ -132,7 +134,9 @@ class GitLabState:
         header = "job-token" if job else "private-token"
         self.tokens[(header, value)] = Token(user, scopes, role, job)
 
-    def add_project(self, path: str, project_id: int, *, default_branch: str = "main") -> dict[str, Any]:
+    def add_project(
+        self, path: str, project_id: int, *, default_branch: str = "main"
+    ) -> dict[str, Any]:
         project = {
             "id": project_id,
             "name": path.rsplit("/", 1)[-1],
@@ -285,7 +289,9 @@ class GitLabState:
         system: bool = False,
         author: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        noteable = (self.merge_requests if kind == "merge_requests" else self.issues)[(project_id, iid)]
+        noteable = (self.merge_requests if kind == "merge_requests" else self.issues)[
+            (project_id, iid)
+        ]
         stamp = self._stamp()
         note = {
             "id": next(self._ids),
@@ -323,7 +329,9 @@ class GitLabState:
     def writes(self) -> list[Logged]:
         return [entry for entry in self.log if entry.write]
 
-    def marker_notes(self, project_id: int, iid: int, marker: str, kind: str = "merge_requests") -> list[dict[str, Any]]:
+    def marker_notes(
+        self, project_id: int, iid: int, marker: str, kind: str = "merge_requests"
+    ) -> list[dict[str, Any]]:
         return [n for n in self.notes[(project_id, kind, iid)] if marker in (n["body"] or "")]
 
     # --- routing ----------------------------------------------------------------------
@@ -361,17 +369,28 @@ class GitLabState:
                 raise HttpError(401, "401 Unauthorized")
             return None
         if write and "api" not in token.scopes and not token.job:
-            raise HttpError(403, {"error": "insufficient_scope",
-                                  "error_description": "The request requires higher privileges than provided by the access token.",
-                                  "scope": "api"})
+            raise HttpError(
+                403,
+                {
+                    "error": "insufficient_scope",
+                    "error_description": "The request requires higher privileges than provided by the access token.",
+                    "scope": "api",
+                },
+            )
         if write and not token.can_write():
             raise HttpError(403, "403 Forbidden")
         if not token.can_read():
             raise HttpError(403, "403 Forbidden")
         return token
 
-    def handle(self, method: str, segments: list[str], query: dict[str, list[str]], body: Any,
-               headers: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
+    def handle(
+        self,
+        method: str,
+        segments: list[str],
+        query: dict[str, list[str]],
+        body: Any,
+        headers: dict[str, str],
+    ) -> tuple[int, Any, dict[str, str]]:
         write = method != "GET"
         token = self.authorize(headers, write)
         arg = {key: values[-1] for key, values in query.items()}
@@ -390,21 +409,33 @@ class GitLabState:
             return 200, project, {}
         if rest[:2] == ["repository", "files"] and len(rest) in (3, 4) and method == "GET":
             return self.file(pid, rest[2], arg.get("ref"), raw=len(rest) == 4 and rest[3] == "raw")
-        if rest and rest[0] in ("merge_requests", "issues") and len(rest) >= 2 and rest[1].isdigit():
+        if (
+            rest
+            and rest[0] in ("merge_requests", "issues")
+            and len(rest) >= 2
+            and rest[1].isdigit()
+        ):
             kind, iid = rest[0], int(rest[1])
             table = self.merge_requests if kind == "merge_requests" else self.issues
             item = table.get((pid, iid))
             if item is None:
-                raise HttpError(404, "404 Merge Request Not Found" if kind == "merge_requests" else "404 Issue Not Found")
+                raise HttpError(
+                    404,
+                    "404 Merge Request Not Found"
+                    if kind == "merge_requests"
+                    else "404 Issue Not Found",
+                )
             tail = rest[2:]
             if not tail and method == "GET":
                 return 200, item, {}
             if not tail and method == "PUT":
                 return 200, self.update(item, arg, token), {}
             if tail == ["notes"] and method == "GET":
-                notes = sorted(self.notes[(pid, kind, iid)],
-                               key=lambda n: (n[arg.get("order_by", "created_at")], n["id"]),
-                               reverse=arg.get("sort", "desc") == "desc")
+                notes = sorted(
+                    self.notes[(pid, kind, iid)],
+                    key=lambda n: (n[arg.get("order_by", "created_at")], n["id"]),
+                    reverse=arg.get("sort", "desc") == "desc",
+                )
                 return self.page(notes, segments, query)
             if tail == ["notes"] and method == "POST":
                 return 201, self.create_note(pid, kind, iid, item, arg.get("body"), token), {}
@@ -431,10 +462,15 @@ class GitLabState:
                 return self.page(self.diffs[(pid, iid)], segments, query)
         raise HttpError(404, "404 Not Found")
 
-    def file(self, pid: int, path: str, ref: str | None, *, raw: bool) -> tuple[int, Any, dict[str, str]]:
+    def file(
+        self, pid: int, path: str, ref: str | None, *, raw: bool
+    ) -> tuple[int, Any, dict[str, str]]:
         if not ref:
             raise HttpError(400, {"error": "ref is missing"})
-        if not any(key[0] == pid and key[1] == ref for key in self.files) and ref != self.projects[pid]["default_branch"]:
+        if (
+            not any(key[0] == pid and key[1] == ref for key in self.files)
+            and ref != self.projects[pid]["default_branch"]
+        ):
             raise HttpError(404, "404 Commit Not Found")
         text = self.files.get((pid, ref, path))
         if text is None:
@@ -443,21 +479,27 @@ class GitLabState:
         if raw:
             return 200, data, {"Content-Type": "text/plain; charset=utf-8"}
         sha = hashlib.sha1(data).hexdigest()
-        return 200, {
-            "file_name": path.rsplit("/", 1)[-1],
-            "file_path": path,
-            "size": len(data),
-            "encoding": "base64",
-            "content": base64.b64encode(data).decode(),
-            "content_sha256": hashlib.sha256(data).hexdigest(),
-            "ref": ref,
-            "blob_id": sha,
-            "commit_id": sha,
-            "last_commit_id": sha,
-            "execute_filemode": False,
-        }, {}
+        return (
+            200,
+            {
+                "file_name": path.rsplit("/", 1)[-1],
+                "file_path": path,
+                "size": len(data),
+                "encoding": "base64",
+                "content": base64.b64encode(data).decode(),
+                "content_sha256": hashlib.sha256(data).hexdigest(),
+                "ref": ref,
+                "blob_id": sha,
+                "commit_id": sha,
+                "last_commit_id": sha,
+                "execute_filemode": False,
+            },
+            {},
+        )
 
-    def update(self, item: dict[str, Any], arg: dict[str, Any], token: Token | None) -> dict[str, Any]:
+    def update(
+        self, item: dict[str, Any], arg: dict[str, Any], token: Token | None
+    ) -> dict[str, Any]:
         labels = list(item["labels"])
         if "labels" in arg:
             labels = _split(arg["labels"])
@@ -477,8 +519,9 @@ class GitLabState:
         item["updated_at"] = self._stamp()
         return item
 
-    def create_note(self, pid: int, kind: str, iid: int, item: dict[str, Any], body: Any,
-                    token: Token | None) -> dict[str, Any]:
+    def create_note(
+        self, pid: int, kind: str, iid: int, item: dict[str, Any], body: Any, token: Token | None
+    ) -> dict[str, Any]:
         if not isinstance(body, str) or not body.strip():
             raise HttpError(400, {"message": {"note": ["can't be blank"]}})
         assert token is not None
@@ -494,13 +537,15 @@ class GitLabState:
                 item["state"] = "merged"
         return note
 
-    def page(self, items: list[Any], segments: list[str], query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
+    def page(
+        self, items: list[Any], segments: list[str], query: dict[str, list[str]]
+    ) -> tuple[int, Any, dict[str, str]]:
         arg = {key: values[-1] for key, values in query.items()}
         per_page = max(1, min(int(arg.get("per_page", 20)), self.max_per_page))
         page = max(1, int(arg.get("page", 1)))
         total = len(items)
         pages = max(1, -(-total // per_page))
-        chunk = items[(page - 1) * per_page: page * per_page]
+        chunk = items[(page - 1) * per_page : page * per_page]
         path = "/api/v4/" + "/".join(quote(segment, safe="") for segment in segments)
 
         def link(number: int) -> str:
@@ -548,9 +593,10 @@ def _diff(old: str, new: str) -> dict[str, Any]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else each answer waits on a delayed ACK
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return None
 
     def do_GET(self) -> None:
@@ -582,7 +628,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not parts.path.startswith("/api/v4/"):
             self._send(404, {"message": "404 Not Found"}, {})
             return
-        segments = [unquote(s) for s in parts.path[len("/api/v4/"):].split("/") if s]
+        segments = [unquote(s) for s in parts.path[len("/api/v4/") :].split("/") if s]
         logged = Logged(method, "/" + "/".join(segments), query, body, headers)
         with state.lock:
             state.log.append(logged)
@@ -600,8 +646,11 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:
                 status, payload, extra = state.handle(method, segments, query, body, headers)
         except HttpError as error:
-            status, payload, extra = error.status, (
-                error.message if isinstance(error.message, dict) else {"message": error.message}), {}
+            status, payload, extra = (
+                error.status,
+                (error.message if isinstance(error.message, dict) else {"message": error.message}),
+                {},
+            )
         logged.status = status
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
@@ -651,9 +700,11 @@ class GitLabServer:
         self._server.state = self.state
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.state.base_url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), daemon=True
+        )
 
-    def __enter__(self) -> GitLabServer:
+    def __enter__(self) -> GitLabServer:  # noqa: PYI034 - Self needs 3.11
         self._thread.start()
         return self
 

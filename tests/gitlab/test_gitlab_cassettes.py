@@ -16,9 +16,6 @@ from urllib.parse import urlsplit
 import pytest
 import vcr
 import yaml
-
-from enforcer.platforms.gitlab import GitLab, Target, from_url
-from enforcer.publish import MARKER
 from gitlab_support import (
     CONFIG,
     DESCRIPTION,
@@ -31,6 +28,9 @@ from gitlab_support import (
     run_once,
     seed,
 )
+
+from enforcer.platforms.gitlab import GitLab, Target, from_url
+from enforcer.publish import MARKER
 
 HERE = Path(__file__).parent
 CASSETTES = HERE / "cassettes"
@@ -143,7 +143,9 @@ def test_replay_real_gitlab():
     path = REAL / "read_merge_request.yaml"
     url = os.environ.get("GITLAB_CASSETTE_MR_URL")
     if not path.exists() and not (RECORD and url):
-        pytest.skip("no cassette recorded against a real GitLab yet (see tests/gitlab/cassettes/README.md)")
+        pytest.skip(
+            "no cassette recorded against a real GitLab yet (see tests/gitlab/cassettes/README.md)"
+        )
     if RECORD and url:
         REAL.mkdir(exist_ok=True)
         path.unlink(missing_ok=True)
@@ -153,7 +155,9 @@ def test_replay_real_gitlab():
     match = re.search(r"/projects/([^/]+)/merge_requests/(\d+)", meta)
     assert match is not None
     base = _recorded_base(path)
-    target = Target(base + "/api/v4", match.group(1).replace("%2F", "/"), "merge_request", int(match.group(2)))
+    target = Target(
+        base + "/api/v4", match.group(1).replace("%2F", "/"), "merge_request", int(match.group(2))
+    )
     with recorder("none").use_cassette(str(path)) as cassette:
         result = read_everything(GitLab(target, publish=False, policy=FAST))
         assert cassette.all_played
@@ -177,14 +181,18 @@ TOKEN_SHAPES = [
 
 def cassette_files() -> list[Path]:
     return sorted(
-        path for path in TESTS.rglob("*")
-        if path.is_file() and "cassettes" in path.parts and path.suffix in (".yaml", ".yml", ".json")
+        path
+        for path in TESTS.rglob("*")
+        if path.is_file()
+        and "cassettes" in path.parts
+        and path.suffix in (".yaml", ".yml", ".json")
     )
 
 
 def test_cassettes_exist():
     assert {path.name for path in cassette_files() if path.parent == CASSETTES} >= {
-        f"{name}.yaml" for name in SCENARIOS}
+        f"{name}.yaml" for name in SCENARIOS
+    }
 
 
 @pytest.mark.parametrize("path", cassette_files(), ids=lambda path: str(path.relative_to(TESTS)))

@@ -13,20 +13,24 @@ import sys
 from pathlib import Path
 
 import pytest
+from gitlab_support import MR, PROJECT, ci_env
 
 from enforcer.publish import MARKER
-from gitlab_support import MR, PROJECT, ci_env
 
 ROOT = Path(__file__).resolve().parents[2]
 GITLAB_CI_LOCAL = ROOT / "node_modules" / ".bin" / "gitlab-ci-local"
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not GITLAB_CI_LOCAL.exists(),
-                       reason="node_modules/.bin/gitlab-ci-local is missing: run `npm install` (scripts/test does)"),
+    pytest.mark.skipif(
+        not GITLAB_CI_LOCAL.exists(),
+        reason="node_modules/.bin/gitlab-ci-local is missing: run `npm install` (scripts/test does)",
+    ),
     pytest.mark.skipif(shutil.which("git") is None, reason="git is missing"),
-    pytest.mark.skipif(shutil.which("rsync") is None,
-                       reason="rsync is missing: gitlab-ci-local's shell executor needs it"),
+    pytest.mark.skipif(
+        shutil.which("rsync") is None,
+        reason="rsync is missing: gitlab-ci-local's shell executor needs it",
+    ),
 ]
 
 PLAN = """\
@@ -56,24 +60,37 @@ def project(tmp_path: Path, inputs: dict[str, object]) -> Path:
     lines = ["stages: [test]", "include:", "  - local: templates/rollout-plan.yml", "    inputs:"]
     lines += [f"      {key}: {json.dumps(value)}" for key, value in inputs.items()]
     (repo / ".gitlab-ci.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", "-c", "init.defaultBranch=main"]
+    git = [
+        "git",
+        "-c",
+        "user.email=ci@example.com",
+        "-c",
+        "user.name=ci",
+        "-c",
+        "init.defaultBranch=main",
+    ]
     subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
     subprocess.run([*git, "commit", "-qm", "init"], cwd=repo, check=True)
-    subprocess.run(["git", "remote", "add", "origin", "https://gitlab.example.com/group/sub/app.git"],
-                   cwd=repo, check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", "https://gitlab.example.com/group/sub/app.git"],
+        cwd=repo,
+        check=True,
+    )
     return repo
 
 
-def run_job(server, repo: Path, **extra: str) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
+def run_job(server, repo: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     variables = ci_env(server, CI_PIPELINE_SOURCE="merge_request_event", **extra)
     args = [str(GITLAB_CI_LOCAL), "--force-shell-executor", "--no-color"]
     for key, value in variables.items():
         args += ["--variable", f"{key}={value}"]
-    return subprocess.run([*args, "rollout-plan"], cwd=repo, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [*args, "rollout-plan"], cwd=repo, capture_output=True, text=True, check=False, timeout=600
+    )
 
 
-def check_runs(server, repo: Path, **extra: str) -> None:  # noqa: ANN001
+def check_runs(server, repo: Path, **extra: str) -> None:
     state = server.state
     first = run_job(server, repo, **extra)
     assert first.returncode != 0, first.stdout + first.stderr  # an incomplete plan fails the job
@@ -110,16 +127,30 @@ def test_component_job_installs_the_checkout_into_a_venv(gitlab_server, tmp_path
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     repo = project(tmp_path, {"python": str(venv / "bin" / "python"), "package": str(ROOT)})
     check_runs(gitlab_server, repo)
-    shown = subprocess.run([str(venv / "bin" / "python"), "-c", "import enforcer; print(enforcer.__file__)"],
-                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    shown = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import enforcer; print(enforcer.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert str(venv) in shown
 
 
 def test_warn_only_and_another_token_variable(gitlab_server, tmp_path):
-    repo = project(tmp_path, {"python": sys.executable, "package": "", "warn_only": True,
-                              "token_variable": "ROLLOUT_BOT_TOKEN"})
+    repo = project(
+        tmp_path,
+        {
+            "python": sys.executable,
+            "package": "",
+            "warn_only": True,
+            "token_variable": "ROLLOUT_BOT_TOKEN",
+        },
+    )
     token = ci_env(gitlab_server)["GITLAB_TOKEN"]
-    result = run_job(gitlab_server, repo, PYTHONPATH=str(ROOT), GITLAB_TOKEN="", ROLLOUT_BOT_TOKEN=token)
+    result = run_job(
+        gitlab_server, repo, PYTHONPATH=str(ROOT), GITLAB_TOKEN="", ROLLOUT_BOT_TOKEN=token
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(gitlab_server.state.marker_notes(PROJECT, MR, MARKER)) == 1
     assert token not in result.stdout + result.stderr

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from gitlab_support import DEV_TOKEN, JOB_TOKEN, MR, PROJECT, READ_TOKEN, ci_env
 
 from enforcer.platforms.gitlab import JOB_TOKEN_BLOCKER
 from enforcer.publish import MARKER
-from gitlab_support import DEV_TOKEN, JOB_TOKEN, MR, PROJECT, READ_TOKEN, ci_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,27 +36,38 @@ Point the worker back at the old queue and redeploy.
 """
 
 
-def enforce(server, tmp_path, *args, **env_extra):  # noqa: ANN001, ANN201
+def enforce(server, tmp_path, *args, **env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_", "GITHUB_"))}
     env.update(ci_env(server, **env_extra))
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "enforcer", "check", *args],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
-def our_notes(state):  # noqa: ANN001, ANN201
+def our_notes(state):
     return state.marker_notes(PROJECT, MR, MARKER)
 
 
-def labels(state):  # noqa: ANN001, ANN201
+def labels(state):
     return state.merge_requests[(PROJECT, MR)]["labels"]
 
 
 def test_incomplete_then_fixed(gitlab_server, state, tmp_path):
-    first = enforce(gitlab_server, tmp_path, "--report", f"junit:{tmp_path}/junit.xml",
-                    "--report", f"json:{tmp_path}/report.json")
+    first = enforce(
+        gitlab_server,
+        tmp_path,
+        "--report",
+        f"junit:{tmp_path}/junit.xml",
+        "--report",
+        f"json:{tmp_path}/report.json",
+    )
     assert first.returncode == 1, first.stderr
     assert len(state.log) <= 6
     [note] = our_notes(state)
@@ -157,8 +168,15 @@ def test_url_target_does_not_publish_without_the_flag(gitlab_server, state, tmp_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_", "GITHUB_"))}
     env.update({"GITLAB_TOKEN": DEV_TOKEN, "PYTHONPATH": str(ROOT)})
     url = f"{gitlab_server.url}/group/sub/app/-/merge_requests/{MR}"
-    result = subprocess.run([sys.executable, "-m", "enforcer", "check", url, "--format", "json"],
-                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "enforcer", "check", url, "--format", "json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert json.loads(result.stdout)["target"] == url
     assert not state.writes()
@@ -182,7 +200,9 @@ Revert it.
 
 
 @pytest.mark.parametrize("description", [QUICK, QUICK.replace("\n", "\r\n")])
-def test_quick_actions_and_mentions_never_reach_the_note(gitlab_server, state, tmp_path, description):
+def test_quick_actions_and_mentions_never_reach_the_note(
+    gitlab_server, state, tmp_path, description
+):
     state.merge_requests[(PROJECT, MR)]["description"] = description
     result = enforce(gitlab_server, tmp_path)
     assert result.returncode == 1, result.stderr

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
-from enforcer.platforms.base import PlatformError
-from enforcer.platforms.gitlab import from_ci
-from enforcer.publish import MARKER, Writes
 from gitlab_support import (
     MR,
     PROJECT,
@@ -18,8 +14,12 @@ from gitlab_support import (
     run_once,
 )
 
+from enforcer.platforms.base import PlatformError
+from enforcer.platforms.gitlab import from_ci
+from enforcer.publish import MARKER, Writes
 
-def fresh(server):  # noqa: ANN001, ANN201 - a new run: a new adapter, nothing cached
+
+def fresh(server):
     return from_ci(ci_env(server), publish=True)
 
 
@@ -63,7 +63,10 @@ def test_fixed_plan_edits_the_comment_in_place_and_swaps_labels_in_one_put(gitla
     assert edited["body"] == f"{MARKER}\nplan complete"
     assert state.merge_requests[(PROJECT, MR)]["labels"] == ["backend", "rollout-plan::complete"]
     [put_labels] = [e for e in state.requests("PUT") if e.path.endswith(f"merge_requests/{MR}")]
-    assert put_labels.body == {"add_labels": "rollout-plan::complete", "remove_labels": "rollout-plan::missing"}
+    assert put_labels.body == {
+        "add_labels": "rollout-plan::complete",
+        "remove_labels": "rollout-plan::missing",
+    }
 
 
 def test_a_label_added_between_read_and_write_survives(gitlab_server, state):
@@ -74,7 +77,10 @@ def test_a_label_added_between_read_and_write_survives(gitlab_server, state):
     adapter.apply(Writes(add_labels=("rollout-plan::incomplete",)))
     assert "needs-review" not in read.labels
     assert sorted(state.merge_requests[(PROJECT, MR)]["labels"]) == [
-        "backend", "needs-review", "rollout-plan::incomplete"]
+        "backend",
+        "needs-review",
+        "rollout-plan::incomplete",
+    ]
 
 
 def test_labels_are_never_replaced_wholesale(gitlab_server, state):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from gitlab_support import CONFIG, DESCRIPTION, DEV_TOKEN, MR, OTHER_PROJECT, PROJECT, ci_env
 
 from enforcer.platforms.base import PlatformError, TargetError
 from enforcer.platforms.gitlab import JOB_TOKEN_BLOCKER, from_ci, from_url
 from enforcer.publish import MARKER
-from gitlab_support import CONFIG, DESCRIPTION, DEV_TOKEN, MR, OTHER_PROJECT, PROJECT, ci_env
 
 
 def test_subject_is_the_live_merge_request(ci_adapter, state):
@@ -25,7 +25,9 @@ def test_subject_is_fetched_once(ci_adapter, state):
     ci_adapter.subject()
     ci_adapter.subject()
     ci_adapter.read_state()
-    assert [entry.path for entry in state.requests("GET")].count(f"/projects/{PROJECT}/merge_requests/{MR}") == 1
+    assert [entry.path for entry in state.requests("GET")].count(
+        f"/projects/{PROJECT}/merge_requests/{MR}"
+    ) == 1
 
 
 @pytest.mark.parametrize("description", [None, ""])
@@ -110,7 +112,9 @@ def test_duplicate_comments_come_oldest_first(ci_adapter, state):
 
 
 def test_rerun_url_is_the_pipelines_page(ci_adapter, state):
-    assert ci_adapter.rerun_url() == f"{state.base_url}/group/sub/app/-/merge_requests/{MR}/pipelines"
+    assert (
+        ci_adapter.rerun_url() == f"{state.base_url}/group/sub/app/-/merge_requests/{MR}/pipelines"
+    )
 
 
 def test_closed_merge_request_is_read_but_not_published(ci_adapter, state):
@@ -145,7 +149,11 @@ def test_unknown_merge_request_names_the_url(gitlab_server):
 
 
 def test_unknown_project_names_the_url(gitlab_server):
-    adapter = from_url(f"{gitlab_server.url}/nobody/nothing/-/merge_requests/1", {"GITLAB_TOKEN": DEV_TOKEN}, publish=False)
+    adapter = from_url(
+        f"{gitlab_server.url}/nobody/nothing/-/merge_requests/1",
+        {"GITLAB_TOKEN": DEV_TOKEN},
+        publish=False,
+    )
     with pytest.raises(PlatformError, match=r"/projects/nobody%2Fnothing/merge_requests/1 \(404"):
         adapter.subject()
 
@@ -167,7 +175,9 @@ def test_url_target_of_a_merge_request(gitlab_server, state):
 
 
 def test_url_target_of_an_issue_reads_the_default_branch_config(gitlab_server, state):
-    adapter = from_url(f"{gitlab_server.url}/group/sub/app/-/issues/12", {"GITLAB_TOKEN": DEV_TOKEN}, publish=False)
+    adapter = from_url(
+        f"{gitlab_server.url}/group/sub/app/-/issues/12", {"GITLAB_TOKEN": DEV_TOKEN}, publish=False
+    )
     subject = adapter.subject()
     assert subject.kind == "issue"
     assert subject.title == "Billing queue"
@@ -198,7 +208,10 @@ def test_ci_without_a_merge_request_is_a_target_error(gitlab_server):
 
 
 def test_bad_retry_setting_names_the_variable(gitlab_server):
-    with pytest.raises(TargetError, match="ROLLOUT_ENFORCER_RETRY_SECONDS: expected a number of seconds, got 'soon'"):
+    with pytest.raises(
+        TargetError,
+        match="ROLLOUT_ENFORCER_RETRY_SECONDS: expected a number of seconds, got 'soon'",
+    ):
         from_ci(ci_env(gitlab_server, ROLLOUT_ENFORCER_RETRY_SECONDS="soon"), publish=True)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from gitlab_support import DESCRIPTION, MR, PROJECT, failing_report, run_once
 
 from enforcer.platforms.base import PlatformError
 from enforcer.platforms.gitlab import RetryPolicy
 from enforcer.publish import MARKER, Writes
-from gitlab_support import DESCRIPTION, MR, PROJECT, failing_report, run_once
 
 NOTES = rf"/merge_requests/{MR}/notes$"
 MR_PATH = rf"/merge_requests/{MR}$"
@@ -27,7 +27,10 @@ def test_429_honours_retry_after(make_adapter, state):
 def test_retry_after_longer_than_the_budget_gives_up_at_once(make_adapter, state):
     waits: list[float] = []
     state.fault("GET", MR_PATH, status=429, headers={"Retry-After": "120"})
-    with pytest.raises(PlatformError, match=r"429 Too Many Requests.*next wait 120 s.*ROLLOUT_ENFORCER_RETRY_SECONDS"):
+    with pytest.raises(
+        PlatformError,
+        match=r"429 Too Many Requests.*next wait 120 s.*ROLLOUT_ENFORCER_RETRY_SECONDS",
+    ):
         make_adapter(sleep=waits.append).subject()
     assert waits == []
 
