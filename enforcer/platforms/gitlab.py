@@ -38,14 +38,15 @@ TIMEOUT_SECONDS = 30.0  # connect and read timeout of every request
 PER_PAGE = 100  # GitLab's largest page: fewest requests
 TRANSIENT = frozenset({500, 502, 503, 504})
 
+# Printed after "nothing published: " by the run, once, on standard error.
 JOB_TOKEN_BLOCKER = (
-    "GITLAB_TOKEN is not set: checked with CI_JOB_TOKEN, which can read but cannot post "
-    "comments or set labels, so nothing was published; store a project access token with "
-    "the api scope and the Developer role as the masked CI/CD variable GITLAB_TOKEN"
+    "GITLAB_TOKEN is not set, and CI_JOB_TOKEN can read but cannot post comments or set "
+    "labels; store a project access token with the api scope and the Developer role as the "
+    "masked CI/CD variable GITLAB_TOKEN (docs/gitlab.md)"
 )
 NO_TOKEN_BLOCKER = (
-    "GITLAB_TOKEN is not set, so nothing was published; set it to an access token with the "
-    "api scope and the Developer role to post the comment and set labels"
+    "GITLAB_TOKEN is not set; set it to an access token with the api scope and the Developer "
+    "role to post the comment and set labels"
 )
 WRITE_ACCESS = (
     "the token needs the api scope (read_api only reads) and at least the Developer role "
@@ -354,7 +355,7 @@ class GitLab:
             return JOB_TOKEN_BLOCKER if self._job_token else NO_TOKEN_BLOCKER
         state = self._fetch().attributes.get("state")
         if state in ("closed", "locked"):
-            return f"{self.target.noun} is {state}: nothing was published"
+            return f"{self.target.noun} is {state}"
         return None
 
     def rerun_url(self) -> str | None:
