@@ -8,6 +8,7 @@ whole number, got "three"``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,10 @@ def _unknown(data: Mapping[str, Any], allowed: set[str], path: str, source: str)
     for key in data:
         if key not in allowed:
             where = f"{path}.{key}" if path else str(key)
-            raise ConfigError(
-                f"{_where(where, source)}: unknown key; expected one of: {', '.join(sorted(allowed))}"
-            )
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            expected = ", ".join(sorted(allowed))
+            hint = f', did you mean "{close[0]}"? Expected one of: ' if close else "; expected one of: "
+            raise ConfigError(f"{_where(where, source)}: unknown key{hint}{expected}")
 
 
 def _mapping(value: Any, path: str, source: str) -> Mapping[str, Any]:
@@ -122,8 +124,10 @@ def _bool(value: Any, path: str, source: str) -> bool:
 
 
 def _whole(value: Any, path: str, source: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{_where(path, source)}: expected a whole number, got {_show(value)}")
+    if value < 0:
+        raise ConfigError(f"{_where(path, source)}: expected a whole number of 0 or more, got {value}")
     return value
 
 
@@ -135,8 +139,14 @@ def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
+        context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+        lines = text.split("\n")
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            problem = "found a tab; YAML indents with spaces, not tabs"
+        elif context and start is not None:
+            problem += f" ({context} that starts at line {start.line + 1}, column {start.column + 1})"
         raise ConfigError(f"{source}: not valid YAML{where}: {problem}") from None
     if data is None:
         return {}
@@ -164,13 +174,15 @@ def _load_ref(ref: str, base: Path | None, source: str) -> tuple[Mapping[str, An
     return data, name, path.parent
 
 
-def _merge_requirement(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def _merge_requirement(base: Mapping[str, Any], over: Mapping[str, Any], path: str, source: str) -> dict[str, Any]:
     merged = dict(base)
-    for key, value in over.items():
+    # extra_headings last, so they add to the headings whatever the order of the keys
+    for key, value in sorted(over.items(), key=lambda item: item[0] == "extra_headings"):
         if key == "checks" and isinstance(value, Mapping) and isinstance(base.get("checks"), Mapping):
             merged["checks"] = {**base["checks"], **value}
         elif key == "extra_headings":
-            merged["headings"] = [*(merged.get("headings") or []), *(value or [])]
+            extra = _strings(value, f"{path}.extra_headings", source) if value is not None else ()
+            merged["headings"] = [*(merged.get("headings") or []), *extra]
         else:
             merged[key] = value
     return merged
@@ -186,11 +198,13 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], source: str) -> dict[s
             for req_id, req in _mapping(value, "requirements", source).items():
                 req_map = _mapping(req, f"requirements.{req_id}", source)
                 if req_id in requirements:
-                    requirements[req_id] = _merge_requirement(requirements[req_id], req_map)
+                    requirements[req_id] = _merge_requirement(
+                        requirements[req_id], req_map, f"requirements.{req_id}", source
+                    )
                 else:
                     requirements[req_id] = dict(req_map)
                     if "extra_headings" in req_map:
-                        requirements[req_id] = _merge_requirement({}, req_map)
+                        requirements[req_id] = _merge_requirement({}, req_map, f"requirements.{req_id}", source)
             merged["requirements"] = requirements
         elif key in ("labels", "applies_when") and isinstance(value, Mapping):
             merged[key] = {**(merged.get(key) or {}), **value}
@@ -239,7 +253,10 @@ def _requirement(req_id: str, raw: Mapping[str, Any], source: str) -> Requiremen
         )
     headings = _strings(raw["headings"], f"{path}.headings", source) if raw.get("headings") is not None else ()
     if not headings and table is None:
-        raise ConfigError(f"{_where(path + '.headings', source)}: required: the headings that answer this requirement, e.g. [\"{req_id.replace('-', ' ')}\"]")
+        raise ConfigError(
+            f"{_where(path + '.headings', source)}: missing: a new requirement needs the headings "
+            f"that answer it, e.g. headings: [\"{req_id.replace('-', ' ')}\"]"
+        )
     checks_raw = _mapping(raw.get("checks"), f"{path}.checks", source)
     _unknown(checks_raw, CHECK_KEYS, f"{path}.checks", source)
     link = checks_raw.get("require_link", False)
@@ -286,8 +303,13 @@ def build(data: Mapping[str, Any], name: str, source: str) -> Config:
     labels_raw = _mapping(data.get("labels"), "labels", source)
     _unknown(labels_raw, LABEL_KEYS, "labels", source)
     labels = Labels(**{key: _string(value, f"labels.{key}", source) for key, value in labels_raw.items()})
-    if len(set(labels.family())) != 3:
-        raise ConfigError(f"{_where('labels', source)}: complete, incomplete and missing must be three different labels")
+    family = labels.family()
+    if len(set(family)) != 3:
+        twice = next(label for label in family if family.count(label) > 1)
+        raise ConfigError(
+            f"{_where('labels', source)}: complete, incomplete and missing must be three different "
+            f"labels, got {_show(twice)} more than once"
+        )
     applies_raw = _mapping(data.get("applies_when"), "applies_when", source)
     _unknown(applies_raw, APPLIES_KEYS, "applies_when", source)
     applies = AppliesWhen(
