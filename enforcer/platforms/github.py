@@ -232,7 +232,7 @@ def _retry_class() -> type:
                 return status_code in (403, 429)
             return super().is_retry(method, status_code, has_retry_after)
 
-        def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def,override]  # noqa: E501
+        def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def,override]
             retry = super().increment(method, url, response, error, _pool, _stacktrace)
             wait = retry.get_backoff_time()
             if response is not None and retry.respect_retry_after_header:

@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 STAMP = "2024-05-01T12:00:00Z"
@@ -537,7 +537,7 @@ class _Handler(BaseHTTPRequestHandler):
     github: FakeGitHub
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def do_GET(self) -> None:
@@ -625,7 +625,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- routing
 
     REPO = r"/repos/(?P<repo>[^/]+/[^/]+)"
-    ROUTES = [
+    ROUTES: ClassVar[list[tuple[str, str, str]]] = [
         ("GET", REPO, "get_repo"),
         ("GET", REPO + r"/pulls/(?P<n>\d+)", "get_pull"),
         ("GET", REPO + r"/pulls/(?P<n>\d+)/files", "list_files"),

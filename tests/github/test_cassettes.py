@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from conftest import REPO, TOKEN
+from github_support import REPO, TOKEN
 
 from enforcer import run
 from enforcer.platforms import github as adapter
@@ -36,7 +36,7 @@ vcr = pytest.importorskip("vcr")
 
 CASSETTES = Path(__file__).parent / "cassettes"
 RECORD = os.environ.get("ROLLOUT_ENFORCER_RECORD", "")
-TOKEN_LIKE = re.compile(r"(ghp_|gho_|ghs_|ghu_|ghr_|github_pat_)[A-Za-z0-9_]{10,}|\bauthorization\b", re.I)
+TOKEN_LIKE = re.compile(r"(ghp_|gho_|ghs_|ghu_|ghr_|github_pat_)[A-Za-z0-9_]{10,}|\bauthorization\b", re.IGNORECASE)
 FAILING = "## Rollback plan\nDisable the feature flag checkout_cache and redeploy.\n"
 
 

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import REPO, enforce, env_for, webhook, write_event
+from github_support import REPO, enforce, env_for, webhook, write_event
 
 FAILING = "## Rollback plan\nDisable the feature flag checkout_cache and redeploy.\n"
 HOSTILE = (
@@ -48,8 +48,8 @@ def test_failing_pull_request_first_run_then_an_unchanged_rerun(fake, job):
     first_count = len(fake.log)
     assert "Rollout plan" in (tmp / "summary.md").read_text()
     outputs = (tmp / "output").read_text()
-    assert re.search(r"^status<<(\S+)\nfailed\n\1$", outputs, re.M)
-    assert re.search(rf"^report<<(\S+)\n{re.escape(str(report))}\n\1$", outputs, re.M)
+    assert re.search(r"^status<<(\S+)\nfailed\n\1$", outputs, re.MULTILINE)
+    assert re.search(rf"^report<<(\S+)\n{re.escape(str(report))}\n\1$", outputs, re.MULTILINE)
 
     fake.reset_log()
     second = enforce("check", "--report", f"json:{report}", env=env)
@@ -75,13 +75,13 @@ def test_the_comment_holds_no_live_mention_or_command(fake, job):
     assert result.returncode == 1, result.stderr
     [comment] = ours(fake, number)
     body = comment["body"]
-    outside_code = re.sub(r"```.*?```|`[^`\n]*`", "", body, flags=re.S)
+    outside_code = re.sub(r"```.*?```|`[^`\n]*`", "", body, flags=re.DOTALL)
     assert not re.search(r"(?<![\w`])@(all|org)\b", outside_code), body
     assert not any(line.lstrip().startswith("/") for line in body.splitlines()), body
 
 
 def test_fork_pull_request_reports_but_posts_nothing(fake, job, tmp_path):
-    env, number, _ = job
+    env, _, _ = job
     payload = webhook("pull_request", "opened")
     payload["pull_request"]["head"]["repo"]["full_name"] = "someone/Hello-World"
     env["GITHUB_EVENT_PATH"] = str(write_event(tmp_path, payload))
@@ -96,7 +96,7 @@ def test_fork_pull_request_reports_but_posts_nothing(fake, job, tmp_path):
 
 
 def test_read_only_token_discovered_on_the_first_write(fake, job):
-    env, number, _ = job
+    env, _, _ = job
     fake.read_only = True
     result = enforce("check", env=env)
     assert result.returncode == 1  # exit by verdict, not a platform error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import REPO, TOKEN
+from github_support import REPO, TOKEN
 
 from enforcer.platforms import github as adapter
 from enforcer.platforms.base import PlatformError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FAST, REPO, TOKEN
+from github_support import FAST, REPO, TOKEN
 
 from enforcer import run
 from enforcer.platforms import github as adapter

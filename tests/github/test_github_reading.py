@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from conftest import FAST, REPO, TOKEN, edited, env_for, webhook, write_event
+from github_support import FAST, REPO, TOKEN, edited, env_for, webhook, write_event
 
 from enforcer.platforms import github as adapter
 from enforcer.platforms import resolve

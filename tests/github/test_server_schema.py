@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import OPENAPI, REPO, TOKEN
+from github_support import OPENAPI, REPO, TOKEN
 
 jsonschema = pytest.importorskip("jsonschema")
 
