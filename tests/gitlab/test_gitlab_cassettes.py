@@ -35,7 +35,10 @@ from enforcer.publish import MARKER
 HERE = Path(__file__).parent
 CASSETTES = HERE / "cassettes"
 TESTS = HERE.parent
-RECORD = os.environ.get("ROLLOUT_ENFORCER_RECORD") == "1"
+# Same switch as the GitHub cassettes: "local" (or "1") re-records against server.py,
+# "real" against the GitLab project named by GITLAB_CASSETTE_MR_URL.
+RECORD = os.environ.get("ROLLOUT_ENFORCER_RECORD") in ("1", "local")
+RECORD_REAL = os.environ.get("ROLLOUT_ENFORCER_RECORD") == "real"
 FILTERED = ["PRIVATE-TOKEN", "JOB-TOKEN", "Authorization"]
 
 
@@ -142,11 +145,11 @@ def test_replay_real_gitlab():
     """Shapes only: a real merge request's content is whatever it is."""
     path = REAL / "read_merge_request.yaml"
     url = os.environ.get("GITLAB_CASSETTE_MR_URL")
-    if not path.exists() and not (RECORD and url):
+    if not path.exists() and not (RECORD_REAL and url):
         pytest.skip(
             "no cassette recorded against a real GitLab yet (see tests/gitlab/cassettes/README.md)"
         )
-    if RECORD and url:
+    if RECORD_REAL and url:
         REAL.mkdir(exist_ok=True)
         path.unlink(missing_ok=True)
         with recorder("once").use_cassette(str(path)):
