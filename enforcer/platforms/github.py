@@ -499,12 +499,12 @@ class GitHub:
                         raise
                     # A fork's pull request under `pull_request`, or a workflow without
                     # `pull-requests: write`: the verdict still reaches the job summary.
+                    # Said once, by finish(): a notice in Actions, a line elsewhere.
                     self._blocked = (
                         f"the token may only read: {doing} {self.target.repo}"
                         f"#{self.target.number} was refused ({_message(error)}), so nothing "
                         "more could be posted"
                     )
-                    print(f"rollout-enforcer: {self._blocked}", file=sys.stderr)
                     return
 
     def _adder(self, name: str) -> Callable[[], object]:
@@ -585,7 +585,10 @@ class GitHub:
         Workflow commands go to standard error: the runner reads commands from both streams
         (actions/runner ScriptHandler), and standard output carries only the report.
         """
-        finish_actions(report, markdown, json_path, self.env, blocked=self.publish_blocker())
+        blocked = self.publish_blocker() if self.publish else None
+        finish_actions(report, markdown, json_path, self.env, blocked=blocked)
+        if self._blocked and self.env.get("GITHUB_ACTIONS") != "true":
+            print(f"rollout-enforcer: {self._blocked}", file=sys.stderr)
 
 
 def finish_actions(

@@ -102,6 +102,7 @@ def test_read_only_token_discovered_on_the_first_write(fake, job):
     assert result.returncode == 1  # exit by verdict, not a platform error
     assert len(fake.writes) == 1
     assert result.stderr.count("::notice title=rollout-enforcer::") == 1
+    assert result.stderr.count("nothing more could be posted") == 1
 
 
 def test_passing_plan_exits_zero(fake, job):

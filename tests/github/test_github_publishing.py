@@ -184,6 +184,7 @@ def test_a_read_only_token_stops_at_the_first_refused_write(fake, capsys):
 
     assert len(fake.writes) == 1  # refused once; nothing more tried
     assert "not accessible by integration" in platform.publish_blocker()
+    platform.finish(outcome.report, "x", None)  # outside Actions: one plain line
     assert capsys.readouterr().err.count("nothing more could be posted") == 1
 
 
