@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from enforcer import config, engine, markdown
 from enforcer.model import Config, Document, Report
 
 
-@lru_cache(maxsize=None)
+@cache
 def ruleset(name: str = "handbook") -> Config:
     return config.load(ruleset=name)
 

@@ -158,27 +158,27 @@ MISTAKES = [
     (
         "unknown top-level key",
         "requirement:\n  rollback: {severity: warning}\n",
-        'bad.yml: requirement: unknown key, did you mean "requirements"? Expected one of: applies_when, '
+        ('bad.yml: requirement: unknown key, did you mean "requirements"? Expected one of: applies_when, '
         "description, exempt_label, extends, labels, name, placeholders, plan_headings, "
-        "require_plan_heading, requirements, templates",
+        "require_plan_heading, requirements, templates"),
     ),
     (
         "unknown requirement key",
         "requirements:\n  rollback: {severty: warning}\n",
-        'bad.yml: requirements.rollback.severty: unknown key, did you mean "severity"? Expected one of: '
-        "checks, disable, extra_headings, headings, hint, prompts, severity, table, title",
+        ('bad.yml: requirements.rollback.severty: unknown key, did you mean "severity"? Expected one of: '
+        "checks, disable, extra_headings, headings, hint, prompts, severity, table, title"),
     ),
     (
         "unknown check key",
         "requirements:\n  rollback:\n    checks: {min_word: 3}\n",
-        'bad.yml: requirements.rollback.checks.min_word: unknown key, did you mean "min_words"? Expected one '
-        "of: all_boxes_ticked, allow_na, forbid, min_words, require_link, require_list",
+        ('bad.yml: requirements.rollback.checks.min_word: unknown key, did you mean "min_words"? Expected one '
+        "of: all_boxes_ticked, allow_na, forbid, min_words, require_link, require_list"),
     ),
     (
         "unknown key, nothing close",
         "colour: red\n",
-        "bad.yml: colour: unknown key; expected one of: applies_when, description, exempt_label, extends, "
-        "labels, name, placeholders, plan_headings, require_plan_heading, requirements, templates",
+        ("bad.yml: colour: unknown key; expected one of: applies_when, description, exempt_label, extends, "
+        "labels, name, placeholders, plan_headings, require_plan_heading, requirements, templates"),
     ),
     (
         "min_words not a number",
@@ -203,8 +203,8 @@ MISTAKES = [
     (
         "new requirement without headings",
         "requirements:\n  canary: {title: Canary}\n",
-        'bad.yml: requirements.canary.headings: missing: a new requirement needs the headings that answer it, '
-        'e.g. headings: ["canary"]',
+        ('bad.yml: requirements.canary.headings: missing: a new requirement needs the headings that answer it, '
+        'e.g. headings: ["canary"]'),
     ),
     (
         "extra_headings not a list",
@@ -214,8 +214,8 @@ MISTAKES = [
     (
         "bad YAML",
         "requirements:\n  rollback: [oops\n",
-        "bad.yml: not valid YAML at line 3, column 1: did not find expected ',' or ']' "
-        "(while parsing a flow sequence that starts at line 2, column 13)",
+        ("bad.yml: not valid YAML at line 3, column 1: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts at line 2, column 13)"),
     ),
     (
         "tab in YAML",
@@ -225,8 +225,8 @@ MISTAKES = [
     (
         "extends an unknown name",
         "extends: handbok\n",
-        'bad.yml: extends: no ruleset named "handbok": expected a built-in name '
-        "(handbook, handbook-strict, product-launch) or the path of a YAML file",
+        ('bad.yml: extends: no ruleset named "handbok": expected a built-in name '
+        "(handbook, handbook-strict, product-launch) or the path of a YAML file"),
     ),
     (
         "labels not distinct",
@@ -286,7 +286,7 @@ def test_cli_exits_2_with_the_message(tmp_path: Path, kind: str, text: str, mess
     (tmp_path / "plan.md").write_text("## Rollback\nTurn the flag off.\n")
     done = subprocess.run(
         [sys.executable, "-m", "enforcer", "check", "plan.md", "--config", "bad.yml"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
     )
     assert done.returncode == 2
     assert done.stdout == ""
@@ -297,7 +297,7 @@ def test_missing_config_file(tmp_path: Path) -> None:
     (tmp_path / "plan.md").write_text("## Rollback\nTurn the flag off.\n")
     done = subprocess.run(
         [sys.executable, "-m", "enforcer", "check", "plan.md", "--config", "nope.yml"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
     )
     assert (done.returncode, done.stderr) == (2, "enforce: configuration error: --config: no such file: nope.yml\n")
 
@@ -308,7 +308,7 @@ def test_missing_config_file(tmp_path: Path) -> None:
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "enforcer", "check", *args],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
     )
 
 

@@ -314,7 +314,7 @@ def test_hostile_input_does_not_crash_or_hang(name: str) -> None:
 def test_one_mebibyte() -> None:
     chunk = "## Rollback\nrevert the merge request and turn the flag off\n\n- step one\n- step two\n\n"
     text = (chunk * (2**20 // len(chunk) + 1))[: 2**20]
-    document, report, seconds = _timed(text)
+    document, _, seconds = _timed(text)
     assert len(document.sections) > 10_000
     assert seconds < 8, f"1 MiB took {seconds:.1f}s"
 
