@@ -7,6 +7,7 @@ pipeline in a scratch Git repository; the CI variables point at the local server
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -85,8 +86,16 @@ def run_job(server, repo: Path, **extra: str) -> subprocess.CompletedProcess[str
     args = [str(GITLAB_CI_LOCAL), "--force-shell-executor", "--no-color"]
     for key, value in variables.items():
         args += ["--variable", f"{key}={value}"]
+    # Inside a real CI job (our own pipeline) the host's CI_* and tokens must not leak in.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_", "GITHUB_"))}
     return subprocess.run(
-        [*args, "rollout-plan"], cwd=repo, capture_output=True, text=True, check=False, timeout=600
+        [*args, "rollout-plan"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
 
 
