@@ -213,7 +213,9 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], source: str) -> dict[s
     return merged
 
 
-def _resolve(data: Mapping[str, Any], source: str, base: Path | None, depth: int = 0) -> tuple[dict[str, Any], str]:
+def _resolve(
+    data: Mapping[str, Any], source: str, base: Path | None, depth: int = 0, extends_from: str | None = None
+) -> tuple[dict[str, Any], str]:
     _unknown(data, RULESET_KEYS, "", source)
     name = data.get("name") if isinstance(data.get("name"), str) else None
     for key, value in data.items():
@@ -226,7 +228,7 @@ def _resolve(data: Mapping[str, Any], source: str, base: Path | None, depth: int
     parent_ref = _string(parent_ref, "extends", source)
     if depth >= _MAX_EXTENDS:
         raise ConfigError(f"{_where('extends', source)}: more than {_MAX_EXTENDS} levels of extends (a loop?)")
-    parent, parent_name, parent_base = _load_ref(parent_ref, base, _where("extends", source))
+    parent, parent_name, parent_base = _load_ref(parent_ref, base, extends_from or _where("extends", source))
     resolved, inherited_name = _resolve(parent, parent_ref, parent_base, depth + 1)
     return _merge(resolved, data, source), name or inherited_name
 
@@ -348,5 +350,6 @@ def load(
     elif "extends" not in data:
         data = {**data, "extends": DEFAULT_RULESET}
     source = config_source if config_text is not None else ""
-    merged, name = _resolve(data, source, base)
+    # a wrong --ruleset is named as such, not as the file's extends:
+    merged, name = _resolve(data, source, base, extends_from="--ruleset" if ruleset is not None else None)
     return build(merged, name, source)

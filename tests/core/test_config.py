@@ -338,3 +338,12 @@ def test_templates_from_the_config(tmp_path: Path) -> None:
     (tmp_path / ".rollout-plan.yml").write_text("{}\n")
     report = json.loads(_run(tmp_path, "plan.md", "--format", "json").stdout)
     assert next(r for r in report["requirements"] if r["id"] == "rollback")["status"] == "ok"
+
+
+def test_unknown_ruleset_option_is_named_as_the_option() -> None:
+    with pytest.raises(ConfigError) as raised:
+        config.load(ruleset="handbok")
+    assert str(raised.value) == (
+        '--ruleset: no ruleset named "handbok": expected a built-in name '
+        "(handbook, handbook-strict, product-launch) or the path of a YAML file"
+    )
