@@ -156,6 +156,10 @@ def publish(platform: Platform, outcome: Outcome, markdown_report: str, log: Log
         log("published: nothing changed")
         return
     platform.apply(writes)
+    refused = platform.publish_blocker()  # a read-only token shows itself on the first write
+    if refused is not None:
+        log(f"nothing published: {refused}")
+        return
     log("published: " + ", ".join(_describe(writes)))
 
 

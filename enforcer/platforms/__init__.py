@@ -22,7 +22,7 @@ GITLAB_PATH = re.compile(r"^/(?P<project>.+?)/-/(?P<kind>merge_requests|issues)/
 GITHUB_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+)/(?P<kind>pull|issues)/(?P<number>\d+)/?$")
 
 
-def _adapter(name: str):  # noqa: ANN202 - a module with from_ci/from_url
+def _adapter(name: str):
     return importlib.import_module(ADAPTERS[name])
 
 
