@@ -156,9 +156,9 @@ def publish(platform: Platform, outcome: Outcome, markdown_report: str, log: Log
         log("published: nothing changed")
         return
     platform.apply(writes)
-    refused = platform.publish_blocker()  # a read-only token shows itself on the first write
-    if refused is not None:
-        log(f"nothing published: {refused}")
+    if platform.publish_blocker() is not None:
+        # A read-only token shows itself on the first write; the adapter said why already.
+        log("nothing published: the platform refused the write")
         return
     log("published: " + ", ".join(_describe(writes)))
 

@@ -39,7 +39,7 @@ DEFAULT_API_URL = "https://api.github.com"
 EVENTS = ("pull_request", "pull_request_target", "issues")
 
 RETRY_SECONDS_VAR = "ROLLOUT_ENFORCER_RETRY_SECONDS"
-TIMEOUT_VAR = "ROLLOUT_ENFORCER_TIMEOUT"
+TIMEOUT_VAR = "ROLLOUT_ENFORCER_TIMEOUT_SECONDS"
 
 # GitHub shows at most this many annotations of each kind per step.
 ANNOTATIONS_SHOWN = 10
@@ -79,7 +79,7 @@ class Tuning:
 
 
 def tuning_from(env: Environ) -> Tuning:
-    """``ROLLOUT_ENFORCER_TIMEOUT`` and ``ROLLOUT_ENFORCER_RETRY_SECONDS``, checked."""
+    """``ROLLOUT_ENFORCER_TIMEOUT_SECONDS`` and ``ROLLOUT_ENFORCER_RETRY_SECONDS``, checked."""
     tuning = Tuning()
     timeout = _number(env, TIMEOUT_VAR, tuning.timeout)
     retry = _number(env, RETRY_SECONDS_VAR, tuning.retry_seconds)

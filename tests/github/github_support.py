@@ -52,7 +52,7 @@ def env_for(fake: FakeGitHub, event: str, event_path: Path, **more: str) -> dict
         "GITHUB_EVENT_PATH": str(event_path),
         "GITHUB_TOKEN": TOKEN,
         "ROLLOUT_ENFORCER_RETRY_SECONDS": "3",
-        "ROLLOUT_ENFORCER_TIMEOUT": "2",
+        "ROLLOUT_ENFORCER_TIMEOUT_SECONDS": "2",
     }
     env.update(more)
     return env

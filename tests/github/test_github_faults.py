@@ -95,7 +95,7 @@ def test_an_unreachable_api_is_a_platform_error():
 
 
 def test_the_retry_budget_comes_from_the_environment():
-    tuning = adapter.tuning_from({"ROLLOUT_ENFORCER_RETRY_SECONDS": "7", "ROLLOUT_ENFORCER_TIMEOUT": "4"})
+    tuning = adapter.tuning_from({"ROLLOUT_ENFORCER_RETRY_SECONDS": "7", "ROLLOUT_ENFORCER_TIMEOUT_SECONDS": "4"})
     assert (tuning.retry_seconds, tuning.timeout) == (7.0, 4)
     default = adapter.tuning_from({})
     assert default.retry_seconds == 90 and default.timeout == 10
