@@ -86,3 +86,18 @@ class Platform(Protocol):
 
 
 Environ = Mapping[str, str]
+
+
+def seconds_from_env(env: Environ, name: str, default: float) -> float:
+    """A number of seconds from the environment (timeouts, retry bounds); TargetError when
+    it is no number or negative."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise TargetError(f"{name}: expected a number of seconds, got {raw!r}")
+    return value

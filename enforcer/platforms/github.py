@@ -31,7 +31,7 @@ from typing import Any, Literal
 from urllib.parse import urlparse
 
 from enforcer.model import Report
-from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError
+from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError, seconds_from_env
 from enforcer.publish import Comment, State, Writes, has_marker
 
 CONFIG_NAME = ".rollout-plan.yml"
@@ -81,22 +81,9 @@ class Tuning:
 def tuning_from(env: Environ) -> Tuning:
     """``ROLLOUT_ENFORCER_TIMEOUT_SECONDS`` and ``ROLLOUT_ENFORCER_RETRY_SECONDS``, checked."""
     tuning = Tuning()
-    timeout = _number(env, TIMEOUT_VAR, tuning.timeout)
-    retry = _number(env, RETRY_SECONDS_VAR, tuning.retry_seconds)
+    timeout = seconds_from_env(env, TIMEOUT_VAR, tuning.timeout)
+    retry = seconds_from_env(env, RETRY_SECONDS_VAR, tuning.retry_seconds)
     return Tuning(timeout=max(1, round(timeout)), retry_seconds=retry)
-
-
-def _number(env: Environ, name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise TargetError(f"{name}: expected a number of seconds, got {raw!r}")
-    return value
 
 
 # --- finding the target ---------------------------------------------------------------

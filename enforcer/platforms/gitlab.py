@@ -25,7 +25,7 @@ import requests
 
 from enforcer.model import Report
 from enforcer.platforms import GITLAB_PATH
-from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError
+from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError, seconds_from_env
 from enforcer.platforms.local import CONFIG_NAME, read_text
 from enforcer.publish import MARKER, Comment, State, Writes
 
@@ -65,26 +65,13 @@ class RetryPolicy:
     @classmethod
     def from_env(cls, env: Environ) -> RetryPolicy:
         return cls(
-            _seconds(env, "ROLLOUT_ENFORCER_RETRY_SECONDS", RETRY_SECONDS),
-            _seconds(env, "ROLLOUT_ENFORCER_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS),
-            _seconds(env, "ROLLOUT_ENFORCER_TIMEOUT_SECONDS", TIMEOUT_SECONDS),
+            seconds_from_env(env, "ROLLOUT_ENFORCER_RETRY_SECONDS", RETRY_SECONDS),
+            seconds_from_env(env, "ROLLOUT_ENFORCER_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS),
+            seconds_from_env(env, "ROLLOUT_ENFORCER_TIMEOUT_SECONDS", TIMEOUT_SECONDS),
         )
 
     def backoff(self, attempt: int) -> float:
         return self.base_seconds * 2**attempt
-
-
-def _seconds(env: Environ, name: str, default: float) -> float:
-    value = env.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if seconds < 0:
-        raise TargetError(f"{name}: expected a number of seconds, got {value!r}")
-    return seconds
 
 
 class UncertainWrite(PlatformError):
