@@ -237,6 +237,8 @@ def is_tag(raw: str) -> bool:
 
 
 def _strip_html(raw: str) -> str:
+    if "<" not in raw and "&" not in raw:  # most cells and texts: nothing to strip
+        return "\n".join(" ".join(line.split()) for line in raw.split("\n")).strip()
     text = _COMMENT.sub("", raw)
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
     text = _TAG.sub(lambda m: " " if is_tag(m.group(0)) else m.group(0), text)
