@@ -566,6 +566,11 @@ def from_ci(env: Environ, *, publish: bool) -> GitLab:
         int(iid),
         env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME") or None,
     )
+    return _gitlab(target, env, publish)
+
+
+def _gitlab(target: Target, env: Environ, publish: bool) -> GitLab:
+    """The adapter for ``target`` with the tokens and retry policy the environment gives."""
     return GitLab(
         target,
         token=env.get("GITLAB_TOKEN") or None,
@@ -595,10 +600,4 @@ def from_url(url: str, env: Environ, *, publish: bool) -> GitLab:
         )
     kind = "merge_request" if match["kind"] == "merge_requests" else "issue"
     target = Target(api_url, match["project"], kind, int(match["iid"]))
-    return GitLab(
-        target,
-        token=env.get("GITLAB_TOKEN") or None,
-        job_token=env.get("CI_JOB_TOKEN") or None,
-        publish=publish,
-        policy=_policy(env),
-    )
+    return _gitlab(target, env, publish)
