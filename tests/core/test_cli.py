@@ -24,46 +24,8 @@ from enforcer.cli import cli
 GOLDEN = Path(__file__).parent / "golden"
 RULESETS = ["handbook", "handbook-strict", "product-launch"]
 
-# CONTRACT.md's report shape ("more keys may be added, none removed").
-REPORT_SCHEMA = {
-    "type": "object",
-    "required": ["schema", "target", "ruleset", "status", "requirements", "findings"],
-    "properties": {
-        "schema": {"const": 1},
-        "target": {"type": "string"},
-        "ruleset": {"type": "string"},
-        "status": {"enum": ["passed", "failed", "exempt"]},
-        "requirements": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "title", "severity", "status", "heading", "line"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "severity": {"enum": ["error", "warning"]},
-                    "status": {"enum": ["ok", "missing", "empty", "placeholder", "insufficient"]},
-                    "heading": {"type": ["string", "null"]},
-                    "line": {"type": ["integer", "null"], "minimum": 1},
-                },
-            },
-        },
-        "findings": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["rule", "requirement", "severity", "message", "line"],
-                "properties": {
-                    "rule": {"type": "string"},
-                    "requirement": {"type": ["string", "null"]},
-                    "severity": {"enum": ["error", "warning"]},
-                    "message": {"type": "string"},
-                    "line": {"type": ["integer", "null"]},
-                },
-            },
-        },
-    },
-}
+# CONTRACT.md's report shape, shared with tests/report ("more keys may be added, none removed").
+REPORT_SCHEMA = json.loads((Path(__file__).parents[1] / "report-schema.json").read_text(encoding="utf-8"))
 
 
 def golden(name: str, text: str) -> None:

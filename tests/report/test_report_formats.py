@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -19,50 +20,7 @@ from enforcer.report import FORMATS, codequality, render
 ALL = {**SAMPLES, "hostile": HOSTILE}
 
 # CONTRACT.md, "Report shape": every key it names, with its type; more keys are allowed
-NULLABLE_STR = {"type": ["string", "null"]}
-NULLABLE_INT = {"type": ["integer", "null"]}
-CONTRACT_SCHEMA = {
-    "type": "object",
-    "required": ["schema", "target", "ruleset", "status", "requirements", "findings"],
-    "properties": {
-        "schema": {"const": 1},
-        "target": {"type": "string"},
-        "ruleset": {"type": "string"},
-        "status": {"enum": ["passed", "failed", "exempt"]},
-        "requirements": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "title", "severity", "status", "heading", "line"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "severity": {"enum": ["error", "warning"]},
-                    "status": {"enum": ["ok", "missing", "empty", "placeholder", "insufficient"]},
-                    "heading": NULLABLE_STR,
-                    "line": NULLABLE_INT,
-                    "hint": {"type": "string"},
-                },
-            },
-        },
-        "findings": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["rule", "requirement", "severity", "message", "line"],
-                "properties": {
-                    "rule": {"type": "string"},
-                    "requirement": NULLABLE_STR,
-                    "severity": {"enum": ["error", "warning"]},
-                    "message": {"type": "string"},
-                    "line": NULLABLE_INT,
-                },
-            },
-        },
-        "source": NULLABLE_STR,
-        "notes": {"type": "array", "items": {"type": "string"}},
-    },
-}
+CONTRACT_SCHEMA = json.loads((Path(__file__).parents[1] / "report-schema.json").read_text(encoding="utf-8"))
 
 
 # --- dispatcher --------------------------------------------------------------------------
