@@ -1,14 +1,12 @@
 """Helpers for the GitHub adapter's tests: the local server, event payloads, the CLI.
 
-``server.py`` is loaded under a unique module name: with pytest's default import mode this
-folder sits on ``sys.path`` next to the other platforms' test folders, and a bare
-``import server`` (or ``from conftest import``) could pick up theirs.
+The server lives in ``github_server.py``: a name of its own, since pytest puts every test
+folder on ``sys.path`` and a bare ``server`` module would clash with the other platform's.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,23 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import github_server  # a test module beside this one
 import pytest
 
 from enforcer.platforms import github as adapter
 
-
-def _load_server():
-    name = "rollout_enforcer_github_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("server.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-FakeGitHub = _load_server().FakeGitHub
+FakeGitHub = github_server.FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"

@@ -1,32 +1,16 @@
 """Shared by the GitLab tests: the seeded data, the fake tokens and small helpers.
 
-``server.py`` is loaded under a unique module name: with pytest's default import mode this
-folder sits on ``sys.path`` next to the other platforms' test folders, and a bare
-``import server`` could pick up theirs.
+The server lives in ``gitlab_server.py``: a name of its own, since pytest puts every test
+folder on ``sys.path`` and a bare ``server`` module would clash with the other platform's.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+import gitlab_server as server  # a test module beside this one
 
 from enforcer.model import Config, Report, RequirementResult
 from enforcer.platforms.gitlab import RetryPolicy
 
-
-def _load_server():
-    name = "rollout_enforcer_gitlab_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("server.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-server = _load_server()
 GitLabServer = server.GitLabServer
 GitLabState = server.GitLabState
 DEVELOPER = server.DEVELOPER

@@ -1,6 +1,6 @@
 """Replayed conversations of the adapter with GitLab (vcrpy), and a scan for leaked tokens.
 
-The cassettes under ``cassettes/`` were recorded against the local server (``server.py``);
+The cassettes under ``cassettes/`` were recorded against the local server (``gitlab_server.py``);
 the default run replays them with ``record_mode="none"``, so any change in what the adapter
 asks (path, query, body, order, count) fails here. Re-recording: ``cassettes/README.md``.
 """
@@ -35,7 +35,7 @@ from enforcer.publish import MARKER
 HERE = Path(__file__).parent
 CASSETTES = HERE / "cassettes"
 TESTS = HERE.parent
-# Same switch as the GitHub cassettes: "local" (or "1") re-records against server.py,
+# Same switch as the GitHub cassettes: "local" (or "1") re-records against gitlab_server.py,
 # "real" against the GitLab project named by GITLAB_CASSETTE_MR_URL.
 RECORD = os.environ.get("ROLLOUT_ENFORCER_RECORD") in ("1", "local")
 RECORD_REAL = os.environ.get("ROLLOUT_ENFORCER_RECORD") == "real"

@@ -718,7 +718,7 @@ class GitLabServer:
         return f"{self.url}/api/v4"
 
 
-if __name__ == "__main__":  # a server to poke at by hand: python tests/gitlab/server.py
+if __name__ == "__main__":  # a server to poke at by hand: python tests/gitlab/gitlab_server.py
     with GitLabServer() as running:
         print(running.api_url, flush=True)
         threading.Event().wait()
