@@ -155,11 +155,11 @@ def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     return data
 
 
-def _load_ref(ref: str, base: Path | None, source: str) -> tuple[Mapping[str, Any], str, Path | None]:
-    """A ruleset by built-in name or path -> (data, its name for the report, its folder)."""
+def _load_ref(ref: str, base: Path | None, source: str) -> tuple[Mapping[str, Any], Path]:
+    """A ruleset by built-in name or path -> (data, its folder)."""
     if ref in builtin_names():
         path = rules_dir() / f"{ref}.yml"
-        return _read_yaml(path.read_text(encoding="utf-8"), f"{ref} (built-in)"), ref, path.parent
+        return _read_yaml(path.read_text(encoding="utf-8"), f"{ref} (built-in)"), path.parent
     path = Path(ref)
     if base is not None and not path.is_absolute():
         path = base / path
@@ -169,9 +169,7 @@ def _load_ref(ref: str, base: Path | None, source: str) -> tuple[Mapping[str, An
             f"({', '.join(builtin_names())}) or the path of a YAML file"
         )
     text = path.read_text(encoding="utf-8", errors="replace")
-    data = _read_yaml(text, str(ref))
-    name = data.get("name") if isinstance(data.get("name"), str) else path.stem
-    return data, name, path.parent
+    return _read_yaml(text, str(ref)), path.parent
 
 
 def _merge_requirement(base: Mapping[str, Any], over: Mapping[str, Any], path: str, source: str) -> dict[str, Any]:
@@ -228,7 +226,7 @@ def _resolve(
     parent_ref = _string(parent_ref, "extends", source)
     if depth >= _MAX_EXTENDS:
         raise ConfigError(f"{_where('extends', source)}: more than {_MAX_EXTENDS} levels of extends (a loop?)")
-    parent, parent_name, parent_base = _load_ref(parent_ref, base, extends_from or _where("extends", source))
+    parent, parent_base = _load_ref(parent_ref, base, extends_from or _where("extends", source))
     resolved, inherited_name = _resolve(parent, parent_ref, parent_base, depth + 1)
     return _merge(resolved, data, source), name or inherited_name
 

@@ -91,11 +91,6 @@ class Candidate:
         return (_RANK[self.status.status], 0 if self.in_plan else 1, self.exactness, self.line)
 
 
-def _suggested(requirement: Requirement) -> str:
-    first = next((h.lstrip("=") for h in requirement.headings if h.strip("=")), requirement.title)
-    return first[:1].upper() + first[1:]
-
-
 class _Checker:
     def __init__(self, document: Document, config: Config, template_lines: frozenset[str]) -> None:
         self.document = document
@@ -185,7 +180,7 @@ class _Checker:
 
     def result(self, requirement: Requirement) -> tuple[RequirementResult, list[Finding]]:
         candidates = self.candidates(requirement)
-        suggested = _suggested(requirement)
+        suggested = requirement.suggested_heading
         if not candidates:
             result = RequirementResult(
                 requirement.id, requirement.title, requirement.severity, "missing",
@@ -239,7 +234,7 @@ def _table_cells(table: Table, rows: Matcher, columns: Matcher) -> list[tuple[st
         for index in heads:
             if index < len(row):
                 name = f"{group} / {head_row[index].text.strip().rstrip(':')}"
-                _, line, blocks = merged.setdefault(index, (name, row[index].line, []))
+                _, _, blocks = merged.setdefault(index, (name, row[index].line, []))
                 blocks.extend(row[index].blocks)
         if not grouping:
             group = None

@@ -94,6 +94,10 @@ class Document:
         return tuple(found)
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 # --- the rules --------------------------------------------------------------------------
 
 
@@ -129,6 +133,11 @@ class Requirement:
     prompts: tuple[str, ...] = ()  # template text that is not content
     table: TableCell | None = None
 
+    @property
+    def suggested_heading(self) -> str:
+        """The heading we suggest to add: the first accepted one, capitalised."""
+        return _capitalised(next((h.lstrip("=") for h in self.headings if h.strip("=")), self.title))
+
 
 @dataclass(frozen=True)
 class Labels:
@@ -163,6 +172,11 @@ class Config:
     applies_when: AppliesWhen = field(default_factory=AppliesWhen)
     templates: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()  # extra placeholder phrases, on top of the built-in
+
+    @property
+    def plan_heading(self) -> str:
+        """The heading we suggest for the whole plan."""
+        return _capitalised(next((h.lstrip("=") for h in self.plan_headings), "Rollout plan"))
 
 
 # --- the verdict ------------------------------------------------------------------------

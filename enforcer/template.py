@@ -9,35 +9,26 @@ from __future__ import annotations
 from enforcer.model import Config, Requirement
 
 
-def _heading(requirement: Requirement) -> str:
-    first = next((h.lstrip("=") for h in requirement.headings if h.strip("=")), requirement.title)
-    return first[:1].upper() + first[1:]
-
-
-def _plan_heading(config: Config) -> str:
-    first = next((h.lstrip("=") for h in config.plan_headings), "Rollout plan")
-    return first[:1].upper() + first[1:]
-
-
 def _table(requirements: list[Requirement]) -> list[str]:
-    rows: dict[str, dict[str, Requirement]] = {}
+    rows: list[str] = []
     columns: list[str] = []
     for requirement in requirements:
         assert requirement.table is not None
         row, column = requirement.title.split(": ", 1) if ": " in requirement.title else (
             requirement.table.row[0], requirement.table.column[0].lstrip("=")
         )
-        rows.setdefault(row, {})[column] = requirement
+        if row not in rows:
+            rows.append(row)
         if column not in columns:
             columns.append(column)
     lines = ["| Workstream | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    for row, cells in rows.items():
+    for row in rows:
         lines.append(f"| {row} | " + " | ".join("<!-- your tasks -->" for _ in columns) + " |")
     return lines
 
 
 def render_template(config: Config) -> str:
-    lines = [f"## {_plan_heading(config)}", ""]
+    lines = [f"## {config.plan_heading}", ""]
     tables = [r for r in config.requirements if r.table is not None]
     if tables:
         lines += _table(tables) + [""]
@@ -45,7 +36,7 @@ def render_template(config: Config) -> str:
         if requirement.table is not None:
             continue
         optional = "" if requirement.severity == "error" else " (recommended)"
-        lines.append(f"### {_heading(requirement)}")
+        lines.append(f"### {requirement.suggested_heading}")
         lines.append("")
         lines.append(f"<!-- {requirement.title}{optional}: {requirement.hint} -->")
         lines.append("")
