@@ -94,13 +94,15 @@ def check(
         options = run.Options(ruleset, config_path, templates, warn_only)
         outcome = run.check(platform, options, _log)
         report = outcome.report
-        color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in env
-        click.echo(render(fmt, report, color=color), nl=False)
+        # Report files first: a path that cannot be written stops the run (exit 2) before
+        # anything reaches standard output or the merge request.
         json_path = None
         for report_fmt, path in parsed_reports:
             _write(path, render(report_fmt, report))
             if report_fmt == "json":
                 json_path = path
+        color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in env
+        click.echo(render(fmt, report, color=color), nl=False)
         comment = render("markdown", report)
         if publish:
             run.publish(platform, outcome, comment, _log)

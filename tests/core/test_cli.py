@@ -175,6 +175,14 @@ def test_report_files(workdir: Path) -> None:
     assert (workdir / "out" / "comment.md").read_text() == run("check", "incomplete.md", "--format", "markdown").stdout
 
 
+def test_unwritable_report_path_stops_before_any_output(workdir: Path) -> None:
+    (workdir / "taken").write_text("a file, not a folder")
+    done = run("check", "complete.md", "--report", "json:taken/report.json")
+    assert done.exit_code == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("enforce: --report: cannot write taken/report.json: ")
+
+
 def test_stdin(workdir: Path) -> None:
     done = run("check", "-", "--format", "json", input=plans.HANDBOOK_COMPLETE)
     assert done.exit_code == 0
