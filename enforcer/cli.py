@@ -7,12 +7,10 @@ goes to standard output; diagnostics go to standard error.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
@@ -111,10 +109,12 @@ def check(
 
 
 def _write(path: str, text: str) -> None:
-    target = Path(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
     except OSError as error:
         _log(f"--report: cannot write {path}: {error.strerror}")
         sys.exit(EXIT_USAGE)
@@ -136,6 +136,8 @@ def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
     with _exit_codes():
         config = _config(ruleset, config_path)
     if fmt == "json":
+        import json
+
         data = {
             "ruleset": config.ruleset,
             "requirements": [

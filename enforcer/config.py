@@ -8,9 +8,8 @@ whole number, got "three"``.
 
 from __future__ import annotations
 
-import difflib
+import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -35,17 +34,17 @@ class ConfigError(Exception):
     """A ruleset or configuration file is wrong. Exit code 2."""
 
 
-def rules_dir() -> Path:
+def rules_dir() -> str:
     """Built-in rulesets: inside the wheel (enforcer/rules) or, in a checkout, ../rules."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "rules", here.parent / "rules"):
-        if candidate.is_dir():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.path.join(here, "rules"), os.path.join(os.path.dirname(here), "rules")):
+        if os.path.isdir(candidate):
             return candidate
     raise ConfigError("the built-in rulesets are missing from this installation (rules/)")
 
 
 def builtin_names() -> list[str]:
-    return sorted(path.stem for path in rules_dir().glob("*.yml"))
+    return sorted(name[: -len(".yml")] for name in os.listdir(rules_dir()) if name.endswith(".yml"))
 
 
 # --- the shape of a ruleset -----------------------------------------------------------
@@ -86,6 +85,8 @@ def _unknown(data: Mapping[str, Any], allowed: set[str], path: str, source: str)
     for key in data:
         if key not in allowed:
             where = f"{path}.{key}" if path else str(key)
+            import difflib  # only on the way to an error message
+
             close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
             expected = ", ".join(sorted(allowed))
             hint = f', did you mean "{close[0]}"? Expected one of: ' if close else "; expected one of: "
@@ -155,21 +156,21 @@ def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     return data
 
 
-def _load_ref(ref: str, base: Path | None, source: str) -> tuple[Mapping[str, Any], Path]:
+def _load_ref(ref: str, base: str | None, source: str) -> tuple[Mapping[str, Any], str]:
     """A ruleset by built-in name or path -> (data, its folder)."""
     if ref in builtin_names():
-        path = rules_dir() / f"{ref}.yml"
-        return _read_yaml(path.read_text(encoding="utf-8"), f"{ref} (built-in)"), path.parent
-    path = Path(ref)
-    if base is not None and not path.is_absolute():
-        path = base / path
-    if not path.is_file():
+        folder = rules_dir()
+        with open(os.path.join(folder, f"{ref}.yml"), encoding="utf-8") as handle:
+            return _read_yaml(handle.read(), f"{ref} (built-in)"), folder
+    path = ref if base is None else os.path.join(base, ref)  # join keeps an absolute ref
+    if not os.path.isfile(path):
         raise ConfigError(
             f"{source}: no ruleset named {_show(ref)}: expected a built-in name "
             f"({', '.join(builtin_names())}) or the path of a YAML file"
         )
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return _read_yaml(text, str(ref)), path.parent
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    return _read_yaml(text, str(ref)), os.path.dirname(path)
 
 
 def _merge_requirement(base: Mapping[str, Any], over: Mapping[str, Any], path: str, source: str) -> dict[str, Any]:
@@ -212,7 +213,7 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], source: str) -> dict[s
 
 
 def _resolve(
-    data: Mapping[str, Any], source: str, base: Path | None, depth: int = 0, extends_from: str | None = None
+    data: Mapping[str, Any], source: str, base: str | None, depth: int = 0, extends_from: str | None = None
 ) -> tuple[dict[str, Any], str]:
     _unknown(data, RULESET_KEYS, "", source)
     name = data.get("name") if isinstance(data.get("name"), str) else None
@@ -334,7 +335,7 @@ def load(
     ruleset: str | None = None,
     config_text: str | None = None,
     config_source: str = ".rollout-plan.yml",
-    base: Path | None = None,
+    base: str | None = None,
 ) -> Config:
     """The configuration in force.
 

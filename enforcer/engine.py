@@ -9,8 +9,8 @@ can go wrong and how would we detect it?" speaks to risks and to validation).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from enforcer.checks import CHECKS, placeholders
 from enforcer.checks.content import Context, prompt_phrases, real_content
@@ -31,8 +31,7 @@ from enforcer.model import (
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
 
 
-@dataclass(frozen=True)
-class Matcher:
+class Matcher(NamedTuple):
     """Heading aliases: ``=word`` matches only a whole title, others also as a phrase inside
     a longer title."""
 
@@ -54,8 +53,7 @@ def matcher(aliases: tuple[str, ...]) -> Matcher:
     return Matcher(frozenset(exact - {""}), Phrases(a for a in aliases if not a.startswith("=")))
 
 
-@dataclass(frozen=True)
-class Judged:
+class Judged(NamedTuple):
     status: Status
     rule: str | None = None
     message: str | None = None
@@ -79,8 +77,7 @@ def judge(blocks: Sequence[Block], requirement: Requirement, context: Context) -
     return Judged("ok")
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     status: Judged
     title: str
     line: int

@@ -7,21 +7,19 @@ that state and carry the writes out; they hold no rule of their own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from enforcer.model import Config, Report
 
 MARKER = "<!-- rollout-enforcer -->"
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(NamedTuple):
     id: int
     body: str
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """What the merge request holds now: its labels and the comments carrying our marker,
     oldest first (more than one only after two runs raced to create it)."""
 
@@ -33,8 +31,7 @@ class State:
         return self.comments[0] if self.comments else None
 
 
-@dataclass(frozen=True)
-class Writes:
+class Writes(NamedTuple):
     add_labels: tuple[str, ...] = ()
     remove_labels: tuple[str, ...] = ()
     create_comment: str | None = None

@@ -5,12 +5,10 @@ platform -> text -> Document -> Report -> renderers -> platform
 
 from __future__ import annotations
 
-import fnmatch
-import glob
+import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import NamedTuple
 
 from enforcer import config as config_module
 from enforcer import engine, markdown
@@ -18,19 +16,16 @@ from enforcer.checks.content import template_key
 from enforcer.model import Config, Report
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
 from enforcer.platforms.local import read_text
-from enforcer.publish import MARKER, plan_writes
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     ruleset: str | None = None
     config_path: str | None = None
     templates: tuple[str, ...] = ()
     warn_only: bool = False
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     report: Report
     config: Config
 
@@ -43,29 +38,34 @@ Log = Callable[[str], None]
 
 def load_config(platform: Platform, options: Options) -> Config:
     if options.config_path is not None:
-        path = Path(options.config_path)
-        if not path.is_file():
-            raise config_module.ConfigError(f"--config: no such file: {options.config_path}")
-        text: str | None = path.read_text(encoding="utf-8", errors="replace")
+        path = options.config_path
+        if not os.path.isfile(path):
+            raise config_module.ConfigError(f"--config: no such file: {path}")
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text: str | None = handle.read()
         return config_module.load(
-            ruleset=options.ruleset, config_text=text, config_source=str(path), base=path.parent
+            ruleset=options.ruleset, config_text=text, config_source=path, base=os.path.dirname(path)
         )
     text = platform.config_text()
-    return config_module.load(ruleset=options.ruleset, config_text=text, base=Path.cwd())
+    return config_module.load(ruleset=options.ruleset, config_text=text, base=os.getcwd())
 
 
 def template_lines(paths: Iterable[str], globs: Iterable[str]) -> frozenset[str]:
     """Every text line of the description templates: copied unchanged, it is not content."""
     files: list[str] = []
     for path in paths:
-        if not Path(path).is_file():
+        if not os.path.isfile(path):
             raise TargetError(f"--template: no such file: {path}")
         files.append(path)
-    for pattern in globs:
-        files.extend(sorted(glob.glob(pattern, recursive=True)))
+    if globs:
+        import glob
+
+        for pattern in globs:
+            files.extend(sorted(glob.glob(pattern, recursive=True)))
     lines: set[str] = set()
     for path in files:
-        text = read_text(Path(path).read_bytes())
+        with open(path, "rb") as handle:
+            text = read_text(handle.read())
         document = markdown.parse(text)
         for section in document.sections:
             for block in section.blocks:
@@ -81,6 +81,8 @@ def _glob_match(path: str, pattern: str) -> bool:
         pattern += "**"
     regex = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
     regex = regex.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+    import fnmatch
+
     return re.fullmatch(regex, path) is not None or fnmatch.fnmatch(path, pattern)
 
 
@@ -131,21 +133,25 @@ def check(platform: Platform, options: Options, log: Log) -> Outcome:
         for issue in platform.linked_issues():
             candidate = judge(issue.description, config, subject.ref, lines)
             if candidate.plan_found and _better(candidate, report):
-                report = replace(candidate, source=issue.ref)
+                report = candidate._replace(source=issue.ref)
                 log(f"the rollout plan was found in {issue.ref}")
                 break
     notes = report.notes
     if subject.state in ("closed", "merged"):
         notes = (*notes, f"This {subject.kind.replace('_', ' ')} is {subject.state}.")
-    return Outcome(replace(report, notes=notes, rerun_url=rerun), config)
+    return Outcome(report._replace(notes=notes, rerun_url=rerun), config)
 
 
 def comment_body(markdown_report: str) -> str:
+    from enforcer.publish import MARKER
+
     return f"{MARKER}\n{markdown_report}"
 
 
 def publish(platform: Platform, outcome: Outcome, markdown_report: str, log: Log) -> None:
     """Bring the merge request's comment and labels in line with the verdict."""
+    from enforcer.publish import plan_writes
+
     blocker = platform.publish_blocker()
     if blocker is not None:
         log(f"nothing published: {blocker}")

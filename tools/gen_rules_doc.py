@@ -49,7 +49,7 @@ def render() -> str:
     out += ["## Built-in rulesets", ""]
     for name in config.builtin_names():
         ruleset = config.load(ruleset=name)
-        raw = config._read_yaml((config.rules_dir() / f"{name}.yml").read_text(encoding="utf-8"), name)
+        raw = config._read_yaml((Path(config.rules_dir()) / f"{name}.yml").read_text(encoding="utf-8"), name)
         out += [f"### `{name}`", "", str(raw.get("description", "")).strip(), ""]
         if ruleset.plan_headings:
             out += ["Plan headings: " + ", ".join(f"`{h.lstrip('=')}`" for h in ruleset.plan_headings) + ".", ""]

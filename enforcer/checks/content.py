@@ -10,15 +10,14 @@ block counts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from enforcer.checks import placeholders
 from enforcer.checks.text import Phrases
 from enforcer.model import Block
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What the content rules need beyond the blocks: the phrases and template text."""
 
     phrases: Phrases = placeholders.DEFAULT_PHRASES

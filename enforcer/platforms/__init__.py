@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from urllib.parse import urlparse
 
 from enforcer.platforms.base import Environ, Platform, TargetError
 
@@ -41,6 +40,8 @@ def is_url(target: str) -> bool:
 
 def platform_of_url(url: str) -> str:
     """`gitlab` or `github` for a merge request / pull request / issue URL, else TargetError."""
+    from urllib.parse import urlparse
+
     path = urlparse(url).path
     if GITLAB_PATH.match(path):
         return "gitlab"

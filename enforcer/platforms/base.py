@@ -8,11 +8,11 @@ imports PyGithub, both lazily, so a local check stays fast.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from enforcer.model import Report
-from enforcer.publish import State, Writes
+if TYPE_CHECKING:  # a local check never publishes: publish.py stays unloaded
+    from enforcer.model import Report
+    from enforcer.publish import State, Writes
 
 
 class PlatformError(Exception):
@@ -26,8 +26,7 @@ class TargetError(Exception):
     """The target names nothing we can read (bad URL, unreadable file). Exit code 2."""
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(NamedTuple):
     """A merge request, pull request or issue, as read live from the platform."""
 
     kind: str  # "merge_request", "pull_request", "issue" or "file"

@@ -25,9 +25,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlparse
 
 from enforcer.model import Report
@@ -57,8 +56,7 @@ CLOSING = re.compile(
 Kind = Literal["pull_request", "issue"]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Which pull request or issue, on which GitHub, as far as known before any request."""
 
     api_url: str
@@ -69,8 +67,7 @@ class Target:
     fork: str | None = None  # the head repository, when the event says it is a fork
 
 
-@dataclass(frozen=True)
-class Tuning:
+class Tuning(NamedTuple):
     """How long one request may take and how long the run may spend retrying."""
 
     timeout: int = 10

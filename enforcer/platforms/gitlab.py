@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -54,8 +53,7 @@ WRITE_ACCESS = (
 )
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """How long one request may keep retrying, and how fast."""
 
     total_seconds: float = RETRY_SECONDS
@@ -157,8 +155,7 @@ def _describe(error: Exception) -> str:
     return "connection dropped or refused"
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Which merge request or issue, on which GitLab."""
 
     api_url: str  # https://HOST/api/v4

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from enforcer.model import Report
 from enforcer.platforms.base import Subject, TargetError
-from enforcer.publish import State, Writes
+
+if TYPE_CHECKING:
+    from enforcer.model import Report
+    from enforcer.publish import State, Writes
 
 CONFIG_NAME = ".rollout-plan.yml"
 
@@ -28,7 +31,8 @@ class Local:
         if self.path == "-":
             return Subject("file", "-", read_text(sys.stdin.buffer.read()))
         try:
-            data = Path(self.path).read_bytes()
+            with open(self.path, "rb") as handle:
+                data = handle.read()
         except FileNotFoundError:
             raise TargetError(f"{self.path}: no such file") from None
         except IsADirectoryError:
@@ -38,8 +42,10 @@ class Local:
         return Subject("file", self.path, read_text(data))
 
     def config_text(self) -> str | None:
-        path = Path(CONFIG_NAME)
-        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        if not os.path.isfile(CONFIG_NAME):
+            return None
+        with open(CONFIG_NAME, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
 
     def changed_paths(self) -> Iterable[str]:
         return ()
@@ -54,6 +60,8 @@ class Local:
         return None
 
     def read_state(self) -> State:
+        from enforcer.publish import State
+
         return State(frozenset())
 
     def apply(self, writes: Writes) -> None:

@@ -9,7 +9,7 @@ breaks, terminal escape sequences, bidi overrides or Markdown. Each renderer cle
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from enforcer.model import Finding, Report, RequirementResult
 
@@ -52,8 +52,7 @@ def is_problem(result: RequirementResult) -> bool:
     return result.status != "ok"
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     required: int  # error-severity requirements
     incomplete: int  # of those, not ok
     warnings: int  # warning requirements not ok, plus warning findings not counted there

@@ -19,8 +19,6 @@ characters removed, so a heading cannot move the cursor or recolour the terminal
 
 from __future__ import annotations
 
-import textwrap
-
 from enforcer.model import Finding, Report, RequirementResult
 from enforcer.report._common import STATUS_PHRASES, findings_for, one_line, summary
 
@@ -63,18 +61,25 @@ def _where(result: RequirementResult) -> str:
     return f"{phrase}: {where}" if where else phrase
 
 
+def _wrap(text: str, indent: str, width: int) -> list[str]:
+    """One-line ``text`` filled into lines of at most ``width`` characters, each indented.
+    A word longer than a line (a URL) keeps a line of its own, whole, so it stays usable."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(indent) + len(line) + 1 + len(word) > width:
+            lines.append(indent + line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(indent + line)
+    return lines
+
+
 def _details(lines: list[str], texts: list[str], paint: _Paint) -> None:
     for text in texts:
-        text = one_line(text)
-        if not text:
-            continue
-        for piece in textwrap.wrap(
-            text,
-            _WIDTH,
-            initial_indent=_DETAIL_INDENT,
-            subsequent_indent=_DETAIL_INDENT,
-            break_on_hyphens=False,
-        ):
+        for piece in _wrap(one_line(text), _DETAIL_INDENT, _WIDTH):
             lines.append(paint("dim", piece))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import plans
 import pytest
@@ -73,7 +72,7 @@ def test_plan_heading_naming_a_requirement_answers_with_its_own_text_only() -> N
 
 @pytest.fixture(scope="module")
 def plan_required():  # type: ignore[no-untyped-def]
-    return replace(ruleset("handbook"), require_plan_heading=True)
+    return ruleset("handbook")._replace(require_plan_heading=True)
 
 
 def test_require_plan_heading_ignores_sections_outside_the_plan(plan_required) -> None:  # type: ignore[no-untyped-def]

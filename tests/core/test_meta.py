@@ -14,7 +14,7 @@ from enforcer import config
 from enforcer.checks import CHECKS, STATUS_RULES
 from enforcer.model import ContentRules
 
-RULES_DIR = config.rules_dir()
+RULES_DIR = Path(config.rules_dir())
 RULESET_FILES = sorted(RULES_DIR.glob("*.yml"))
 
 
@@ -44,7 +44,7 @@ def test_rule_ids_are_unique_and_distinct_from_statuses() -> None:
 
 
 def test_every_check_has_a_docstring_and_its_option() -> None:
-    options = set(ContentRules.__dataclass_fields__)
+    options = set(ContentRules._fields)
     for option, module in CHECKS.values():
         assert module.__doc__ and module.__doc__.strip(), module.__name__
         assert option in config.CHECK_KEYS, option

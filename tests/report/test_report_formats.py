@@ -3,7 +3,6 @@ Quality fingerprints, terminal text and colour, and the dispatcher."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
@@ -98,7 +97,7 @@ def test_json_keeps_unicode_and_round_trips_hostile_text() -> None:
     assert "\u2028" not in out.replace("\\u2028", "")  # JSON escapes it, as it must
     data = json.loads(out)
     assert [r["heading"] for r in data["requirements"]] == [r.heading for r in HOSTILE.requirements]
-    assert "✓" in render("json", dataclasses.replace(PASSING, notes=("✓ done",)))
+    assert "✓" in render("json", PASSING._replace(notes=("✓ done",)))
 
 
 # --- junit -------------------------------------------------------------------------------
@@ -151,8 +150,7 @@ def test_junit_exempt_is_skipped() -> None:
 
 
 def test_junit_escapes_everything() -> None:
-    report = dataclasses.replace(
-        HOSTILE,
+    report = HOSTILE._replace(
         ruleset="a\"b<c>&'d",
         findings=HOSTILE.findings
         + (Finding("x", "req1", "error", "]]> <![CDATA[ \x00\x1b &amp; \ud800 \n two", 2),),
@@ -164,7 +162,7 @@ def test_junit_escapes_everything() -> None:
 
 
 def test_junit_is_deterministic() -> None:
-    assert render("junit", FAILING) == render("junit", dataclasses.replace(FAILING))
+    assert render("junit", FAILING) == render("junit", FAILING._replace())
 
 
 # --- codequality -------------------------------------------------------------------------
@@ -197,7 +195,7 @@ def test_codequality_issues() -> None:
 
 
 def test_codequality_points_at_a_local_file() -> None:
-    local = dataclasses.replace(FAILING, target="./docs/plan.md")
+    local = FAILING._replace(target="./docs/plan.md")
     assert {i["location"]["path"] for i in json.loads(render("codequality", local))} == {
         "docs/plan.md"
     }
@@ -206,7 +204,7 @@ def test_codequality_points_at_a_local_file() -> None:
 
 
 def test_codequality_reports_an_incomplete_requirement_without_finding() -> None:
-    report = dataclasses.replace(FAILING, findings=())
+    report = FAILING._replace(findings=())
     issues = json.loads(render("codequality", report))
     assert [i["description"] for i in issues] == [
         "How to validate: section is empty",
@@ -227,14 +225,13 @@ def fingerprints(report: Report) -> list[str]:
 
 
 def test_fingerprint_stable_across_edits_of_message_and_line() -> None:
-    edited = dataclasses.replace(
-        FAILING,
+    edited = FAILING._replace(
         findings=tuple(
-            dataclasses.replace(f, message=f.message + " (edited)", line=(f.line or 0) + 7)
+            f._replace(message=f.message + " (edited)", line=(f.line or 0) + 7)
             for f in FAILING.findings
         ),
         requirements=tuple(
-            dataclasses.replace(r, heading="Other", line=99) for r in FAILING.requirements
+            r._replace(heading="Other", line=99) for r in FAILING.requirements
         ),
         target="https://gitlab.example.com/group/project/-/merge_requests/43",
     )
@@ -316,6 +313,18 @@ def test_text_lists_findings_and_hint_under_their_requirement() -> None:
     assert "Note: Text copied unchanged from the description template is not content." in lines
 
 
+def test_text_wraps_long_hints_and_keeps_long_urls_whole() -> None:
+    url = "https://grafana.example.com/d/" + "x" * 120
+    hint = "Link the dashboards you will watch " * 6 + url + " and say what to look for."
+    result = RequirementResult("metrics", "Metrics", "error", "missing", hint=hint)
+    lines = render("text", Report("x", "handbook", "failed", requirements=(result,))).splitlines()
+    details = [line for line in lines if line.startswith("      ")]
+    assert len(details) > 3
+    assert all(len(line) <= 96 for line in details if url not in line)
+    assert "      " + url in details  # on a line of its own, not cut
+    assert " ".join(line.strip() for line in details) == " ".join(hint.split())
+
+
 # --- markdown (its safety has its own file) ----------------------------------------------
 
 
@@ -333,19 +342,16 @@ def test_markdown_headlines() -> None:
 
 
 def test_markdown_rerun_line() -> None:
-    without = dataclasses.replace(FAILING, rerun_url=None)
+    without = FAILING._replace(rerun_url=None)
     assert render("markdown", without).endswith("\nEdit the description, then re-run the check.\n")
     assert "re-run" not in render("markdown", PASSING)
     assert "re-run" not in render("markdown", EXEMPT)
 
 
 def test_markdown_passing_with_warning_offers_its_heading() -> None:
-    report = dataclasses.replace(
-        PASSING,
+    report = PASSING._replace(
         requirements=PASSING.requirements[:4]
-        + (
-            dataclasses.replace(PASSING.requirements[4], status="missing", heading=None, line=None),
-        ),
+        + (PASSING.requirements[4]._replace(status="missing", heading=None, line=None),),
     )
     body = render("markdown", report)
     assert body.startswith(
