@@ -6,9 +6,10 @@ Value types are ``NamedTuple``s rather than frozen dataclasses: they are as immu
 check makes tens of thousands of them on a large description while a frozen dataclass costs
 about 0.5 ms to define and one ``object.__setattr__`` per field to build; at start-up that
 was a tenth of a whole ``enforce check``. Copy with ``_replace``.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: NamedTuple would turn every string annotation
+into a ForwardRef, compiling each, which doubles the time to define these classes.
+"""
 
 from typing import Literal, NamedTuple
 
