@@ -37,6 +37,7 @@ class Matcher(NamedTuple):
 
     exact: frozenset[str]
     phrases: Phrases
+    first_words: frozenset[str]  # a title can match only if it holds one of these
 
     def match(self, title: str) -> int | None:
         """0 for an exact match, 1 for a phrase match, None for none."""
@@ -49,8 +50,12 @@ class Matcher(NamedTuple):
 
 @lru_cache(maxsize=1024)
 def matcher(aliases: tuple[str, ...]) -> Matcher:
-    exact = {normalize(a.lstrip("=")) for a in aliases}
-    return Matcher(frozenset(exact - {""}), Phrases(a for a in aliases if not a.startswith("=")))
+    exact = {normalize(a.lstrip("=")) for a in aliases} - {""}
+    return Matcher(
+        frozenset(exact),
+        Phrases(a for a in aliases if not a.startswith("=")),
+        frozenset(title.split()[0] for title in exact),
+    )
 
 
 class Judged(NamedTuple):
@@ -94,14 +99,26 @@ class _Checker:
         self.config = config
         self.template_lines = template_lines
         self.titles = [normalize(section.title) for section in document.sections]
+        # word -> sections whose title holds it: each requirement then looks only at the
+        # few titles that share a word with its headings, not at every title of a long text
+        self.by_word: dict[str, list[int]] = {}
+        for index, title in enumerate(self.titles):
+            if index:
+                for word in set(title.split()):
+                    self.by_word.setdefault(word, []).append(index)
         self.phrases = placeholders.phrases(config.placeholders)
-        plan = matcher(config.plan_headings)
-        self.plan_sections = {
-            index
-            for index, title in enumerate(self.titles)
-            if index and plan.match(title) is not None
-        }
+        self.plan_sections = {index for index, _ in self.matching(matcher(config.plan_headings))}
         self.inside_plan = self._inside(self.plan_sections)
+
+    def matching(self, match: Matcher) -> list[tuple[int, int]]:
+        """(section index, exactness) of every section but the root whose title matches."""
+        indexes = sorted({i for word in match.first_words for i in self.by_word.get(word, ())})
+        found = []
+        for index in indexes:
+            exactness = match.match(self.titles[index])
+            if exactness is not None:
+                found.append((index, exactness))
+        return found
 
     def _inside(self, roots: Iterable[int]) -> set[int]:
         inside: set[int] = set()
@@ -126,12 +143,7 @@ class _Checker:
         match = matcher(requirement.headings)
         context = self.context(requirement)
         found = []
-        for index, title in enumerate(self.titles):
-            if not index:
-                continue
-            exactness = match.match(title)
-            if exactness is None:
-                continue
+        for index, exactness in self.matching(match):
             in_plan = index in self.inside_plan and index not in self.plan_sections
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
@@ -156,15 +168,9 @@ class _Checker:
                 status = judge(blocks, requirement, context)
                 found.append(Candidate(status, label, line, table.section in self.inside_plan, 0))
         # Also as headings: "## Website" then "### Launch", or "## Launch" then "### Website".
-        for index, title in enumerate(self.titles):
-            if not index:
-                continue
-            if columns.match(title) is not None:
-                outer = rows
-            elif rows.match(title) is not None:
-                outer = columns
-            else:
-                continue
+        column_titles = {index for index, _ in self.matching(columns)}
+        for index in sorted(column_titles | {index for index, _ in self.matching(rows)}):
+            outer = rows if index in column_titles else columns
             ancestors = self.document.ancestors(index)
             parent = next((a for a in ancestors if a and outer.match(self.titles[a]) is not None), None)
             if parent is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import gc
 import re
+import weakref
 from typing import Any
 
 import mistune
@@ -56,14 +57,17 @@ _NOT_FIELDS = frozenset(["todo", "tbd", "tba", "tbc", "fixme", "xxx", "wip"])
 class _Tokens(list):  # type: ignore[type-arg]
     def __init__(self, state: _State) -> None:
         super().__init__()
-        self.state = state
+        # Weak: a token list that held its state would, through the token holding it and
+        # the child state's parent, put the whole token tree in reference cycles that only
+        # the cyclic collector frees, in one long pass over every token.
+        self.state = weakref.ref(state)
 
     def append(self, token: dict[str, Any]) -> None:
-        self.state.stamp(token)
+        self.state().stamp(token)  # type: ignore[union-attr]
         super().append(token)
 
     def insert(self, index: int, token: dict[str, Any]) -> None:  # type: ignore[override]
-        self.state.stamp(token)
+        self.state().stamp(token)  # type: ignore[union-attr]
         super().insert(index, token)
 
 
