@@ -88,6 +88,10 @@ def best(command: list[str], repeat: int) -> float:
 
 
 def enforce(*args: str) -> list[str]:
+    """``enforce check ...`` as a user runs it: the installed command, else ``-m enforcer``."""
+    script = Path(sys.executable).parent / "enforce"
+    if script.is_file():
+        return [str(script), "check", *args]
     return [sys.executable, "-m", "enforcer", "check", *args]
 
 

@@ -101,7 +101,8 @@ def check(
                 json_path = path
         color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in env
         click.echo(render(fmt, report, color=color), nl=False)
-        comment = render("markdown", report)
+        # the comment goes to a merge request; a local file has nowhere to show it
+        comment = "" if platform.name == "local" else render("markdown", report)
         if publish:
             run.publish(platform, outcome, comment, _log)
         platform.finish(report, comment, json_path)

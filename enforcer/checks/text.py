@@ -7,12 +7,11 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-_NUMBERING = re.compile(
-    r"^(?:(?:step|phase|part|section)\s+)?(?:\d+(?:\.\d+)*|[ivx]+|[a-z])[.):]\s+|^\d+(?:\.\d+)*\s+"
-)
 _QUALIFIER = re.compile(r"\((?:required|optional|mandatory|if applicable|if any|recommended)\)")
-_NON_WORD = re.compile(r"[^\w]+")
-_UNDERSCORE = re.compile(r"_+")
+_NON_WORD = re.compile(r"[\W_]+")
+# numbering, once punctuation is gone: "3 rollback plan", "step 2 rollout steps", "iv risks"
+_NUMBERING = re.compile(r"^(?:(?:step|phase|part)\s+)?(?:\d+|[ivx]+)\s+(?=[a-z])")
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
 @lru_cache(maxsize=65536)
@@ -21,17 +20,17 @@ def normalize(text: str) -> str:
 
     "🔙 3. Rollback plan (required)" -> "rollback plan"; "Back-out plan" -> "back out plan".
     """
-    text = unicodedata.normalize("NFKC", text).lower().replace("&", " and ")
-    text = _QUALIFIER.sub(" ", text)
-    text = _NON_WORD.sub(" ", text)
-    text = _UNDERSCORE.sub(" ", text).strip()
-    text = " ".join(text.split())
-    # numbering after the punctuation is gone: "3 rollback plan", "step 2 rollout steps"
-    return re.sub(r"^(?:(?:step|phase|part)\s+)?(?:\d+|[ivx]+)\s+(?=[a-z])", "", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower().replace("&", " and ")
+    if "(" in text:
+        text = _QUALIFIER.sub(" ", text)
+    text = " ".join(_NON_WORD.sub(" ", text).split())
+    return _NUMBERING.sub("", text)
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)
+    return _WORD.findall(text)
 
 
 class Phrases:
