@@ -88,6 +88,7 @@ class Candidate(NamedTuple):
     line: int
     in_plan: bool
     exactness: int
+    noun: str = "section"  # how the message names it: a "section" or a table "cell"
 
     def key(self) -> tuple[int, int, int, int]:
         return (_RANK[self.status.status], 0 if self.in_plan else 1, self.exactness, self.line)
@@ -164,9 +165,12 @@ class _Checker:
         for table in self.document.tables:
             if self.config.require_plan_heading and table.section not in self.inside_plan:
                 continue
-            for label, line, blocks in _table_cells(table, rows, columns):
-                status = judge(blocks, requirement, context)
-                found.append(Candidate(status, label, line, table.section in self.inside_plan, 0))
+            for label, pieces in _table_cells(table, rows, columns):
+                status = judge(tuple(b for _, blocks in pieces for b in blocks), requirement, context)
+                if status.status == "ok":
+                    status = _leftover(pieces, requirement, context) or status
+                in_plan = table.section in self.inside_plan
+                found.append(Candidate(status, label, pieces[0][0], in_plan, 0, "cell"))
         # Also as headings: "## Website" then "### Launch", or "## Launch" then "### Website".
         column_titles = {index for index, _ in self.matching(columns)}
         for index in sorted(column_titles | {index for index, _ in self.matching(rows)}):
@@ -198,13 +202,29 @@ class _Checker:
         )
         if best.status.status == "ok":
             return result, []
-        message = f"{requirement.title}: the section '{best.title}' {best.status.message}."
+        message = f"{requirement.title}: the {best.noun} '{best.title}' {best.status.message}."
         assert best.status.rule is not None
         return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
 
 
-def _table_cells(table: Table, rows: Matcher, columns: Matcher) -> list[tuple[str, int, tuple[Block, ...]]]:
-    """(label, line, blocks) for each cell whose row and column match.
+def _leftover(pieces: Sequence[tuple[int, tuple[Block, ...]]], requirement: Requirement, context: Context) -> Judged | None:
+    """A row of a cell that still holds only template text, though other rows are filled:
+    the guide's second "Your text here" slot, neither filled in nor deleted."""
+    for line, blocks in pieces:
+        if blocks and judge(blocks, requirement, context).status == "placeholder":
+            return Judged(
+                "placeholder",
+                "placeholder",
+                f"still holds template text on line {line}: fill it in or delete it",
+            )
+    return None
+
+
+Piece = tuple[int, tuple[Block, ...]]  # one row's part of a table cell: (line, blocks)
+
+
+def _table_cells(table: Table, rows: Matcher, columns: Matcher) -> list[tuple[str, list[Piece]]]:
+    """(label, pieces) for each cell whose row and column match, a piece per row it spans.
 
     Two layouts are read: one row per workstream (``| Website | ... | ... |``), and the
     guide's, where a row naming the workstream with empty cells opens a group of rows
@@ -220,7 +240,7 @@ def _table_cells(table: Table, rows: Matcher, columns: Matcher) -> list[tuple[st
             break
     if not heads:
         return []
-    merged: dict[int, tuple[str, int, list[Block]]] = {}
+    merged: dict[int, tuple[str, list[Piece]]] = {}
     group: str | None = None
     grouping = False  # inside a guide-style group of rows
     for row in all_rows:
@@ -237,11 +257,10 @@ def _table_cells(table: Table, rows: Matcher, columns: Matcher) -> list[tuple[st
         for index in heads:
             if index < len(row):
                 name = f"{group} / {head_row[index].text.strip().rstrip(':')}"
-                _, _, blocks = merged.setdefault(index, (name, row[index].line, []))
-                blocks.extend(row[index].blocks)
+                merged.setdefault(index, (name, []))[1].append((row[index].line, row[index].blocks))
         if not grouping:
             group = None
-    return [(name, line, tuple(blocks)) for name, line, blocks in merged.values()]
+    return list(merged.values())
 
 
 def check(

@@ -282,6 +282,32 @@ def test_product_launch_on_the_guide_as_is_fails_every_cell() -> None:
     assert (website_launch.heading, website_launch.line) == ("Website / Launch", 8)
 
 
+def _guide_with_second_rows(second: str) -> str:
+    """The guide's table with every "Tasks" row filled and each second row set to ``second``."""
+    lines = plans.PRODUCT_LAUNCH_GUIDE.split("\n")
+    filled = [
+        line.replace("Your text here", "Ana owns this, done by May 2") if line.startswith("| Tasks") else line
+        for line in lines
+    ]
+    return "\n".join(line.replace("Your text here", second) if line.startswith("| |") else line for line in filled)
+
+
+def test_product_launch_guide_row_left_as_template_text_fails() -> None:
+    report = check(_guide_with_second_rows("Your text here"), "product-launch")
+    assert set(statuses(report).values()) == {"placeholder"}
+    website_launch = next(f for f in report.findings if f.requirement == "website-launch")
+    assert website_launch.message == (
+        "Website: Launch: the cell 'Website / Launch' still holds template text on line 10: "
+        "fill it in or delete it."
+    )
+    assert website_launch.line == 8  # the cell starts on its workstream's row
+
+
+@pytest.mark.parametrize("second", ["", "Bo also updates the pricing page"])
+def test_product_launch_guide_row_deleted_or_filled_passes(second: str) -> None:
+    assert check(_guide_with_second_rows(second), "product-launch").status == "passed"
+
+
 def test_product_launch_cells_name_row_and_column() -> None:
     report = check(plans.PRODUCT_LAUNCH_SIMPLE, "product-launch")
     assert [(r.heading, r.line) for r in report.requirements][:3] == [
