@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from enforcer.checks import CHECKS, placeholders
-from enforcer.checks.content import Context, prompt_phrases, real_content
+from enforcer.checks.content import Context, prompt_phrases, real_content, why_no_content
 from enforcer.checks.text import Phrases, normalize
 from enforcer.model import (
     Block,
@@ -70,11 +70,7 @@ def judge(blocks: Sequence[Block], requirement: Requirement, context: Context) -
         return Judged("empty", "empty", "is empty")
     content = real_content(blocks, context)
     if not content:
-        return Judged(
-            "placeholder",
-            "placeholder",
-            "holds only template text, comments, placeholders or unticked empty boxes",
-        )
+        return Judged("placeholder", "placeholder", why_no_content(blocks, context))
     for rule, (_, module) in CHECKS.items():
         problem = module.check(content, requirement.content)
         if problem:

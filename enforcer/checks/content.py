@@ -4,7 +4,7 @@ Never content: HTML comments; placeholder lines (see ``placeholders``); template
 the ruleset; lines copied unchanged from a description template (``--template``,
 ``templates:``); a bare "N/A" with no reason (and any "N/A" where ``allow_na`` is off);
 empty list items and unticked empty boxes. Code is content: a rollback command in a code
-block counts.
+block counts, unless the code holds nothing but placeholders or prompts.
 """
 
 from __future__ import annotations
@@ -35,27 +35,57 @@ def prompt_phrases(prompts: Iterable[str]) -> Phrases | None:
     return found if found else None
 
 
-def content_lines(block: Block, context: Context) -> list[str]:
-    """The lines of ``block`` that are real content (empty when none is)."""
+# Why a line or block is not content, from the most to the least telling to the author.
+NA_REFUSED = "na-refused"  # "N/A, because ..." where the requirement must be answered
+BARE_NA = "bare-na"  # "N/A" with no reason
+PROMPT = "prompt"  # the ruleset's prompts, or a line copied from the description template
+PLACEHOLDER = "placeholder"  # TBD, Your text here, <describe ...>, [FILL_IN], ___ ...
+EMPTY_BOX = "empty-box"  # an empty list item or an unticked empty box
+COMMENT = "comment"  # an HTML comment
+REASONS = (NA_REFUSED, BARE_NA, PROMPT, PLACEHOLDER, EMPTY_BOX, COMMENT)
+
+
+def line_reason(line: str, context: Context, *, code: bool = False) -> str | None:
+    """Why the stripped ``line`` is not content; None when it is."""
+    if template_key(line) in context.template_lines:
+        return PROMPT
+    if placeholders.is_placeholder(line, context.phrases):
+        return PLACEHOLDER
+    if context.prompts is not None and placeholders.is_placeholder(line, context.phrases, context.prompts):
+        return PROMPT
+    if code:  # a command is content whatever words it holds
+        return None
+    if placeholders.na_reason(line) is not None:
+        if placeholders.is_bare_na(line):
+            return BARE_NA
+        if not context.allow_na:
+            return NA_REFUSED
+    return None
+
+
+def block_reasons(block: Block, context: Context) -> tuple[list[str], list[str]]:
+    """(content lines, reasons the other lines are not content) of one block."""
     if block.kind == "comment":
-        return []
-    if block.kind == "task" and not block.text.strip():
-        return []
-    if block.kind == "code":
-        lines = [line for line in block.text.split("\n") if line.strip()]
-        return [line for line in lines if template_key(line) not in context.template_lines]
+        return [], [COMMENT]
+    if block.kind in ("task", "item") and not block.text.strip():
+        return [], [EMPTY_BOX]
     kept: list[str] = []
+    reasons: list[str] = []
     for line in block.text.split("\n"):
         stripped = line.strip()
-        if not stripped or template_key(stripped) in context.template_lines:
+        if not stripped:
             continue
-        if placeholders.is_placeholder(stripped, context.phrases, context.prompts):
-            continue
-        reason = placeholders.na_reason(stripped)
-        if reason is not None and (not context.allow_na or placeholders.is_bare_na(stripped)):
-            continue
-        kept.append(stripped)
-    return kept
+        reason = line_reason(stripped, context, code=block.kind == "code")
+        if reason is None:
+            kept.append(stripped)
+        else:
+            reasons.append(reason)
+    return kept, reasons
+
+
+def content_lines(block: Block, context: Context) -> list[str]:
+    """The lines of ``block`` that are real content (empty when none is)."""
+    return block_reasons(block, context)[0]
 
 
 def real_content(blocks: Sequence[Block], context: Context) -> list[tuple[Block, list[str]]]:
@@ -66,3 +96,22 @@ def real_content(blocks: Sequence[Block], context: Context) -> list[tuple[Block,
         if lines:
             found.append((block, lines))
     return found
+
+
+_WHY = {
+    NA_REFUSED: "says N/A, but this part of the plan cannot be skipped: describe it",
+    BARE_NA: 'says only "N/A": give the reason ("N/A, because ...") or describe it',
+    PROMPT: "holds only the template's prompt",
+    PLACEHOLDER: "holds only placeholder text (such as TBD or \"Your text here\")",
+    EMPTY_BOX: "holds only empty list items or unticked empty boxes",
+    COMMENT: "holds only HTML comments",
+}
+
+
+def why_no_content(blocks: Sequence[Block], context: Context) -> str:
+    """What a section without real content holds instead, as a phrase for the finding."""
+    found: set[str] = set()
+    for block in blocks:
+        found.update(block_reasons(block, context)[1])
+    reason = next((r for r in REASONS if r in found), PLACEHOLDER)
+    return _WHY[reason]

@@ -47,8 +47,20 @@ PHRASES: tuple[str, ...] = (
     "xxx",
     "wip",
     "coming soon",
+    # words that only surround a placeholder: "Please fill in", "Enter your text here"
+    "please",
+    "enter",
+    "insert",
+    "type",
+    "your",
+    "here",
 )
-_LEADING = re.compile(r"^\W*(?:todo|tbd|tba|fixme|xxx)\b", re.IGNORECASE)
+# A line that starts with one of these is a placeholder whatever follows ("TODO: write it",
+# "Lorem ipsum dolor sit amet, consectetur", "Your text here: describe the rollback").
+_LEADING = re.compile(
+    r"^\W*(?:todo|tbd|tba|fixme|xxx|lorem ipsum|your text here|(?:enter|add|insert) (?:your )?text here)\b",
+    re.IGNORECASE,
+)
 _BRACKETED = re.compile(r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$")
 _NA = re.compile(
     r"^\W*(?:n\s*/\s*a|na|none|nothing|not applicable|not needed|nope|no|nil|null)\b\W*(?P<reason>.*)$",
@@ -88,7 +100,11 @@ def na_reason(line: str) -> str | None:
 
 
 def is_bare_na(line: str) -> bool:
+    """An N/A without a reason: "N/A", "n/a.", and "n/a - not needed", whose "reason" is one
+    more N/A."""
     reason = na_reason(line)
     if reason is None:
         return False
+    if reason and na_reason(reason) is not None and is_bare_na(reason):
+        return True
     return len(re.findall(r"[^\W_]+", reason)) < _REASON_MIN_WORDS

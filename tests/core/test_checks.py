@@ -61,7 +61,14 @@ PLACEHOLDER_LINES = [
     ("…", True),
     ("???", True),
     ("Placeholder", True),
+    ("Lorem ipsum dolor sit amet consectetur", True),
+    ("Enter your text here", True),
+    ("Please fill in", True),
+    ("Your text here: describe the rollback", True),
+    ("Insert text here", True),
     ("Turn off the flag", False),
+    ("Please revert the MR if errors rise", False),
+    ("Enter maintenance mode, then restore the backup", False),
     ("Todoist integration is rolled back by the flag", False),
     ("We fill in the form, then revert", False),
 ]
@@ -93,7 +100,16 @@ def test_na_reason(line: str, reason: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("line", "bare"),
-    [("N/A", True), ("N/A.", True), ("N/A: x", True), ("N/A, because no data changes", False), ("Revert", False)],
+    [
+        ("N/A", True),
+        ("N/A.", True),
+        ("N/A: x", True),
+        ("n/a - not needed", True),
+        ("N/A (not applicable)", True),
+        ("N/A, because no data changes", False),
+        ("N/A - not needed: the change is behind a flag nobody has", False),
+        ("Revert", False),
+    ],
 )
 def test_is_bare_na(line: str, bare: bool) -> None:
     assert placeholders.is_bare_na(line) is bare

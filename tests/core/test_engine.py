@@ -170,7 +170,7 @@ STATUS_FINDINGS = [
         "## Rollback\nTBD\n",
         "placeholder",
         "placeholder",
-        "Rollback plan: the section 'Rollback' holds only template text, comments, placeholders or unticked empty boxes.",
+        "Rollback plan: the section 'Rollback' holds only placeholder text (such as TBD or \"Your text here\").",
         1,
     ),
     (
@@ -181,6 +181,32 @@ STATUS_FINDINGS = [
         2,
     ),
 ]
+
+
+# What a section without content holds instead, as the finding says it.
+WHY_NO_CONTENT = [
+    ("## Rollback\n<!-- how to roll back -->\n", "holds only HTML comments"),
+    ("## Rollback\n- [ ]\n- \n", "holds only empty list items or unticked empty boxes"),
+    ("## Rollback\nN/A\n", 'says only "N/A": give the reason ("N/A, because ...") or describe it'),
+    ("## Rollback\nn/a - not needed\n", 'says only "N/A": give the reason ("N/A, because ...") or describe it'),
+    # the guide's prompt for the rollback plan, as the handbook ruleset names it
+    ("## Rollback\nDefine a rollback plan in case the rollout is unsuccessful.\n", "holds only the template's prompt"),
+    ("## Rollback\nTBD\n<!-- later -->\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+    ("## Rollback\n```\nYour text here\n```\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+    ("## Rollback\n\tTODO: describe the rollback\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+]
+
+
+@pytest.mark.parametrize(("text", "why"), WHY_NO_CONTENT)
+def test_a_placeholder_finding_says_what_the_section_holds(text: str, why: str) -> None:
+    (finding,) = [f for f in check(text).findings if f.requirement == "rollback"]
+    assert finding.message == f"Rollback plan: the section 'Rollback' {why}."
+
+
+def test_na_where_the_requirement_cannot_be_skipped() -> None:
+    cfg = config.load(config_text="requirements:\n  rollback:\n    checks: {allow_na: false}\n")
+    (finding,) = [f for f in check("## Rollback\nN/A, because nothing is deployed\n", cfg).findings if f.requirement == "rollback"]
+    assert finding.message.endswith("says N/A, but this part of the plan cannot be skipped: describe it.")
 
 
 @pytest.mark.parametrize(("text", "status", "rule", "message", "line"), STATUS_FINDINGS)
