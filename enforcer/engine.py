@@ -2,7 +2,8 @@
 
 A requirement is met by a matching section anywhere in the description, preferring one that
 holds real content, then one inside the rollout plan section, then an exact title over a
-phrase inside a longer title, then the first. One section may serve two requirements ("What
+phrase inside a longer title, then the first. A ``Label: value`` line is a weak sign (any
+line may look like one), so it answers a requirement only when no heading does. One section may serve two requirements ("What
 can go wrong and how would we detect it?" speaks to risks and to validation).
 """
 
@@ -85,9 +86,11 @@ class Candidate(NamedTuple):
     in_plan: bool
     exactness: int
     noun: str = "section"  # how the message names it: a "section" or a table "cell"
+    weak: bool = False  # a ``Label: value`` field, not a heading
 
-    def key(self) -> tuple[int, int, int, int]:
-        return (_RANK[self.status.status], 0 if self.in_plan else 1, self.exactness, self.line)
+    def key(self) -> tuple[bool, int, int, int, int]:
+        rank = _RANK[self.status.status]
+        return (self.weak, rank, 0 if self.in_plan else 1, self.exactness, self.line)
 
 
 class _Checker:
@@ -149,7 +152,8 @@ class _Checker:
             # with its own text only: the sections below it answer for themselves.
             blocks = section.blocks if index in self.plan_sections else self.document.content(index)
             status = judge(blocks, requirement, context)
-            found.append(Candidate(status, section.title, section.line, in_plan, exactness))
+            weak = section.style == "field"
+            found.append(Candidate(status, section.title, section.line, in_plan, exactness, weak=weak))
         return found
 
     def table_candidates(self, requirement: Requirement) -> list[Candidate]:

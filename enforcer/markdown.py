@@ -23,6 +23,7 @@ from enforcer.model import Block, Cell, Document, Section, Table
 BOLD_LEVEL = 8
 DETAILS_LEVEL = 7
 FIELD_LEVEL = 9
+ITEM_LEVEL = 10  # "- **Rollback:** ..." in a list: a section as deep as the item, plus nesting
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -279,6 +280,10 @@ class _Builder:
         self.blocks.append([])
         self.stack.append(index)
 
+    def close_to(self, depth: int) -> None:
+        """Close the sections opened since the stack was ``depth`` deep."""
+        del self.stack[depth:]
+
     def close_details(self) -> None:
         for depth in range(len(self.stack) - 1, 0, -1):
             if self.titles[self.stack[depth]][3] == "details":
@@ -380,7 +385,10 @@ class _Builder:
         ):
             self.blocks[self.stack[-1]].append(Block("comment", "", line))
 
-    def list(self, token: dict[str, Any], line: int) -> None:
+    def list(self, token: dict[str, Any], line: int, depth: int = 0) -> None:
+        """List items are content; an item that starts with a bold label or a field
+        (``- **Rollback:** revert``, ``- Risks: none``) opens a section of its own, which
+        ends with the item."""
         ordered = bool(token.get("attrs", {}).get("ordered"))
         for item in token.get("children", []):
             item_line = _first_line(item, line)
@@ -388,9 +396,18 @@ class _Builder:
             links: list[str] = []
             texts: list[str] = []
             rest: list[dict[str, Any]] = []
+            outer = len(self.stack)
             for child in item.get("children", []):
                 if child["type"] in ("block_text", "paragraph") and not rest:
-                    texts.append(_inline_text(child.get("children", []), links))
+                    children = child.get("children", [])
+                    if not texts:
+                        labelled = _label(children, links)
+                        if labelled is not None:
+                            title, style, text = labelled
+                            self.open(title, ITEM_LEVEL + depth, item_line, style)
+                            texts.append(text)
+                            continue
+                    texts.append(_inline_text(children, links))
                 else:
                     rest.append(child)
             text = "\n".join(texts).strip()
@@ -398,13 +415,14 @@ class _Builder:
             self.add(Block(kind, text, item_line, checked=checked, links=tuple(links), ordered=ordered))  # type: ignore[arg-type]
             for child in rest:
                 if child["type"] == "list":
-                    self.list(child, child.get("_line", item_line))
+                    self.list(child, child.get("_line", item_line), depth + 1)
                 elif child["type"] == "heading":  # a heading inside a list item is text
                     child_links: list[str] = []
                     text = _inline_text(child.get("children", []), child_links)
                     self.add(Block("item", text, child.get("_line", item_line), links=tuple(child_links)))
                 else:
                     self.content([child])
+            self.close_to(outer)
 
     def quote(self, tokens: list[dict[str, Any]]) -> None:
         self.content(tokens, kind="quote")
@@ -531,6 +549,28 @@ def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]
             return title, [first, *rest[1:]]
     if not rest_text:
         return title, []
+    return None
+
+
+def _label(children: list[dict[str, Any]], links: list[str]) -> tuple[str, str, str] | None:
+    """A list item's text that opens with a bold label or a field -> (title, style, the
+    rest of the text); None for a plain item."""
+    first: list[dict[str, Any]] = []
+    after: list[dict[str, Any]] = []
+    for child in children:
+        if after or child["type"] in ("softbreak", "linebreak"):
+            after.append(child)
+        else:
+            first.append(child)
+    bold = _bold_title(first)
+    if bold is not None:
+        title, rest = bold
+        return title, "bold", _inline_text(rest + after, links).strip()
+    first_links: list[str] = []
+    field = _field(_inline_text(first, first_links))
+    if field is not None:
+        links.extend(first_links)
+        return field[0], "field", (field[1] + _inline_text(after, links)).strip()
     return None
 
 

@@ -36,6 +36,59 @@ def test_decorated_and_question_headings_are_found(heading: str) -> None:
     assert found.line == 1
 
 
+def test_a_plan_written_as_a_list_of_labels_passes() -> None:
+    text = (
+        "## Rollout plan\n"
+        "- **Expected result:** Users see faster search.\n"
+        "- **Validation:** Search latency p95 below 200 ms on the dashboard.\n"
+        "1. **Risks**: The cache may go cold after deploy.\n"
+        "- [x] Rollback plan: Disable the flag and revert the MR.\n"
+    )
+    report = check(text)
+    assert report.status == "passed"
+    assert result(report, "rollback").line == 5
+
+
+def test_a_field_answers_only_where_no_heading_does() -> None:
+    text = (
+        "## What does this MR do?\nRevert: safe, no migrations involved.\n"
+        "Impact: all users of the search page.\n\n"
+        "## Rollout plan\n### Rollback plan\nTBD\n### Risks\nTBD\n"
+    )
+    report = check(text)
+    assert (result(report, "rollback").status, result(report, "rollback").heading) == ("placeholder", "Rollback plan")
+    assert result(report, "risks").status == "placeholder"
+    # with no heading for it, the field is the answer
+    assert result(check("Rollback plan: revert the MR and turn the flag off.\n"), "rollback").status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("heading", "requirement"),
+    [
+        ("## Expected impact", "risks"),  # an expectation, not a risk
+        ("## How to set up and validate locally", "validation"),  # GitLab's MR template: local testing
+    ],
+)
+def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: str) -> None:
+    report = check(f"{heading}\nSearch gets faster for everyone who uses it.\n")
+    assert result(report, requirement).status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("heading", "requirement"),
+    [
+        ("## How do we roll this back?", "rollback"),
+        ("## Rolling back", "rollback"),
+        ("## Who should be notified?", "communication"),
+        ("## Impact", "risks"),
+        ("## Risk and impact", "risks"),
+    ],
+)
+def test_more_wordings(heading: str, requirement: str) -> None:
+    report = check(f"{heading}\nThe support team and the on-call engineer, via Slack.\n")
+    assert result(report, requirement).status == "ok"
+
+
 def test_one_section_serves_risks_and_validation() -> None:
     report = check("## What can go wrong and how would we detect it?\nErrors spike in Sentry; we watch it.\n")
     assert result(report, "risks").status == "ok"

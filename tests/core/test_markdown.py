@@ -142,11 +142,40 @@ def test_bold_pseudo_headings(text: str, title: str, line: int, content: list[st
     [
         "Some **bold words** inside a sentence.",
         "**Bold** followed by more text without a colon",
-        "- **Rollback plan:** in a list item is an item",
+        "- a list item with **Rollback plan** inside",
     ],
 )
 def test_bold_inside_text_is_no_heading(text: str) -> None:
     assert headings(parse(text)) == []
+
+
+# A list item that opens with a label is a section as long as the item.
+LABELLED_ITEMS = [
+    ("- **Rollback plan:** revert the MR", "Rollback plan", "bold", 1, ["revert the MR"]),
+    ("1. **Rollback plan**: revert the MR", "Rollback plan", "bold", 1, ["revert the MR"]),
+    ("- [x] Rollback plan: revert the MR", "Rollback plan", "field", 1, ["revert the MR"]),
+    ("intro\n\n- Risks: the cache\n  may go cold", "Risks", "field", 3, ["the cache\nmay go cold"]),
+    ("- **Rollback plan**\n  - revert the MR\n  - turn the flag off", "Rollback plan", "bold", 1, ["revert the MR", "turn the flag off"]),
+]
+
+
+@pytest.mark.parametrize(("text", "title", "style", "line", "content"), LABELLED_ITEMS)
+def test_labelled_list_items_open_a_section(text: str, title: str, style: str, line: int, content: list[str]) -> None:
+    document = parse(text)
+    index = section(document, title)
+    assert (document.sections[index].style, document.sections[index].line) == (style, line)
+    assert [block.text for block in document.content(index)] == content
+
+
+def test_a_labelled_item_ends_with_the_item() -> None:
+    document = parse("## Plan\n- **Rollback:** revert\n- plain item\n\nafter the list\n")
+    assert texts(document, "Rollback") == ["revert"]
+    assert [b.text for b in document.sections[section(document, "Plan")].blocks] == ["plain item", "after the list"]
+    nested = parse("- **Risks:** low\n  - **Rollback:** revert\n- **Metrics:** [board](https://grafana.example.com/d/1)\n")
+    rollback, metrics = section(nested, "Rollback"), section(nested, "Metrics")
+    assert nested.sections[rollback].parent == section(nested, "Risks")
+    assert nested.sections[metrics].parent == 0
+    assert nested.sections[metrics].blocks[0].links == ("https://grafana.example.com/d/1",)
 
 
 FIELDS = [
