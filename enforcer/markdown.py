@@ -487,8 +487,19 @@ class _Builder:
                         tuple(self._cell(cell, line + offset + number) for cell in row.get("children", []))
                     )
         self.tables.append(Table(line, header, tuple(rows), self.stack[-1]))
-        for cell in header + tuple(c for row in rows for c in row):
-            self.blocks[self.stack[-1]].extend(cell.blocks)
+        # The header names the columns and is no content, unless the table is one row.
+        body = rows or [header]
+        pairs = len(header) == 2 and all(len(row) == 2 for row in body)
+        for row in body:
+            if pairs and _is_label(row[0].text):
+                # | Rollback plan | Turn the flag off |: a field, as long as the row
+                depth = len(self.stack)
+                self.open(row[0].text, ITEM_LEVEL, row[0].line, "field")
+                self.blocks[self.stack[-1]].extend(row[1].blocks)
+                self.close_to(depth)
+                continue
+            for cell in row:
+                self.blocks[self.stack[-1]].extend(cell.blocks)
 
     def _cell(self, token: dict[str, Any], line: int) -> Cell:
         links: list[str] = []
@@ -572,6 +583,11 @@ def _label(children: list[dict[str, Any]], links: list[str]) -> tuple[str, str, 
         links.extend(first_links)
         return field[0], "field", (field[1] + _inline_text(after, links)).strip()
     return None
+
+
+def _is_label(text: str) -> bool:
+    """Whether a table's first cell reads as a label ("Rollback plan"), not as content."""
+    return _field(f"{text.strip().rstrip(':')}: -") is not None
 
 
 def _field(text: str) -> tuple[str, str] | None:

@@ -49,6 +49,22 @@ def test_a_plan_written_as_a_list_of_labels_passes() -> None:
     assert result(report, "rollback").line == 5
 
 
+def test_a_table_of_placeholders_under_its_header_is_no_content() -> None:
+    text = "## Rollback plan\n\n| Step | Who |\n|---|---|\n| TBD | TBD |\n"
+    assert result(check(text), "rollback").status == "placeholder"
+
+
+def test_a_key_value_table_answers_requirements() -> None:
+    text = (
+        "## Rollout plan\n\n| Part | Plan |\n|---|---|\n"
+        "| Expected result | Search gets faster |\n| Validation | p95 latency below 200 ms |\n"
+        "| Risks | The cache may go cold |\n| Rollback plan | Disable the flag |\n"
+    )
+    report = check(text)
+    assert report.status == "passed"
+    assert (result(report, "rollback").heading, result(report, "rollback").line) == ("Rollback plan", 8)
+
+
 def test_a_field_answers_only_where_no_heading_does() -> None:
     text = (
         "## What does this MR do?\nRevert: safe, no migrations involved.\n"

@@ -296,6 +296,26 @@ def test_table_cell_holding_a_comment_is_not_empty() -> None:
     assert table.rows[0][1].blocks == ()
 
 
+def test_a_table_header_is_no_content() -> None:
+    document = parse("## Rollback\n\n| Step | Who | When |\n|---|---|---|\n| TBD | TBD | TBD |\n")
+    assert texts(document, "Rollback") == ["TBD", "TBD", "TBD"]
+    one_row = parse("## Rollback\n\n| Turn the flag off, then revert |\n|---|\n")
+    assert texts(one_row, "Rollback") == ["Turn the flag off, then revert"]
+
+
+def test_two_column_rows_with_a_label_are_fields() -> None:
+    document = parse(
+        "## Plan\n\n| Item | Answer |\n|---|---|\n"
+        "| Rollback plan | Turn the flag off |\n| 1 | kubectl rollout undo |\n"
+    )
+    rollback = section(document, "Rollback plan")
+    assert (document.sections[rollback].style, document.sections[rollback].line) == ("field", 5)
+    assert texts(document, "Rollback plan") == ["Turn the flag off"]
+    assert [b.text for b in document.sections[section(document, "Plan")].blocks] == ["1", "kubectl rollout undo"]
+    lone = parse("| Rollback plan | Turn the flag off |\n|---|---|\n")
+    assert texts(lone, "Rollback plan") == ["Turn the flag off"]
+
+
 # --- encodings and hostile input -----------------------------------------------------------
 
 
