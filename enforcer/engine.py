@@ -156,6 +156,26 @@ class _Checker:
             found.append(Candidate(status, section.title, section.line, in_plan, exactness, weak=weak))
         return found
 
+    def outside_plan(self, requirement: Requirement) -> int | None:
+        """Where a requirement's section stands outside the plan, when the plan is required."""
+        if not self.config.require_plan_heading or requirement.table is not None:
+            return None
+        return next((i for i, _ in self.matching(matcher(requirement.headings))), None)
+
+    def plan_place(self) -> str:
+        """Where the plan's sections belong: under the plan heading, or one to add."""
+        if self.plan_sections:
+            section = self.document.sections[min(self.plan_sections)]
+            return f"'{section.title}' (line {section.line})"
+        return f"a heading such as '## {self.config.plan_heading}'"
+
+    def heading_level(self) -> int:
+        """The level of the headings to add: one below the plan's heading, when it has one."""
+        if not self.plan_sections:
+            return 3 if self.config.require_plan_heading else 2
+        section = self.document.sections[min(self.plan_sections)]
+        return min(section.level + 1, 6) if section.style in ("atx", "setext") else 2
+
     def table_candidates(self, requirement: Requirement) -> list[Candidate]:
         assert requirement.table is not None
         context = self.context(requirement)
@@ -193,6 +213,14 @@ class _Checker:
                 requirement.id, requirement.title, requirement.severity, "missing",
                 hint=requirement.hint, suggested_heading=suggested,
             )
+            outside = self.outside_plan(requirement)
+            if outside is not None:
+                section = self.document.sections[outside]
+                message = (
+                    f"{requirement.title}: the section '{section.title}' is outside the rollout plan: "
+                    f"move it under {self.plan_place()}."
+                )
+                return result, [Finding("missing", requirement.id, requirement.severity, message, section.line)]
             message = f"{requirement.title}: no section found. Add a heading such as '{suggested}'."
             return result, [Finding("missing", requirement.id, requirement.severity, message, None)]
         best = min(candidates, key=Candidate.key)
@@ -274,7 +302,7 @@ def check(
     results: list[RequirementResult] = []
     findings: list[Finding] = []
     if config.require_plan_heading and not checker.plan_sections:
-        wanted = next((h.lstrip("=") for h in config.plan_headings), "Rollout plan")
+        wanted = config.plan_heading
         findings.append(
             Finding(
                 "plan-heading", None, "error",
@@ -286,4 +314,8 @@ def check(
         results.append(result)
         findings.extend(found)
     status = "failed" if any(f.severity == "error" for f in findings) else "passed"
-    return Report(target, config.ruleset, status, tuple(results), tuple(findings))  # type: ignore[arg-type]
+    plan_heading = config.plan_heading if config.require_plan_heading and not checker.plan_sections else None
+    return Report(
+        target, config.ruleset, status, tuple(results), tuple(findings),  # type: ignore[arg-type]
+        heading_level=checker.heading_level(), plan_heading=plan_heading,
+    )

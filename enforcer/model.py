@@ -204,6 +204,9 @@ class Report(NamedTuple):
     source: str | None = None  # where the plan was found, when not in the target itself
     notes: tuple[str, ...] = ()  # why a plan is exempt or not required, and other remarks
     rerun_url: str | None = None  # where the author re-runs the check after editing
+    # for the headings to paste: their level, and the plan heading to add above them, if any
+    heading_level: int = 2
+    plan_heading: str | None = None
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -70,7 +70,8 @@ def issues(report: Report) -> list[dict[str, Any]]:
             {
                 "type": "issue",
                 "check_name": f"rollout-plan/{rule}",
-                "description": f"{title}: {text}" if title else text,
+                # the engine's messages name their requirement already
+                "description": f"{title}: {text}" if title and not text.startswith(f"{title}:") else text,
                 "categories": ["Style"],
                 "severity": _SEVERITY.get(severity, "minor"),
                 "fingerprint": fingerprint(report.ruleset, requirement, rule, occurrence),

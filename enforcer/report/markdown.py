@@ -119,13 +119,16 @@ def _comment_text(hint: str) -> str:
     return text
 
 
-def _paste_block(problems: list[RequirementResult]) -> list[str]:
+def _paste_block(report: Report, missing: list[RequirementResult]) -> list[str]:
     body: list[str] = []
-    for result in problems:
+    level = max(1, min(report.heading_level, 6))
+    if report.plan_heading:
+        body.append(f"{'#' * max(1, level - 1)} {one_line(report.plan_heading)}")
+    for result in missing:
         heading = one_line(result.suggested_heading) or one_line(result.title)
         if body:
             body.append("")
-        body.append(f"## {heading}")
+        body.append(f"{'#' * level} {heading}")
         if one_line(result.hint):
             body.append(f"<!-- {_comment_text(result.hint)} -->")
     longest = max((len(run) for line in body for run in _BACKTICKS.findall(line)), default=0)
@@ -172,9 +175,10 @@ def render(report: Report, *, color: bool = False) -> str:
             where = f" (line {finding.line})" if finding.line is not None else ""
             lines.append(f"- {_MARKS[finding.severity]} {code(finding.message)}{where}")
 
-    problems = [r for r in report.requirements if r.status != "ok"]
-    if problems and report.status != "exempt":
-        lines += ["", *_paste_block(problems)]
+    # only what is missing: the other problems have their heading already, to fill in
+    missing = [r for r in report.requirements if r.status == "missing"]
+    if missing and report.status != "exempt":
+        lines += ["", *_paste_block(report, missing)]
 
     if report.status == "failed":
         rerun = "re-run the check"

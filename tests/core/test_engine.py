@@ -150,8 +150,28 @@ def test_require_plan_heading_ignores_sections_outside_the_plan(plan_required) -
     assert result(report, "rollback").status == "missing"
     plan_finding = [f for f in report.findings if f.rule == "plan-heading"]
     assert [f.message for f in plan_finding] == [
-        "No rollout plan heading found. Put the plan under a heading such as '## rollout plan'."
+        "No rollout plan heading found. Put the plan under a heading such as '## Rollout plan'."
     ]
+    (rollback,) = [f for f in report.findings if f.requirement == "rollback"]
+    assert (rollback.message, rollback.line) == (
+        "Rollback plan: the section 'Rollback' is outside the rollout plan: "
+        "move it under a heading such as '## Rollout plan'.",
+        1,
+    )
+    assert (report.plan_heading, report.heading_level) == ("Rollout plan", 3)
+
+
+def test_require_plan_heading_names_the_plan_to_move_into(plan_required) -> None:  # type: ignore[no-untyped-def]
+    report = check("# Deployment plan\nSoon.\n\n# Rollback\nTurn the flag off and revert.\n", plan_required)
+    (rollback,) = [f for f in report.findings if f.requirement == "rollback"]
+    assert rollback.message.endswith("move it under 'Deployment plan' (line 1).")
+    assert (report.plan_heading, report.heading_level) == (None, 2)
+
+
+def test_headings_to_add_go_one_level_below_the_plan() -> None:
+    assert check("## Rollout plan\n### Rollback\nRevert the MR.\n").heading_level == 3
+    assert check("Rollout plan:\nRevert the MR.\n").heading_level == 2  # a field has no level to follow
+    assert check("## Rollback\nRevert the MR.\n").heading_level == 2
 
 
 def test_require_plan_heading_accepts_sections_under_the_plan(plan_required) -> None:  # type: ignore[no-untyped-def]

@@ -133,7 +133,7 @@ HOSTILE = Report(
             f"req{i}",
             f"Requirement {i}",
             "error" if i % 2 else "warning",
-            "placeholder" if i % 3 else "ok",
+            ("ok", "missing", "placeholder")[i % 3],
             heading,
             i + 1,
             hint="Ask @ops-team before you /merge -- see the runbook --> now",

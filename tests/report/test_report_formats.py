@@ -194,6 +194,14 @@ def test_codequality_issues() -> None:
     assert len({i["fingerprint"] for i in issues}) == 5
 
 
+def test_codequality_names_the_requirement_once() -> None:
+    report = FAILING._replace(
+        findings=(Finding("empty", "validation", "error", "How to validate: the section 'V' is empty.", 3),)
+    )
+    descriptions = [i["description"] for i in json.loads(render("codequality", report))]
+    assert descriptions[0] == "How to validate: the section 'V' is empty."
+
+
 def test_codequality_points_at_a_local_file() -> None:
     local = FAILING._replace(target="./docs/plan.md")
     assert {i["location"]["path"] for i in json.loads(render("codequality", local))} == {
@@ -339,6 +347,16 @@ def test_markdown_headlines() -> None:
         requirements=(RequirementResult("rollback", "Rollback plan", "error", "missing"),),
     )
     assert render("markdown", nothing).startswith("### ✗ Rollout plan missing\n")
+
+
+def test_markdown_headings_to_add_sit_under_the_plan_heading() -> None:
+    missing = RequirementResult("rollback", "Rollback plan", "error", "missing", suggested_heading="Rollback plan")
+    filled_in = RequirementResult("risks", "Risks", "error", "placeholder", "Risks", 4, suggested_heading="Risks")
+    report = Report("x", "handbook", "failed", (missing, filled_in), plan_heading="Rollout plan", heading_level=3)
+    body = render("markdown", report)
+    block = body[body.index("```markdown") : body.rindex("```")]
+    assert block.split("\n")[1:4] == ["## Rollout plan", "", "### Rollback plan"]
+    assert "Risks" not in block  # it has its heading: the fix is to fill it in
 
 
 def test_markdown_rerun_line() -> None:
