@@ -198,9 +198,23 @@ def normalize(text: str) -> str:
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
     match = _FRONT_MATTER.match(text)
-    if match:
+    if match and _is_front_matter(match.group(0)):
         text = "\n" * match.group(0).count("\n") + text[match.end() :]
     return text
+
+
+_YAML_LINE = re.compile(r"[\w\"'.-][^:]*:(?:\s|$)|\s+\S|-(?:\s|$)|#")
+_YAML_KEY = re.compile(r"[\w\"'.-][^:]*:(?:\s|$)")
+_TOML_LINE = re.compile(r"[\w\"'.-]+\s*=|\[|\s+\S|#|\]")
+
+
+def _is_front_matter(block: str) -> bool:
+    """Whether a block between ``---`` (or ``+++``) lines reads as YAML (or TOML) front
+    matter, and not as Markdown between two thematic breaks."""
+    lines = [line for line in block.rstrip("\n").split("\n")[1:-1] if line.strip()]  # no fences
+    if block.startswith("+++"):
+        return all(_TOML_LINE.match(line) for line in lines)
+    return any(_YAML_KEY.match(line) for line in lines) and all(_YAML_LINE.match(line) for line in lines)
 
 
 def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:

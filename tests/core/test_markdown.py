@@ -30,6 +30,8 @@ HEADINGS = [
     ("para\n\nSetext\n===\ntext\n\n## ATX", [("Setext", 1, 3), ("ATX", 2, 7)]),
     ("---\ntitle: x\nlabels: [a]\n---\n# After front matter\n", [("After front matter", 1, 5)]),
     ("+++\ntitle = 'x'\n+++\n## Toml front matter", [("Toml front matter", 2, 4)]),
+    # two thematic breaks around Markdown are no front matter
+    ("---\n## Expected result\nUsers see it.\n\n---\n## Validation\n", [("Expected result", 2, 2), ("Validation", 2, 6)]),
     ("# A\r\ntext\r\n\r\n## B\r\n", [("A", 1, 1), ("B", 2, 4)]),
     ("# A\rtext\r## B\r", [("A", 1, 1), ("B", 2, 3)]),
     ("#\tTabbed\ntext\n##\tB", [("Tabbed", 1, 1), ("B", 2, 3)]),
