@@ -26,7 +26,26 @@ from enforcer.model import (
 
 DEFAULT_RULESET = "handbook"
 # libyaml's loader when PyYAML was built with it: several times faster on the built-in rulesets
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """Safe loading that refuses a key given twice in one mapping: YAML keeps the last one
+    silently, so the first would be ignored without a word."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f'the key "{key_node.value}" is given twice in one mapping', key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+_LOADER = _Loader
 _MAX_EXTENDS = 10
 
 
@@ -221,6 +240,7 @@ def _resolve(
         if key == "requirements":
             for req_id, req in _mapping(value, "requirements", source).items():
                 _unknown(_mapping(req, f"requirements.{req_id}", source), REQUIREMENT_KEYS, f"requirements.{req_id}", source)
+    build(data, name or "custom", source, partial=True)  # a mistake is named with its own file
     parent_ref = data.get("extends")
     if parent_ref is None:
         return _merge({}, data, source), name or "custom"
@@ -232,7 +252,7 @@ def _resolve(
     return _merge(resolved, data, source), name or inherited_name
 
 
-def _requirement(req_id: str, raw: Mapping[str, Any], source: str) -> Requirement | None:
+def _requirement(req_id: str, raw: Mapping[str, Any], source: str, partial: bool = False) -> Requirement | None:
     path = f"requirements.{req_id}"
     if raw.get("disable") is not None and _bool(raw["disable"], f"{path}.disable", source):
         return None
@@ -253,7 +273,7 @@ def _requirement(req_id: str, raw: Mapping[str, Any], source: str) -> Requiremen
             _strings(table_raw["column"], f"{path}.table.column", source),
         )
     headings = _strings(raw["headings"], f"{path}.headings", source) if raw.get("headings") is not None else ()
-    if not headings and table is None:
+    if not headings and table is None and not partial:
         raise ConfigError(
             f"{_where(path + '.headings', source)}: missing: a new requirement needs the headings "
             f"that answer it, e.g. headings: [\"{req_id.replace('-', ' ')}\"]"
@@ -294,18 +314,22 @@ def _requirement(req_id: str, raw: Mapping[str, Any], source: str) -> Requiremen
     )
 
 
-def build(data: Mapping[str, Any], name: str, source: str) -> Config:
-    """A merged ruleset mapping -> Config, validating every value."""
+def build(data: Mapping[str, Any], name: str, source: str, partial: bool = False) -> Config:
+    """A merged ruleset mapping -> Config, validating every value.
+
+    ``partial``: one file of an ``extends`` chain, checked on its own so that a mistake is
+    named with the file that holds it; what only the merged whole must have is not asked.
+    """
     requirements = []
     for req_id, raw in _mapping(data.get("requirements"), "requirements", source).items():
-        requirement = _requirement(str(req_id), _mapping(raw, f"requirements.{req_id}", source), source)
+        requirement = _requirement(str(req_id), _mapping(raw, f"requirements.{req_id}", source), source, partial)
         if requirement is not None:
             requirements.append(requirement)
     labels_raw = _mapping(data.get("labels"), "labels", source)
     _unknown(labels_raw, LABEL_KEYS, "labels", source)
     labels = Labels(**{key: _string(value, f"labels.{key}", source) for key, value in labels_raw.items()})
     family = labels.family()
-    if len(set(family)) != 3:
+    if len(set(family)) != 3 and not partial:
         twice = next(label for label in family if family.count(label) > 1)
         raise ConfigError(
             f"{_where('labels', source)}: complete, incomplete and missing must be three different "

@@ -50,7 +50,7 @@ def load_config(platform: Platform, options: Options) -> Config:
     return config_module.load(ruleset=options.ruleset, config_text=text, base=os.getcwd())
 
 
-def template_lines(paths: Iterable[str], globs: Iterable[str]) -> frozenset[str]:
+def template_lines(paths: Iterable[str], globs: Iterable[str], log: Log) -> frozenset[str]:
     """Every text line of the description templates: copied unchanged, it is not content."""
     files: list[str] = []
     for path in paths:
@@ -61,7 +61,10 @@ def template_lines(paths: Iterable[str], globs: Iterable[str]) -> frozenset[str]
         import glob
 
         for pattern in globs:
-            files.extend(sorted(glob.glob(pattern, recursive=True)))
+            matched = sorted(glob.glob(pattern, recursive=True))
+            if not matched:
+                log(f"templates: {pattern!r} matches no file (from {os.getcwd()})")
+            files.extend(matched)
     lines: set[str] = set()
     for path in files:
         with open(path, "rb") as handle:
@@ -116,7 +119,7 @@ def _better(a: Report, b: Report) -> bool:
 def check(platform: Platform, options: Options, log: Log) -> Outcome:
     subject = platform.subject()
     config = load_config(platform, options)
-    lines = template_lines(options.templates, config.templates)
+    lines = template_lines(options.templates, config.templates, log)
     rerun = platform.rerun_url()
 
     if config.exempt_label in subject.labels:

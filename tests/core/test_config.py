@@ -259,6 +259,11 @@ MISTAKES = [
         "bad.yml: applies_when.paths[0]: expected a text, got 1",
     ),
     (
+        "key given twice",
+        "requirements:\n  rollback:\n    severity: warning\n    severity: error\n",
+        'bad.yml: not valid YAML at line 4, column 5: the key "severity" is given twice in one mapping',
+    ),
+    (
         "table without column",
         "requirements:\n  web: {table: {row: [website]}}\n",
         "bad.yml: requirements.web.table.column: required: the column headings of the table cell",
@@ -338,6 +343,34 @@ def test_templates_from_the_config(tmp_path: Path) -> None:
     (tmp_path / ".rollout-plan.yml").write_text("{}\n")
     report = json.loads(_run(tmp_path, "plan.md", "--format", "json").stdout)
     assert next(r for r in report["requirements"] if r["id"] == "rollback")["status"] == "ok"
+
+
+def test_a_mistake_in_an_extended_file_is_named_with_that_file(tmp_path: Path) -> None:
+    (tmp_path / "team.yml").write_text("requirements:\n  rollback:\n    checks: {min_wrds: 3}\n")
+    with pytest.raises(ConfigError) as raised:
+        load("extends: team.yml\n", base=tmp_path)
+    assert str(raised.value).startswith("team.yml: requirements.rollback.checks.min_wrds: unknown key")
+    with pytest.raises(ConfigError) as raised:
+        config.load(ruleset=str(tmp_path / "team.yml"))
+    assert str(raised.value).startswith(f"{tmp_path / 'team.yml'}: requirements.rollback.checks.min_wrds")
+
+
+def test_an_override_in_an_extending_file_needs_no_headings(tmp_path: Path) -> None:
+    (tmp_path / "team.yml").write_text("extends: handbook\nrequirements:\n  rollback:\n    checks: {min_words: 3}\n")
+    cfg = load("extends: team.yml\nrequirements:\n  rollback: {severity: warning}\n", base=tmp_path)
+    rollback = requirement(cfg, "rollback")
+    assert (rollback.severity, rollback.content.min_words, rollback.headings[0]) == ("warning", 3, "rollback plan")
+
+
+def test_a_templates_glob_matching_nothing_is_said(tmp_path: Path) -> None:
+    (tmp_path / ".rollout-plan.yml").write_text("templates: ['.gitlab/merge_request_templates/*.md']\n")
+    (tmp_path / "plan.md").write_text("## Rollback\n\nTurn the flag off.\n")
+    done = _run(tmp_path, "plan.md")
+    assert done.returncode == 1  # the check runs all the same
+    assert (
+        f"enforce: templates: '.gitlab/merge_request_templates/*.md' matches no file (from {tmp_path})\n"
+        in done.stderr
+    )
 
 
 def test_unknown_ruleset_option_is_named_as_the_option() -> None:
