@@ -32,6 +32,7 @@ _HTML_PIECE = re.compile(
     r"|<details\b[^>]*>"
     r"|</details\s*>"
     r"|<summary\b[^>]*>(?P<summary>.*?)</summary\s*>"
+    r"|<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h[1-6]\s*>"
     r"|<(?:br|/p|/li|/div|/tr|/td|/th)\b[^>]*>",
     re.DOTALL | re.IGNORECASE,
 )
@@ -471,6 +472,8 @@ class _Builder:
             lower = piece[:9].lower()
             if match.group("summary") is not None:
                 self.open(_strip_html(match.group("summary")), DETAILS_LEVEL, here, "details")
+            elif match.group("heading") is not None:  # <h2>Rollback plan</h2>
+                self.open(_strip_html(match.group("heading")), int(match.group("level")), here, "atx")
             elif lower.startswith("</details"):
                 self.close_details()
             elif lower.startswith("<details"):
@@ -557,7 +560,10 @@ def _join_html(children: list[dict[str, Any]]) -> str:
 
 def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]] | None:
     """``**Title:** rest`` or a line holding only ``**Title**`` -> (title, rest tokens)."""
-    pieces = [p for p in pieces if not (p["type"] == "text" and not p["raw"].strip())] or pieces
+    # blank text and a leading emoji or mark ("🔙 **Rollback:**") go before the bold
+    pieces = [p for p in pieces if not (p["type"] == "text" and not _WORDY.search(p["raw"]))] or pieces
+    if pieces and pieces[0]["type"] == "emphasis" and len(pieces[0].get("children", ())) == 1:
+        pieces = [*pieces[0]["children"], *pieces[1:]]  # ***Rollback plan***
     if not pieces or pieces[0]["type"] != "strong":
         return None
     title = _inline_text(pieces[0].get("children", []), []).strip()
@@ -567,14 +573,19 @@ def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]
     rest_text = _inline_text(rest, []).strip()
     if title.endswith(":"):
         return title.rstrip(":").strip(), rest
-    if rest_text.startswith(":"):
+    separator = _SEPARATOR.match(rest_text)
+    if separator:  # **Rollback plan**: revert, **Rollback plan** - revert
         first = dict(rest[0])
         if first["type"] == "text":
-            first["raw"] = first["raw"].lstrip().removeprefix(":")
+            first["raw"] = _SEPARATOR.sub("", first["raw"].lstrip(), count=1)
             return title, [first, *rest[1:]]
     if not rest_text:
         return title, []
     return None
+
+
+_WORDY = re.compile(r"[^\W_]")
+_SEPARATOR = re.compile(r"(?::|[-–—](?=\s|$))\s*")
 
 
 def _label(children: list[dict[str, Any]], links: list[str]) -> tuple[str, str, str] | None:

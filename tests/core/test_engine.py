@@ -25,6 +25,11 @@ DECORATED = [
     "**Rollback plan:**",
     "Rollback plan:",
     "<details><summary>🔙 Rollback plan</summary>\n\n",
+    "<h2>Rollback plan</h2>\n",
+    "🔙 **Rollback plan:**",
+    "***Rollback plan***",
+    "**Rollback plan** -",
+    "**Rollback plan** —",
 ]
 
 

@@ -39,6 +39,7 @@ HEADINGS = [
     ("```\n# not a heading\n```\n# Heading", [("Heading", 1, 4)]),
     ("~~~python\n## comment\n~~~\n", []),
     ("<!--\n# Rollback\n-->\n# Real", [("Real", 1, 4)]),
+    ("intro\n\n<h2>Rollback <em>plan</em></h2>\n\nrevert\n\n<h3 id='r'>Risks</h3>", [("Rollback plan", 2, 3), ("Risks", 3, 7)]),
     ("- # in a list item\n> # in a quote", []),
 ]
 
@@ -127,6 +128,10 @@ BOLD = [
     ("intro\n\n**Rollback plan:**\n\nrevert the MR", "Rollback plan", 3, ["revert the MR"]),
     ("__Rollback plan:__ revert", "Rollback plan", 1, ["revert"]),
     ("text before\n**Rollback plan:** revert", "Rollback plan", 2, ["revert"]),
+    ("🔙 **Rollback plan:** revert", "Rollback plan", 1, ["revert"]),
+    ("***Rollback plan***\nrevert", "Rollback plan", 1, ["revert"]),
+    ("**Rollback plan** - revert the MR", "Rollback plan", 1, ["revert the MR"]),
+    ("**Rollback plan** – revert", "Rollback plan", 1, ["revert"]),
 ]
 
 
