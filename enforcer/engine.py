@@ -185,7 +185,9 @@ class _Checker:
         for table in self.document.tables:
             if self.config.require_plan_heading and table.section not in self.inside_plan:
                 continue
-            for label, pieces in _table_cells(table, rows, columns):
+            # workstreams down the side and phases across the top, or the other way round
+            cells = _table_cells(table, rows, columns) or _table_cells(table, columns, rows)
+            for label, pieces in cells:
                 status = judge(tuple(b for _, blocks in pieces for b in blocks), requirement, context)
                 if status.status == "ok":
                     status = _leftover(pieces, requirement, context) or status

@@ -375,6 +375,23 @@ PRODUCT_LAUNCH = [
     (plans.PRODUCT_LAUNCH_GUIDE_FILLED, "passed", set()),
     (plans.PRODUCT_LAUNCH_NESTED, "passed", set()),
     (plans.PRODUCT_LAUNCH_NESTED.replace("Bo flips the homepage banner", "Your text here"), "failed", {"website-launch"}),
+    # the table turned round: phases down the side, workstreams across the top
+    (
+        "## Launch plan\n\n| Phase | Planning & Messaging | Website | Social Media |\n|---|---|---|---|\n"
+        "| Prepare | Ana writes the brief | Bo builds the page | Cy drafts posts |\n"
+        "| Launch | Ana sends the release | Bo flips the banner | Cy posts the thread |\n"
+        "| Build Momentum | Ana gathers feedback | Bo tracks signups | Cy runs the campaign |\n",
+        "passed",
+        set(),
+    ),
+    (
+        "## Launch plan\n\n| Phase | Planning & Messaging | Website | Social Media |\n|---|---|---|---|\n"
+        "| Prepare | Ana writes the brief | Bo builds the page | Cy drafts posts |\n"
+        "| Launch | Ana sends the release | Your text here | Cy posts the thread |\n"
+        "| Build Momentum | Ana gathers feedback | Bo tracks signups | Cy runs the campaign |\n",
+        "failed",
+        {"website-launch"},
+    ),
     # the other nesting: phases outside, workstreams inside
     (
         "# Launch plan\n"
