@@ -94,13 +94,16 @@ class _State(BlockState):
     def stamp(self, token: dict[str, Any]) -> None:
         if "_line" not in token:
             pos = self.cursor if self.block_start is None else self.block_start
-            token["_line"] = self.line_at(pos)
+            newlines = self._newlines
+            if newlines is None:
+                newlines = self._newlines = [m.start() for m in re.finditer("\n", self.src)]
+            token["_line"] = self.origin + bisect.bisect_left(newlines, pos)
 
     def child_state(self, src: str, lazy_line_starts: Any = None) -> _State:
         child = super().child_state(src, lazy_line_starts)
         # The child's text is the parent's with markers stripped: find where its first line
         # stands in the parent, searching forward from the block (or the previous child).
-        first = next((line.strip() for line in src.split("\n") if line.strip()), "")
+        first = src.lstrip().split("\n", 1)[0].strip()  # its first line that is not blank
         start = self.child_from if self.block_start is None else max(self.child_from, self.block_start)
         found = _find_line_start(self.src, first, start) if first else -1
         if found < 0:
@@ -219,6 +222,8 @@ def _is_front_matter(block: str) -> bool:
 
 
 def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
+    if len(children) == 1 and children[0]["type"] == "text":  # most cells and list items
+        return children[0]["raw"]  # type: ignore[no-any-return]
     parts: list[str] = []
     for token in children:
         kind = token["type"]
@@ -258,6 +263,8 @@ def is_tag(raw: str) -> bool:
 
 def _strip_html(raw: str) -> str:
     if "<" not in raw and "&" not in raw:  # most cells and texts: nothing to strip
+        if "\n" not in raw:
+            return " ".join(raw.split())
         return "\n".join(" ".join(line.split()) for line in raw.split("\n")).strip()
     text = _COMMENT.sub("", raw)
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
@@ -415,7 +422,7 @@ class _Builder:
             for child in item.get("children", []):
                 if child["type"] in ("block_text", "paragraph") and not rest:
                     children = child.get("children", [])
-                    if not texts:
+                    if not texts and _may_label(children):
                         labelled = _label(children, links)
                         if labelled is not None:
                             title, style, text = labelled
@@ -519,19 +526,16 @@ class _Builder:
                 self.blocks[self.stack[-1]].extend(cell.blocks)
 
     def _cell(self, token: dict[str, Any], line: int) -> Cell:
+        children = token.get("children", ())
         links: list[str] = []
-        raw = _inline_text(token.get("children", []), links)
-        html = _inline_html(token.get("children", []))
-        text = _strip_html(raw if not html else _join_html(token.get("children", [])))
-        blocks = tuple(
-            Block("cell", piece, line, links=tuple(links)) for piece in [text] if piece.strip()
-        )
-        if not blocks and any(
-            child["type"] == "inline_html" and child["raw"].startswith("<!--")
-            for child in token.get("children", ())
-        ):
-            blocks = (Block("comment", "", line),)  # a prompt left in the cell: not empty
-        return Cell(text, line, blocks)
+        raw = _inline_text(children, links)
+        html = _inline_html(children)
+        text = _strip_html(raw if not html else _join_html(children))
+        if text:
+            return Cell(text, line, (Block("cell", text, line, links=tuple(links)),))
+        if html and any(c["type"] == "inline_html" and c["raw"].startswith("<!--") for c in children):
+            return Cell(text, line, (Block("comment", "", line),))  # a prompt left in the cell
+        return Cell(text, line)
 
 
 def _first_line(token: dict[str, Any], default: int) -> int:
@@ -586,6 +590,14 @@ def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]
 
 _WORDY = re.compile(r"[^\W_]")
 _SEPARATOR = re.compile(r"(?::|[-–—](?=\s|$))\s*")
+
+
+def _may_label(children: list[dict[str, Any]]) -> bool:
+    """A quick look before ``_label``: bold near the start, or a colon in the first text."""
+    for child in children[:3]:
+        if child["type"] in ("strong", "emphasis") or (child["type"] == "text" and ":" in child["raw"]):
+            return True
+    return False
 
 
 def _label(children: list[dict[str, Any]], links: list[str]) -> tuple[str, str, str] | None:
