@@ -37,8 +37,9 @@ _HTML_PIECE = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_TAG_PARTS = re.compile(r"</?([A-Za-z][\w-]*)(.*?)/?>\Z", re.DOTALL)
-_ATTRIBUTE = re.compile(r"""[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""")
+# Patterns kept as text are for rarer input; re compiles them on first use and keeps them.
+_TAG_PARTS = r"(?s)</?([A-Za-z][\w-]*)(.*?)/?>\Z"
+_ATTRIBUTE = r"""[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)"""
 # Elements people write in descriptions. Anything else in angle brackets is text: usually a
 # placeholder such as <describe the rollback> or <link to dashboard>, which must stay visible.
 _HTML_ELEMENTS = frozenset(
@@ -207,9 +208,9 @@ def normalize(text: str) -> str:
     return text
 
 
-_YAML_LINE = re.compile(r"[\w\"'.-][^:]*:(?:\s|$)|\s+\S|-(?:\s|$)|#")
-_YAML_KEY = re.compile(r"[\w\"'.-][^:]*:(?:\s|$)")
-_TOML_LINE = re.compile(r"[\w\"'.-]+\s*=|\[|\s+\S|#|\]")
+_YAML_LINE = r"[\w\"'.-][^:]*:(?:\s|$)|\s+\S|-(?:\s|$)|#"
+_YAML_KEY = r"[\w\"'.-][^:]*:(?:\s|$)"
+_TOML_LINE = r"[\w\"'.-]+\s*=|\[|\s+\S|#|\]"
 
 
 def _is_front_matter(block: str) -> bool:
@@ -217,8 +218,8 @@ def _is_front_matter(block: str) -> bool:
     matter, and not as Markdown between two thematic breaks."""
     lines = [line for line in block.rstrip("\n").split("\n")[1:-1] if line.strip()]  # no fences
     if block.startswith("+++"):
-        return all(_TOML_LINE.match(line) for line in lines)
-    return any(_YAML_KEY.match(line) for line in lines) and all(_YAML_LINE.match(line) for line in lines)
+        return all(re.match(_TOML_LINE, line) for line in lines)
+    return any(re.match(_YAML_KEY, line) for line in lines) and all(re.match(_YAML_LINE, line) for line in lines)
 
 
 def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
@@ -252,12 +253,12 @@ def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
 
 def is_tag(raw: str) -> bool:
     """Whether ``raw`` is an HTML tag, not a placeholder in angle brackets ("<describe it>")."""
-    match = _TAG_PARTS.match(raw.strip())
+    match = re.match(_TAG_PARTS, raw.strip())
     if not match or match.group(1).lower() not in _HTML_ELEMENTS:
         return False
     if raw.lstrip().startswith("</"):
         return True
-    leftover = _ATTRIBUTE.sub(" ", match.group(2)).split()
+    leftover = re.sub(_ATTRIBUTE, " ", match.group(2)).split()
     return all(word.lower() in _BOOLEAN_ATTRIBUTES for word in leftover)
 
 

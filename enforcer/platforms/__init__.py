@@ -17,8 +17,9 @@ ADAPTERS = {
     "github": "enforcer.platforms.github",
 }
 
-GITLAB_PATH = re.compile(r"^/(?P<project>.+?)/-/(?P<kind>merge_requests|issues)/(?P<iid>\d+)/?$")
-GITHUB_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+)/(?P<kind>pull|issues)/(?P<number>\d+)/?$")
+# URL paths, compiled by re on first use: a local check never needs them
+GITLAB_PATH = r"^/(?P<project>.+?)/-/(?P<kind>merge_requests|issues)/(?P<iid>\d+)/?$"
+GITHUB_PATH = r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+)/(?P<kind>pull|issues)/(?P<number>\d+)/?$"
 
 
 def _adapter(name: str):
@@ -43,9 +44,9 @@ def platform_of_url(url: str) -> str:
     from urllib.parse import urlparse
 
     path = urlparse(url).path
-    if GITLAB_PATH.match(path):
+    if re.match(GITLAB_PATH, path):
         return "gitlab"
-    if GITHUB_PATH.match(path):
+    if re.match(GITHUB_PATH, path):
         return "github"
     raise TargetError(
         f"{url}: not a merge request or issue URL. Expected "

@@ -14,6 +14,7 @@ bound holds. A note is never posted twice: when creating it fails without a clea
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from email.utils import parsedate_to_datetime
@@ -590,7 +591,7 @@ def from_url(url: str, env: Environ, *, publish: bool) -> GitLab:
             path = path[len(prefix) :]
     else:
         api_url = f"{parts.scheme}://{parts.netloc}/api/v4"
-    match = GITLAB_PATH.match(path)
+    match = re.match(GITLAB_PATH, path)
     if match is None:
         raise TargetError(
             f"{url}: not a GitLab merge request or issue URL (expected https://HOST/GROUP/PROJECT/-/merge_requests/N)"
