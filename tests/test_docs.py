@@ -47,3 +47,18 @@ def test_configuration_example_loads() -> None:
     ids = [r.id for r in loaded.requirements]
     assert "feature-flag" in ids and "retro" not in ids
     assert loaded.labels.complete == "rollout::ok"
+
+
+def test_readme_sample_output_is_the_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"```\n(Rollout plan: docs/examples/incomplete-plan\.md.*?)```", readme, re.S)
+    assert sample is not None, "the README shows no sample output"
+    done = subprocess.run(
+        [sys.executable, "-m", "enforcer", "check", "docs/examples/incomplete-plan.md"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 1
+    real = done.stdout.splitlines()
+    shown = [line for line in sample.group(1).splitlines() if line.strip() != "..."]
+    positions = [real.index(line) for line in shown]  # each line shown is one the check prints
+    assert positions == sorted(positions)  # in its order
