@@ -380,6 +380,10 @@ class _Builder:
         for offset, pieces in enumerate(lines):
             links: list[str] = []
             here = line + offset
+            if _is_italic_prompt(pieces):
+                flush()
+                self.add(Block("prompt", _inline_text(pieces, []).strip(), here))
+                continue
             bold = _bold_title(pieces)
             if bold is not None:
                 title, rest = bold
@@ -420,9 +424,12 @@ class _Builder:
             texts: list[str] = []
             rest: list[dict[str, Any]] = []
             outer = len(self.stack)
+            prompt = False
             for child in item.get("children", []):
                 if child["type"] in ("block_text", "paragraph") and not rest:
                     children = child.get("children", [])
+                    if not texts and _is_italic_prompt(children):
+                        prompt = True
                     if not texts and _may_label(children):
                         labelled = _label(children, links)
                         if labelled is not None:
@@ -434,7 +441,7 @@ class _Builder:
                 else:
                     rest.append(child)
             text = "\n".join(texts).strip()
-            kind = "task" if checked is not None else "item"
+            kind = "prompt" if prompt and len(texts) == 1 else "task" if checked is not None else "item"
             self.add(Block(kind, text, item_line, checked=checked, links=tuple(links), ordered=ordered))  # type: ignore[arg-type]
             for child in rest:
                 if child["type"] == "list":
@@ -591,6 +598,23 @@ def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]
 
 _WORDY = re.compile(r"[^\W_]")
 _SEPARATOR = re.compile(r"(?::|[-–—](?=\s|$))\s*")
+
+
+# Verbs a template's instructions start with: "*Describe how to roll back.*"
+_INSTRUCTIONS = frozenset(
+    "add attach define describe detail document enter explain fill give include insert link "
+    "list mention note outline paste provide replace share specify state summarise summarize "
+    "tell write".split()
+)
+
+
+def _is_italic_prompt(pieces: list[dict[str, Any]]) -> bool:
+    """A line wholly in italics that starts with an instruction: template text, not content."""
+    pieces = [p for p in pieces if not (p["type"] == "text" and not p["raw"].strip())]
+    if len(pieces) != 1 or pieces[0]["type"] != "emphasis":
+        return False
+    first = _inline_text(pieces[0].get("children", []), []).lstrip().split(" ", 1)[0]
+    return first.lower().strip(":,.") in _INSTRUCTIONS
 
 
 def _may_label(children: list[dict[str, Any]]) -> bool:

@@ -31,7 +31,8 @@ class Block(NamedTuple):
     block was copied unchanged from a description template.
     """
 
-    kind: Literal["paragraph", "item", "task", "code", "quote", "cell", "html", "comment"]
+    # "prompt": a line wholly in italics that tells the author what to write (a template's)
+    kind: Literal["paragraph", "item", "task", "code", "quote", "cell", "html", "comment", "prompt"]
     text: str
     line: int
     checked: bool | None = None  # task list items only

@@ -1,7 +1,8 @@
 """What in a section is real content: the base of every requirement's status.
 
 Never content: HTML comments; placeholder lines (see ``placeholders``); template prompts of
-the ruleset; lines copied unchanged from a description template (``--template``,
+the ruleset, and lines wholly in italics that tell the author what to write ("*Describe how
+to roll back.*"); lines copied unchanged from a description template (``--template``,
 ``templates:``); a bare "N/A" with no reason (and any "N/A" where ``allow_na`` is off);
 empty list items and unticked empty boxes. Code is content: a rollback command in a code
 block counts, unless the code holds nothing but placeholders or prompts.
@@ -67,6 +68,8 @@ def block_reasons(block: Block, context: Context) -> tuple[list[str], list[str]]
     """(content lines, reasons the other lines are not content) of one block."""
     if block.kind == "comment":
         return [], [COMMENT]
+    if block.kind == "prompt":
+        return [], [PROMPT]
     if block.kind in ("task", "item") and not block.text.strip():
         return [], [EMPTY_BOX]
     kept: list[str] = []

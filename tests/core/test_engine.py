@@ -286,6 +286,8 @@ WHY_NO_CONTENT = [
     # the guide's prompt for the rollback plan, as the handbook ruleset names it
     ("## Rollback\nDefine a rollback plan in case the rollout is unsuccessful.\n", "holds only the template's prompt"),
     ("## Rollback\nTBD\n<!-- later -->\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+    ("## Rollback\n_Describe how to roll back this change._\n", "holds only the template's prompt"),
+    ("## Rollback\n- _List the steps to undo it_\n- [ ] *Add the runbook link*\n", "holds only the template's prompt"),
     ("## Rollback\n```\nYour text here\n```\n", 'holds only placeholder text (such as TBD or "Your text here")'),
     ("## Rollback\n\tTODO: describe the rollback\n", 'holds only placeholder text (such as TBD or "Your text here")'),
 ]
@@ -295,6 +297,14 @@ WHY_NO_CONTENT = [
 def test_a_placeholder_finding_says_what_the_section_holds(text: str, why: str) -> None:
     (finding,) = [f for f in check(text).findings if f.requirement == "rollback"]
     assert finding.message == f"Rollback plan: the section 'Rollback' {why}."
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["*Revert the MR and turn the flag off.*", "_Describe_ the flag: turn it off, then revert the MR", "Describe: turn it off"],
+)
+def test_italics_that_are_no_instruction_are_content(line: str) -> None:
+    assert result(check(f"## Rollback\n{line}\n"), "rollback").status == "ok"
 
 
 def test_na_where_the_requirement_cannot_be_skipped() -> None:
