@@ -10,6 +10,7 @@ block counts, unless the code holds nothing but placeholders or prompts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -43,7 +44,18 @@ PROMPT = "prompt"  # the ruleset's prompts, or a line copied from the descriptio
 PLACEHOLDER = "placeholder"  # TBD, Your text here, <describe ...>, [FILL_IN], ___ ...
 EMPTY_BOX = "empty-box"  # an empty list item or an unticked empty box
 COMMENT = "comment"  # an HTML comment
-REASONS = (NA_REFUSED, BARE_NA, PROMPT, PLACEHOLDER, EMPTY_BOX, COMMENT)
+TRAILER = "trailer"  # a GitLab quick action (/label ~bug) or "Closes #12" below the plan
+REASONS = (NA_REFUSED, BARE_NA, PROMPT, PLACEHOLDER, EMPTY_BOX, COMMENT, TRAILER)
+
+# Lines that end a description and say nothing about the plan, though they sit in its last
+# section: GitLab quick actions, and references to the issues the change closes.
+_QUICK_ACTION = re.compile(r"/[a-z][a-z_]*(?:\s|$)")
+_ISSUE = r"(?:\S*[#!]\d+|https?://\S+/(?:-/)?(?:issues|merge_requests|pull)/\d+\S*)"
+_REFERENCE = re.compile(
+    rf"(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|relate[sd] to|part of)\b:?\s*{_ISSUE}"
+    rf"(?:[\s,]+(?:and\s+)?{_ISSUE})*\W*$",
+    re.IGNORECASE,
+)
 
 
 def line_reason(line: str, context: Context, *, code: bool = False) -> str | None:
@@ -56,6 +68,8 @@ def line_reason(line: str, context: Context, *, code: bool = False) -> str | Non
         return PROMPT
     if code:  # a command is content whatever words it holds
         return None
+    if _QUICK_ACTION.match(line) or _REFERENCE.match(line):
+        return TRAILER
     if placeholders.na_reason(line) is not None:
         if placeholders.is_bare_na(line):
             return BARE_NA
@@ -108,6 +122,7 @@ _WHY = {
     PLACEHOLDER: "holds only placeholder text (such as TBD or \"Your text here\")",
     EMPTY_BOX: "holds only empty list items or unticked empty boxes",
     COMMENT: "holds only HTML comments",
+    TRAILER: "holds only quick actions or issue references",
 }
 
 

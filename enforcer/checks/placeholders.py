@@ -47,6 +47,32 @@ PHRASES: tuple[str, ...] = (
     "xxx",
     "wip",
     "coming soon",
+    # what authors write meaning "not yet": "Will fill in before merge", "To be filled"
+    "to be filled",
+    "to be filled in",
+    "to be filled out",
+    "to be written",
+    "to be completed",
+    "to be updated",
+    "will fill in",
+    "will fill",
+    "will add",
+    "will update",
+    "will be added",
+    "will be updated",
+    "add later",
+    "fill in later",
+    "later",
+    "before merge",
+    "before merging",
+    "not yet defined",
+    "not defined yet",
+    "not yet",
+    "see below",
+    "see above",
+    "pending",
+    # GitHub issue forms leave an unanswered field as "_No response_"
+    "no response",
     # words that only surround a placeholder: "Please fill in", "Enter your text here"
     "please",
     "enter",
@@ -58,12 +84,14 @@ PHRASES: tuple[str, ...] = (
 # A line that starts with one of these is a placeholder whatever follows ("TODO: write it",
 # "Lorem ipsum dolor sit amet, consectetur", "Your text here: describe the rollback").
 _LEADING = re.compile(
-    r"^\W*(?:todo|tbd|tba|fixme|xxx|lorem ipsum|your text here|(?:enter|add|insert) (?:your )?text here)\b",
+    r"^\W*(?:todo|tbd|tba|fixme|xxx|lorem ipsum|your text here|(?:enter|add|insert) (?:your )?text here)\b"
+    # an instruction that ends in "here": "Add rollback steps here", "Describe the plan here."
+    r"|^\W*(?:add|describe|enter|insert|list|write|put|provide|paste|link)\b.{0,80}\bhere\W*$",
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$")
 _NA = re.compile(
-    r"^\W*(?:n\s*/\s*a|na|none|nothing|not applicable|not needed|nope|no|nil|null)\b\W*(?P<reason>.*)$",
+    r"^\W*(?:n\s*/\s*a|n\.\s*a|na|none|nothing|not applicable|not needed|nope|no|nil|null)\b\W*(?P<reason>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _REASON_MIN_WORDS = 2
