@@ -2,8 +2,10 @@
 
 A requirement is met by a matching section anywhere in the description, preferring one that
 holds real content, then one inside the rollout plan section, then an exact title over a
-phrase inside a longer title, then the first. A ``Label: value`` line is a weak sign (any
-line may look like one), so it answers a requirement only when no heading does. One section may serve two requirements ("What
+phrase inside a longer title, then the first. Two kinds of match count only where nothing
+better is found: a ``Label: value`` line (any line may look like one), and, when there is a
+plan section, a phrase inside a longer title outside it ("Input validation" in the list of
+changes says nothing about validating the rollout). One section may serve two requirements ("What
 can go wrong and how would we detect it?" speaks to risks and to validation).
 """
 
@@ -87,10 +89,11 @@ class Candidate(NamedTuple):
     exactness: int
     noun: str = "section"  # how the message names it: a "section" or a table "cell"
     weak: bool = False  # a ``Label: value`` field, not a heading
+    loose: bool = False  # a phrase in a longer title, outside the plan section
 
-    def key(self) -> tuple[bool, int, int, int, int]:
+    def key(self) -> tuple[bool, bool, int, int, int, int]:
         rank = _RANK[self.status.status]
-        return (self.weak, rank, 0 if self.in_plan else 1, self.exactness, self.line)
+        return (self.weak, self.loose, rank, 0 if self.in_plan else 1, self.exactness, self.line)
 
 
 class _Checker:
@@ -153,7 +156,10 @@ class _Checker:
             blocks = section.blocks if index in self.plan_sections else self.document.content(index)
             status = judge(blocks, requirement, context)
             weak = section.style == "field"
-            found.append(Candidate(status, section.title, section.line, in_plan, exactness, weak=weak))
+            loose = bool(self.plan_sections) and exactness == 1 and index not in self.inside_plan
+            found.append(
+                Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose)
+            )
         return found
 
     def outside_plan(self, requirement: Requirement) -> int | None:

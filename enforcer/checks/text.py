@@ -10,13 +10,14 @@ from functools import lru_cache
 _QUALIFIER = re.compile(r"\((?:required|optional|mandatory|if applicable|if any|recommended)\)")
 _NON_WORD = re.compile(r"[\W_]+")
 # numbering, once punctuation is gone: "3 rollback plan", "step 2 rollout steps", "iv risks"
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")  # an emoji written as :dart:
 _NUMBERING = re.compile(r"^(?:(?:step|phase|part)\s+)?(?:\d+|[ivx]+)\s+(?=[a-z])")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Lower case, without emoji, punctuation, numbering or "(required)": words and spaces.
+    """Lower case, without emoji (also as :shortcodes:), punctuation, numbering or "(required)".
 
     "🔙 3. Rollback plan (required)" -> "rollback plan"; "Back-out plan" -> "back out plan".
     """
@@ -25,6 +26,8 @@ def normalize(text: str) -> str:
     text = text.lower().replace("&", " and ")
     if "(" in text:
         text = _QUALIFIER.sub(" ", text)
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
     text = " ".join(_NON_WORD.sub(" ", text).split())
     return _NUMBERING.sub("", text)
 

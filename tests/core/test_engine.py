@@ -132,6 +132,15 @@ def test_real_content_beats_the_plan_position() -> None:
     assert (found.status, found.heading) == ("ok", "Rollback steps")
 
 
+def test_a_phrase_outside_the_plan_does_not_answer_for_the_plan() -> None:
+    text = "## Changes\n### Input validation\nRejects long names.\n## Rollout plan\n### Validation\nTBD\n"
+    found = result(check(text), "validation")
+    assert (found.status, found.heading) == ("placeholder", "Validation")
+    # without a plan section, a phrase inside a longer title is an answer like any other
+    text = "## Changes\n### Validation of the import\nRe-run the import and compare row counts.\n"
+    assert result(check(text), "validation").status == "ok"
+
+
 def test_exact_title_beats_a_phrase_inside_a_longer_title() -> None:
     text = "## Notes on rollback timing\nWe roll back within minutes.\n\n## Rollback\nTurn off the flag.\n"
     assert result(check(text), "rollback").heading == "Rollback"
