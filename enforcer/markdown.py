@@ -48,6 +48,7 @@ _HTML_ELEMENTS = frozenset(
 _BOOLEAN_ATTRIBUTES = frozenset(["open", "checked", "disabled", "hidden", "controls", "muted", "autoplay", "loop"])
 _FIELD = re.compile(r"^(?P<label>[^\W\d_][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
 _FIELD_MAX_WORDS = 6
+_HEADING_ANSWER_WORDS = 3  # "## Phase 2: Rollback" names a part; three words start an answer
 # "TODO: write the rollback" is a placeholder line, not a field named TODO.
 _NOT_FIELDS = frozenset(["todo", "tbd", "tba", "tbc", "fixme", "xxx", "wip"])
 
@@ -346,6 +347,10 @@ class _Builder:
                 title = _inline_text(token.get("children", []), links)
                 style = "setext" if token.get("style") == "setext" else "atx"
                 self.open(title, token["attrs"]["level"], line, style)
+                # "### Rollback: turn the flag off and revert": the answer is in the heading
+                field = _field(title)
+                if field is not None and len(field[1].split()) >= _HEADING_ANSWER_WORDS:
+                    self.add(Block("paragraph", field[1], line, links=tuple(links)))
             elif kind == "paragraph":
                 self.paragraph(token, line)
             elif kind == "list":

@@ -110,6 +110,16 @@ def test_more_wordings(heading: str, requirement: str) -> None:
     assert result(report, requirement).status == "ok"
 
 
+def test_a_link_counts_as_a_word() -> None:
+    assert result(check("### Rollback\n[Runbook](https://runbooks.example.com/x)\n"), "rollback").status == "ok"
+
+
+def test_an_answer_in_the_heading_itself() -> None:
+    found = result(check("### Rollback: disable the flag and revert the MR\n"), "rollback")
+    assert (found.status, found.line) == ("ok", 1)
+    assert result(check("## Phase 2: Rollback\nTBD\n"), "rollback").status == "placeholder"
+
+
 def test_one_section_serves_risks_and_validation() -> None:
     report = check("## What can go wrong and how would we detect it?\nErrors spike in Sentry; we watch it.\n")
     assert result(report, "risks").status == "ok"
