@@ -364,7 +364,7 @@ class _Builder:
             elif kind == "table":
                 self.table(token, line)
 
-    def paragraph(self, token: dict[str, Any], line: int) -> None:
+    def paragraph(self, token: dict[str, Any], line: int, kind: str = "paragraph") -> None:
         """Split a paragraph into its lines; a line may open a bold pseudo-heading or field."""
         lines: list[list[dict[str, Any]]] = [[]]
         for child in token.get("children", []):
@@ -379,7 +379,7 @@ class _Builder:
         def flush() -> None:
             nonlocal pending, pending_links
             if pending:
-                self.add(Block("paragraph", "\n".join(pending), pending_line, links=tuple(pending_links)))
+                self.add(Block(kind, "\n".join(pending), pending_line, links=tuple(pending_links)))  # type: ignore[arg-type]
             pending, pending_links = [], []
 
         for offset, pieces in enumerate(lines):
@@ -460,7 +460,15 @@ class _Builder:
             self.close_to(outer)
 
     def quote(self, tokens: list[dict[str, Any]]) -> None:
-        self.content(tokens, kind="quote")
+        """A quote is content; its bold labels and fields (a plan quoted from an issue) open
+        sections that end with the quote."""
+        depth = len(self.stack)
+        for token in tokens:
+            if token["type"] == "paragraph":
+                self.paragraph(token, token.get("_line", 1), kind="quote")
+            else:
+                self.content([token], kind="quote")
+        self.close_to(depth)
 
     def content(self, tokens: list[dict[str, Any]], kind: str = "paragraph") -> None:
         """Nested blocks (quotes, list item bodies): content only, never new sections."""
@@ -526,13 +534,13 @@ class _Builder:
         self.tables.append(Table(line, header, tuple(rows), self.stack[-1]))
         # The header names the columns and is no content, unless the table is one row.
         body = rows or [header]
-        pairs = len(header) == 2 and all(len(row) == 2 for row in body)
         for row in body:
-            if pairs and _is_label(row[0].text):
-                # | Rollback plan | Turn the flag off |: a field, as long as the row
+            if len(row) >= 2 and _is_label(row[0].text):
+                # | Rollback plan | Turn the flag off | @ana |: a field, as long as the row
                 depth = len(self.stack)
                 self.open(row[0].text, ITEM_LEVEL, row[0].line, "field")
-                self.blocks[self.stack[-1]].extend(row[1].blocks)
+                for cell in row[1:]:
+                    self.blocks[self.stack[-1]].extend(cell.blocks)
                 self.close_to(depth)
                 continue
             for cell in row:
@@ -623,9 +631,11 @@ def _is_italic_prompt(pieces: list[dict[str, Any]]) -> bool:
 
 
 def _may_label(children: list[dict[str, Any]]) -> bool:
-    """A quick look before ``_label``: bold near the start, or a colon in the first text."""
+    """A quick look before ``_label``: bold near the start, or a colon or dash in the text."""
     for child in children[:3]:
-        if child["type"] in ("strong", "emphasis") or (child["type"] == "text" and ":" in child["raw"]):
+        if child["type"] in ("strong", "emphasis"):
+            return True
+        if child["type"] == "text" and (":" in child["raw"] or " — " in child["raw"] or " – " in child["raw"]):
             return True
     return False
 
@@ -645,7 +655,11 @@ def _label(children: list[dict[str, Any]], links: list[str]) -> tuple[str, str, 
         title, rest = bold
         return title, "bold", _inline_text(rest + after, links).strip()
     first_links: list[str] = []
-    field = _field(_inline_text(first, first_links))
+    text = _inline_text(first, first_links)
+    field = _field(text)
+    if field is None:  # "- Rollback — revert the MR": a dash for the colon, in a list
+        label, dash, value = text.partition(" — ") if " — " in text else text.partition(" – ")
+        field = _field(f"{label}: {value}") if dash else None
     if field is not None:
         links.extend(first_links)
         return field[0], "field", (field[1] + _inline_text(after, links)).strip()

@@ -70,6 +70,12 @@ def test_a_key_value_table_answers_requirements() -> None:
     assert (result(report, "rollback").heading, result(report, "rollback").line) == ("Rollback plan", 8)
 
 
+def test_a_row_label_in_a_wider_table_answers_too() -> None:
+    text = "## Rollout plan\n\n| Item | Plan | Owner |\n|---|---|---|\n| Rollback | Disable flag foo | @me |\n"
+    found = result(check(text), "rollback")
+    assert (found.status, found.heading, found.line) == ("ok", "Rollback", 5)
+
+
 def test_a_field_answers_only_where_no_heading_does() -> None:
     text = (
         "## What does this MR do?\nRevert: safe, no migrations involved.\n"

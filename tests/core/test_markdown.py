@@ -161,6 +161,8 @@ LABELLED_ITEMS = [
     ("- **Rollback plan:** revert the MR", "Rollback plan", "bold", 1, ["revert the MR"]),
     ("1. **Rollback plan**: revert the MR", "Rollback plan", "bold", 1, ["revert the MR"]),
     ("- [x] Rollback plan: revert the MR", "Rollback plan", "field", 1, ["revert the MR"]),
+    ("- Rollback — set the grace period back to 5", "Rollback", "field", 1, ["set the grace period back to 5"]),
+    ("- Rollback – revert", "Rollback", "field", 1, ["revert"]),
     ("intro\n\n- Risks: the cache\n  may go cold", "Risks", "field", 3, ["the cache\nmay go cold"]),
     ("- **Rollback plan**\n  - revert the MR\n  - turn the flag off", "Rollback plan", "bold", 1, ["revert the MR", "turn the flag off"]),
 ]
@@ -172,6 +174,14 @@ def test_labelled_list_items_open_a_section(text: str, title: str, style: str, l
     index = section(document, title)
     assert (document.sections[index].style, document.sections[index].line) == (style, line)
     assert [block.text for block in document.content(index)] == content
+
+
+def test_labels_in_a_quote_open_sections_that_end_with_it() -> None:
+    document = parse("## Plan\n> **Rollback:** disable the flag\n> Risks: low\n\nafter the quote\n")
+    rollback = document.sections[section(document, "Rollback")]
+    assert [(b.kind, b.text) for b in rollback.blocks] == [("quote", "disable the flag")]
+    assert texts(document, "Risks") == ["low"]
+    assert [b.text for b in document.sections[section(document, "Plan")].blocks] == ["after the quote"]
 
 
 def test_a_labelled_item_ends_with_the_item() -> None:
