@@ -5,7 +5,8 @@ holds real content, then one inside the rollout plan section, then an exact titl
 phrase inside a longer title, then the first. Two kinds of match count only where nothing
 better is found: a ``Label: value`` line (any line may look like one), and, when there is a
 plan section, a phrase inside a longer title outside it ("Input validation" in the list of
-changes says nothing about validating the rollout). One section may serve two requirements ("What
+changes says nothing about validating the rollout); nested in another part, such a title
+does not count at all. One section may serve two requirements ("What
 can go wrong and how would we detect it?" speaks to risks and to validation).
 """
 
@@ -157,6 +158,8 @@ class _Checker:
             status = judge(blocks, requirement, context)
             weak = section.style == "field"
             loose = bool(self.plan_sections) and exactness == 1 and index not in self.inside_plan
+            if loose and section.parent:
+                continue  # a feature's title inside another part ("Changes / Input validation")
             found.append(
                 Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose)
             )

@@ -681,6 +681,8 @@ def _field(text: str) -> tuple[str, str] | None:
         return None
     if label.lower() in _NOT_FIELDS:
         return None
+    if ". " in label or "? " in label:  # a sentence before the colon: "Flip it off. Owner: ..."
+        return None
     return label, value
 
 

@@ -49,7 +49,17 @@ REASONS = (NA_REFUSED, BARE_NA, PROMPT, PLACEHOLDER, EMPTY_BOX, COMMENT, TRAILER
 
 # Lines that end a description and say nothing about the plan, though they sit in its last
 # section: GitLab quick actions, and references to the issues the change closes.
-_QUICK_ACTION = re.compile(r"/[a-z][a-z_]*(?:\s|$)")
+_QUICK_ACTION = re.compile(
+    r"/(?:approve|assign|assign_reviewer|award|cc|clone|close|confidential|copy_metadata|"
+    r"create_merge_request|done|draft|due|duplicate|epic|estimate|health_status|iteration|"
+    r"label|lock|merge|milestone|move|parent_epic|promote|rebase|relabel|relate|ready|"
+    r"remove_due_date|remove_epic|remove_estimate|remove_milestone|reopen|request_review|"
+    r"reviewer|shrug|spend|submit_review|subscribe|tableflip|target_branch|title|todo|"
+    r"unapprove|unassign|unassign_reviewer|unlabel|unlock|unsubscribe|weight)(?:\s|$)"
+)
+# "<feature-flag-name>", "<project_id>": a name to fill in (no HTML tag holds - or _)
+_NAME_TO_FILL = re.compile(r"<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>")
+_MENTIONS = re.compile(r"/?cc\b:?\s*(?:@\S+[\s,]*)+$", re.IGNORECASE)
 _ISSUE = r"(?:\S*[#!]\d+|https?://\S+/(?:-/)?(?:issues|merge_requests|pull)/\d+\S*)"
 _REFERENCE = re.compile(
     rf"(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|relate[sd] to|part of)\b:?\s*{_ISSUE}"
@@ -66,8 +76,10 @@ def line_reason(line: str, context: Context, *, code: bool = False) -> str | Non
         return PLACEHOLDER
     if context.prompts is not None and placeholders.is_placeholder(line, context.phrases, context.prompts):
         return PROMPT
-    if code:  # a command is content whatever words it holds
-        return None
+    if code:  # a command is content whatever words it holds, but not a command to fill in
+        return PLACEHOLDER if _NAME_TO_FILL.search(line) else None
+    if _MENTIONS.match(line):
+        return TRAILER
     if _QUICK_ACTION.match(line) or _REFERENCE.match(line):
         return TRAILER
     if placeholders.na_reason(line) is not None:

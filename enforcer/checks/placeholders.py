@@ -71,6 +71,14 @@ PHRASES: tuple[str, ...] = (
     "see below",
     "see above",
     "pending",
+    # vague enough to say nothing: "Same as usual", "Nothing special"
+    "nothing special",
+    "same as usual",
+    "same as always",
+    "as usual",
+    "as always",
+    "the usual",
+    "business as usual",
     # GitHub issue forms leave an unanswered field as "_No response_"
     "no response",
     # words that only surround a placeholder: "Please fill in", "Enter your text here"

@@ -116,6 +116,18 @@ def test_more_wordings(heading: str, requirement: str) -> None:
     assert result(report, requirement).status == "ok"
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "- Rollback: `/chatops run feature set quota_banner false`",
+        "```\n/chatops run feature set quota_banner false\n```",
+        "Flip `new_billing_page` off in Flipper. Owner: @billing-oncall.",
+    ],
+)
+def test_commands_and_sentences_that_look_like_other_things_are_content(answer: str) -> None:
+    assert result(check(f"## Rollback\n{answer}\n"), "rollback").status == "ok"
+
+
 def test_a_link_counts_as_a_word() -> None:
     assert result(check("### Rollback\n[Runbook](https://runbooks.example.com/x)\n"), "rollback").status == "ok"
 
@@ -152,6 +164,11 @@ def test_a_phrase_outside_the_plan_does_not_answer_for_the_plan() -> None:
     text = "## Changes\n### Input validation\nRejects long names.\n## Rollout plan\n### Validation\nTBD\n"
     found = result(check(text), "validation")
     assert (found.status, found.heading) == ("placeholder", "Validation")
+    text = "## Changes\n### Input validation\nRejects long names.\n## Rollout plan\n### Risks\nLong posts get 422s.\n"
+    assert result(check(text), "validation").status == "missing"
+    # a part of its own beside the plan still answers
+    text = "## Rollout plan\n### Risks\nLong posts get 422s.\n## Rollback plan for the migration\nRestore the backup.\n"
+    assert result(check(text), "rollback").status == "ok"
     # without a plan section, a phrase inside a longer title is an answer like any other
     text = "## Changes\n### Validation of the import\nRe-run the import and compare row counts.\n"
     assert result(check(text), "validation").status == "ok"
@@ -315,6 +332,15 @@ WHY_NO_CONTENT = [
     ("## Rollback\nTBD\n\n/label ~bug\n/assign me\n", 'holds only placeholder text (such as TBD or "Your text here")'),
     ("## Rollback\n<!-- fill -->\n\n---\nCloses #12\n", "holds only HTML comments"),
     ("## Rollback\n/label ~rollout\nFixes group/project#12 and https://gitlab.example.com/g/p/-/issues/3\n", "holds only quick actions or issue references"),
+    ("## Rollback\nTBD\n\n---\nCloses #41234\ncc @frontend-maintainers\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+    ("## Rollback\nSame as usual\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+    ("## Rollback\nNothing special.\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+    # GitLab's feature flag roll-out issue template, left as it is
+    (
+        "## Rollback\n- [ ] This feature can be disabled by running the following Chatops command:\n\n"
+        "```\n/chatops run feature set <feature-flag-name> false\n```\n",
+        "holds only the template's prompt",
+    ),
     ("## Rollback\n- _List the steps to undo it_\n- [ ] *Add the runbook link*\n", "holds only the template's prompt"),
     ("## Rollback\n```\nYour text here\n```\n", 'holds only placeholder text (such as TBD or "Your text here")'),
     ("## Rollback\n\tTODO: describe the rollback\n", 'holds only placeholder text (such as TBD or "Your text here")'),
