@@ -39,9 +39,10 @@ REAL_HEADINGS = [
     ("Testing / Validation", {"testing", "validation"}),
     ("Deploy instructions", {"rollout-steps"}),
     ("Deployment steps", {"rollout-steps"}),
-    ("Post-deploy checks", {"staging-production-checks"}),
+    ("Post-deploy checks", {"staging-production-checks", "validation"}),  # they validate the result
     ("Preflight checks", {"staging-production-checks"}),
     ("Smoke testing", {"staging-production-checks", "testing"}),
+    ("Smoke test", {"staging-production-checks", "validation"}),
     ("Verification steps", {"validation"}),
     ("How to verify", {"validation"}),
     ("Monitoring & Alerting", {"validation", "metrics"}),
@@ -97,6 +98,9 @@ REAL_HEADINGS = [
     ("What could break", {"risks"}),
     ("Potential impact", {"risks"}),
     ("Gotchas", {"risks"}),
+    ("What should users see?", {"expectations"}),
+    ("User impact", {"expectations"}),
+    ("Verify in prod", {"validation"}),
     # feature titles in the list of changes, not parts of a rollout plan
     ("Input validation", {"validation"}),  # a phrase: outside the plan it loses (test_engine)
     ("Email verification", set()),
