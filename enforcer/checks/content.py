@@ -48,8 +48,9 @@ TRAILER = "trailer"  # a GitLab quick action (/label ~bug) or "Closes #12" below
 REASONS = (NA_REFUSED, BARE_NA, PROMPT, PLACEHOLDER, EMPTY_BOX, COMMENT, TRAILER)
 
 # Lines that end a description and say nothing about the plan, though they sit in its last
-# section: GitLab quick actions, and references to the issues the change closes.
-_QUICK_ACTION = re.compile(
+# section: GitLab quick actions, "cc @team", and references to the issues the change closes.
+# Kept as text, compiled by re when a line first looks like one (most never do).
+_QUICK_ACTION = (
     r"/(?:approve|assign|assign_reviewer|award|cc|clone|close|confidential|copy_metadata|"
     r"create_merge_request|done|draft|due|duplicate|epic|estimate|health_status|iteration|"
     r"label|lock|merge|milestone|move|parent_epic|promote|rebase|relabel|relate|ready|"
@@ -57,15 +58,22 @@ _QUICK_ACTION = re.compile(
     r"reviewer|shrug|spend|submit_review|subscribe|tableflip|target_branch|title|todo|"
     r"unapprove|unassign|unassign_reviewer|unlabel|unlock|unsubscribe|weight)(?:\s|$)"
 )
-# "<feature-flag-name>", "<project_id>": a name to fill in (no HTML tag holds - or _)
-_NAME_TO_FILL = re.compile(r"<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>")
-_MENTIONS = re.compile(r"/?cc\b:?\s*(?:@\S+[\s,]*)+$", re.IGNORECASE)
+_MENTIONS = r"(?i)/?cc\b:?\s*(?:@\S+[\s,]*)+$"
 _ISSUE = r"(?:\S*[#!]\d+|https?://\S+/(?:-/)?(?:issues|merge_requests|pull)/\d+\S*)"
-_REFERENCE = re.compile(
-    rf"(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|relate[sd] to|part of)\b:?\s*{_ISSUE}"
-    rf"(?:[\s,]+(?:and\s+)?{_ISSUE})*\W*$",
-    re.IGNORECASE,
+_REFERENCE = (
+    rf"(?i)(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|relate[sd] to|part of)\b:?\s*{_ISSUE}"
+    rf"(?:[\s,]+(?:and\s+)?{_ISSUE})*\W*$"
 )
+# "<feature-flag-name>", "<project_id>" in a command: a name to fill in (no HTML tag has - or _)
+_NAME_TO_FILL = r"<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>"
+
+
+def _is_trailer(line: str) -> bool:
+    if line[0] == "/" and re.match(_QUICK_ACTION, line):
+        return True
+    if "@" in line and re.match(_MENTIONS, line):
+        return True
+    return ("#" in line or "!" in line or "://" in line) and re.match(_REFERENCE, line) is not None
 
 
 def line_reason(line: str, context: Context, *, code: bool = False) -> str | None:
@@ -77,10 +85,8 @@ def line_reason(line: str, context: Context, *, code: bool = False) -> str | Non
     if context.prompts is not None and placeholders.is_placeholder(line, context.phrases, context.prompts):
         return PROMPT
     if code:  # a command is content whatever words it holds, but not a command to fill in
-        return PLACEHOLDER if _NAME_TO_FILL.search(line) else None
-    if _MENTIONS.match(line):
-        return TRAILER
-    if _QUICK_ACTION.match(line) or _REFERENCE.match(line):
+        return PLACEHOLDER if "<" in line and re.search(_NAME_TO_FILL, line) else None
+    if _is_trailer(line):
         return TRAILER
     if placeholders.na_reason(line) is not None:
         if placeholders.is_bare_na(line):
