@@ -145,10 +145,9 @@ def _markdown() -> mistune.Markdown:
         # Remember where the block starts, so tokens and child states get its line.
         # A rule may parse a following block while it looks ahead (a list ended by a quote):
         # that inner block must not move the outer block's search position.
-        outer = getattr(state, "block_start", None)
-        outer_from = getattr(state, "child_from", 0)
-        state.block_start = m.start()  # type: ignore[attr-defined]
-        state.child_from = m.start()  # type: ignore[attr-defined]
+        outer = state.block_start  # type: ignore[attr-defined]  # our _State, always
+        outer_from = state.child_from  # type: ignore[attr-defined]
+        state.block_start = state.child_from = m.start()  # type: ignore[attr-defined]
         try:
             return plain(m, state)
         finally:
@@ -623,10 +622,16 @@ _INSTRUCTIONS = frozenset(
 
 def _is_italic_prompt(pieces: list[dict[str, Any]]) -> bool:
     """A line wholly in italics that starts with an instruction: template text, not content."""
-    pieces = [p for p in pieces if not (p["type"] == "text" and not p["raw"].strip())]
-    if len(pieces) != 1 or pieces[0]["type"] != "emphasis":
+    emphasis = None
+    for piece in pieces:
+        if piece["type"] == "text" and not piece["raw"].strip():
+            continue
+        if piece["type"] != "emphasis" or emphasis is not None:
+            return False
+        emphasis = piece
+    if emphasis is None:
         return False
-    first = _inline_text(pieces[0].get("children", []), []).lstrip().split(" ", 1)[0]
+    first = _inline_text(emphasis.get("children", []), []).lstrip().split(" ", 1)[0]
     return first.lower().strip(":,.") in _INSTRUCTIONS
 
 
