@@ -4,8 +4,10 @@ Never content: HTML comments; placeholder lines (see ``placeholders``); template
 the ruleset, and lines wholly in italics that tell the author what to write ("*Describe how
 to roll back.*"); lines copied unchanged from a description template (``--template``,
 ``templates:``); a bare "N/A" with no reason (and any "N/A" where ``allow_na`` is off);
-empty list items and unticked empty boxes. Code is content: a rollback command in a code
-block counts, unless the code holds nothing but placeholders or prompts.
+empty list items and unticked empty boxes; GitLab quick actions (``/label ~bug``), "cc @team"
+and "Closes #12" lines. Code is content: a rollback command in a code block counts, unless
+it holds nothing but placeholders, prompts or a name left to fill in
+(``<feature-flag-name>``).
 """
 
 from __future__ import annotations
