@@ -47,6 +47,7 @@ _HTML_ELEMENTS = frozenset(
 )
 _BOOLEAN_ATTRIBUTES = frozenset(["open", "checked", "disabled", "hidden", "controls", "muted", "autoplay", "loop"])
 _FIELD = re.compile(r"^(?P<label>[^\W\d_][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
+_LABEL = r"[^\W\d_][\w &/()'?,.-]{0,60}"
 _FIELD_MAX_WORDS = 6
 _HEADING_ANSWER_WORDS = 3  # "## Phase 2: Rollback" names a part; three words start an answer
 # "TODO: write the rollback" is a placeholder line, not a field named TODO.
@@ -534,7 +535,7 @@ class _Builder:
         # The header names the columns and is no content, unless the table is one row.
         body = rows or [header]
         for row in body:
-            if len(row) >= 2 and _is_label(row[0].text):
+            if len(row) >= 2 and _is_label(row[0].text.rstrip(":")):
                 # | Rollback plan | Turn the flag off | @ana |: a field, as long as the row
                 depth = len(self.stack)
                 self.open(row[0].text, ITEM_LEVEL, row[0].line, "field")
@@ -664,16 +665,25 @@ def _label(children: list[dict[str, Any]], links: list[str]) -> tuple[str, str, 
     field = _field(text)
     if field is None:  # "- Rollback — revert the MR": a dash for the colon, in a list
         label, dash, value = text.partition(" — ") if " — " in text else text.partition(" – ")
-        field = _field(f"{label}: {value}") if dash else None
+        field = (label.strip(), value.strip()) if dash and _is_label(label) else None
     if field is not None:
         links.extend(first_links)
         return field[0], "field", (field[1] + _inline_text(after, links)).strip()
     return None
 
 
-def _is_label(text: str) -> bool:
-    """Whether a table's first cell reads as a label ("Rollback plan"), not as content."""
-    return _field(f"{text.strip().rstrip(':')}: -") is not None
+def _is_label(label: str) -> bool:
+    """Whether text reads as the label of a field ("Rollback plan"), not as a sentence."""
+    label = label.strip()
+    return (
+        re.fullmatch(_LABEL, label) is not None
+        and len(label.split()) <= _FIELD_MAX_WORDS
+        and label[-1:] not in ",-"
+        and label.lower() not in _NOT_FIELDS
+        # a sentence before the colon: "Flip it off. Owner: @oncall"
+        and ". " not in label
+        and "? " not in label
+    )
 
 
 def _field(text: str) -> tuple[str, str] | None:
@@ -682,11 +692,7 @@ def _field(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     label, value = match.group("label").strip(), match.group("value").strip()
-    if value.startswith("//") or len(label.split()) > _FIELD_MAX_WORDS or label[-1:] in ",-":
-        return None
-    if label.lower() in _NOT_FIELDS:
-        return None
-    if ". " in label or "? " in label:  # a sentence before the colon: "Flip it off. Owner: ..."
+    if value.startswith("//") or not _is_label(label):  # "//": a URL's scheme, not a field
         return None
     return label, value
 

@@ -82,9 +82,10 @@ def line_reason(line: str, context: Context, *, code: bool = False) -> str | Non
     """Why the stripped ``line`` is not content; None when it is."""
     if template_key(line) in context.template_lines:
         return PROMPT
-    if placeholders.is_placeholder(line, context.phrases):
-        return PLACEHOLDER
-    if context.prompts is not None and placeholders.is_placeholder(line, context.phrases, context.prompts):
+    if placeholders.is_placeholder(line, context.phrases, context.prompts):
+        # which of the two, asked only of the few lines that are either
+        if context.prompts is None or placeholders.is_placeholder(line, context.phrases):
+            return PLACEHOLDER
         return PROMPT
     if code:  # a command is content whatever words it holds, but not a command to fill in
         return PLACEHOLDER if "<" in line and re.search(_NAME_TO_FILL, line) else None
