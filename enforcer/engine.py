@@ -2,12 +2,13 @@
 
 A requirement is met by a matching section anywhere in the description, preferring one that
 holds real content, then one inside the rollout plan section, then an exact title over a
-phrase inside a longer title, then the first. Two kinds of match count only where nothing
-better is found: a ``Label: value`` line (any line may look like one), and, when there is a
-plan section, a phrase inside a longer title outside it ("Input validation" in the list of
-changes says nothing about validating the rollout); nested in another part, such a title
-does not count at all. One section may serve two requirements ("What
+phrase inside a longer title, then the first. One section may serve two requirements ("What
 can go wrong and how would we detect it?" speaks to risks and to validation).
+
+Two kinds of match count only where nothing better is found: a ``Label: value`` line (any
+line may look like one), and, when there is a plan section, a phrase inside a longer title
+outside it ("Input validation" in the list of changes says nothing about validating the
+rollout); nested in another part, such a title does not count at all.
 """
 
 from __future__ import annotations
@@ -152,14 +153,14 @@ class _Checker:
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
             section = self.document.sections[index]
+            loose = bool(self.plan_sections) and exactness == 1 and index not in self.inside_plan
+            if loose and section.parent:
+                continue  # a feature's title inside another part ("Changes / Input validation")
             # A plan heading that names a requirement ("Rollout and rollback plan") answers it
             # with its own text only: the sections below it answer for themselves.
             blocks = section.blocks if index in self.plan_sections else self.document.content(index)
             status = judge(blocks, requirement, context)
             weak = section.style == "field"
-            loose = bool(self.plan_sections) and exactness == 1 and index not in self.inside_plan
-            if loose and section.parent:
-                continue  # a feature's title inside another part ("Changes / Input validation")
             found.append(
                 Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose)
             )
@@ -246,7 +247,10 @@ class _Checker:
         return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
 
 
-def _leftover(pieces: Sequence[tuple[int, tuple[Block, ...]]], requirement: Requirement, context: Context) -> Judged | None:
+Piece = tuple[int, tuple[Block, ...]]  # one row's part of a table cell: (line, blocks)
+
+
+def _leftover(pieces: Sequence[Piece], requirement: Requirement, context: Context) -> Judged | None:
     """A row of a cell that still holds only template text, though other rows are filled:
     the guide's second "Your text here" slot, neither filled in nor deleted."""
     for line, blocks in pieces:
@@ -257,9 +261,6 @@ def _leftover(pieces: Sequence[tuple[int, tuple[Block, ...]]], requirement: Requ
                 f"still holds template text on line {line}: fill it in or delete it",
             )
     return None
-
-
-Piece = tuple[int, tuple[Block, ...]]  # one row's part of a table cell: (line, blocks)
 
 
 def _table_cells(table: Table, rows: Matcher, columns: Matcher) -> list[tuple[str, list[Piece]]]:
