@@ -25,13 +25,13 @@ from enforcer.model import (
 )
 
 DEFAULT_RULESET = "handbook"
-# libyaml's loader when PyYAML was built with it: several times faster on the built-in rulesets
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAX_EXTENDS = 10
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """Safe loading that refuses a key given twice in one mapping: YAML keeps the last one
-    silently, so the first would be ignored without a word."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loading, with libyaml when PyYAML was built with it (several times faster on the
+    built-in rulesets), that refuses a key given twice in one mapping: YAML keeps the last
+    one silently, so the first would be ignored without a word."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -43,10 +43,6 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
                     )
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-_LOADER = _Loader
-_MAX_EXTENDS = 10
 
 
 class ConfigError(Exception):
@@ -156,7 +152,7 @@ def _whole(value: Any, path: str, source: str) -> int:
 
 def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
