@@ -9,8 +9,8 @@ from functools import lru_cache
 
 _QUALIFIER = re.compile(r"\((?:required|optional|mandatory|if applicable|if any|recommended)\)")
 _NON_WORD = re.compile(r"[\W_]+")
-# numbering, once punctuation is gone: "3 rollback plan", "step 2 rollout steps", "iv risks"
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")  # an emoji written as :dart:
+# numbering, once punctuation is gone: "3 rollback plan", "step 2 rollout steps", "iv risks"
 _NUMBERING = re.compile(r"^(?:(?:step|phase|part)\s+)?(?:\d+|[ivx]+)\s+(?=[a-z])")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
