@@ -70,12 +70,18 @@ _REFERENCE = (
 _NAME_TO_FILL = r"<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>"
 
 
+_CLOSING = frozenset(
+    "close closes closed fix fixes fixed resolve resolves resolved relate relates related part".split()
+)
+
+
 def _is_trailer(line: str) -> bool:
     if line[0] == "/" and re.match(_QUICK_ACTION, line):
         return True
-    if "@" in line and re.match(_MENTIONS, line):
+    first = line.split(None, 1)[0].lower().rstrip(":")
+    if first in ("cc", "/cc") and re.match(_MENTIONS, line):
         return True
-    return ("#" in line or "!" in line or "://" in line) and re.match(_REFERENCE, line) is not None
+    return first in _CLOSING and re.match(_REFERENCE, line) is not None
 
 
 def line_reason(line: str, context: Context, *, code: bool = False) -> str | None:
