@@ -171,12 +171,12 @@ def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     return data
 
 
-def _load_ref(ref: str, base: str | None, source: str) -> tuple[Mapping[str, Any], str]:
-    """A ruleset by built-in name or path -> (data, its folder)."""
+def _load_ref(ref: str, base: str | None, source: str) -> tuple[Mapping[str, Any], str, bool]:
+    """A ruleset by built-in name or path -> (data, its folder, whether it is built in)."""
     if ref in builtin_names():
         folder = rules_dir()
         with open(os.path.join(folder, f"{ref}.yml"), encoding="utf-8") as handle:
-            return _read_yaml(handle.read(), f"{ref} (built-in)"), folder
+            return _read_yaml(handle.read(), f"{ref} (built-in)"), folder, True
     path = ref if base is None else os.path.join(base, ref)  # join keeps an absolute ref
     if not os.path.isfile(path):
         raise ConfigError(
@@ -185,7 +185,7 @@ def _load_ref(ref: str, base: str | None, source: str) -> tuple[Mapping[str, Any
         )
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = handle.read()
-    return _read_yaml(text, str(ref)), os.path.dirname(path)
+    return _read_yaml(text, str(ref)), os.path.dirname(path), False
 
 
 def _merge_requirement(base: Mapping[str, Any], over: Mapping[str, Any], path: str, source: str) -> dict[str, Any]:
@@ -228,7 +228,12 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], source: str) -> dict[s
 
 
 def _resolve(
-    data: Mapping[str, Any], source: str, base: str | None, depth: int = 0, extends_from: str | None = None
+    data: Mapping[str, Any],
+    source: str,
+    base: str | None,
+    depth: int = 0,
+    extends_from: str | None = None,
+    builtin: bool = False,
 ) -> tuple[dict[str, Any], str]:
     _unknown(data, RULESET_KEYS, "", source)
     name = data.get("name") if isinstance(data.get("name"), str) else None
@@ -236,15 +241,16 @@ def _resolve(
         if key == "requirements":
             for req_id, req in _mapping(value, "requirements", source).items():
                 _unknown(_mapping(req, f"requirements.{req_id}", source), REQUIREMENT_KEYS, f"requirements.{req_id}", source)
-    build(data, name or "custom", source, partial=True)  # a mistake is named with its own file
+    if not builtin:  # the built-in rulesets are checked by the tests, not at every start
+        build(data, name or "custom", source, partial=True)  # a mistake is named with its file
     parent_ref = data.get("extends")
     if parent_ref is None:
         return _merge({}, data, source), name or "custom"
     parent_ref = _string(parent_ref, "extends", source)
     if depth >= _MAX_EXTENDS:
         raise ConfigError(f"{_where('extends', source)}: more than {_MAX_EXTENDS} levels of extends (a loop?)")
-    parent, parent_base = _load_ref(parent_ref, base, extends_from or _where("extends", source))
-    resolved, inherited_name = _resolve(parent, parent_ref, parent_base, depth + 1)
+    parent, parent_base, builtin = _load_ref(parent_ref, base, extends_from or _where("extends", source))
+    resolved, inherited_name = _resolve(parent, parent_ref, parent_base, depth + 1, builtin=builtin)
     return _merge(resolved, data, source), name or inherited_name
 
 
