@@ -25,14 +25,17 @@ import sys
 import time
 from pathlib import Path
 
+from enforcer.markdown import PLUGINS
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
 ROOT = HERE.parent
 MIB = 1024 * 1024
 
+# the same parse as enforcer.markdown's, plugins included
 BARE_PARSE = (
     "import sys, mistune\n"
-    "md = mistune.create_markdown(renderer=None, plugins=['table', 'task_lists', 'strikethrough', 'url'])\n"
+    f"md = mistune.create_markdown(renderer=None, plugins={list(PLUGINS)!r})\n"
     "md(open(sys.argv[1], encoding='utf-8').read())\n"
 )
 

@@ -20,6 +20,9 @@ from mistune.core import BlockState
 
 from enforcer.model import Block, Cell, Document, Section, Table
 
+# mistune's plugins we parse with. Not "url": a bare URL is found in the text (checks/links.py)
+PLUGINS = ("table", "task_lists", "strikethrough")
+
 BOLD_LEVEL = 8
 DETAILS_LEVEL = 7
 FIELD_LEVEL = 9
@@ -137,7 +140,7 @@ def _find_line_start(src: str, first: str, start: int) -> int:
 
 def _markdown() -> mistune.Markdown:
     md = mistune.create_markdown(
-        renderer=None, plugins=["table", "task_lists", "strikethrough", "url"]
+        renderer=None, plugins=list(PLUGINS)
     )
     block = md.block
     plain = block.parse_method
