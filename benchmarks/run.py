@@ -3,8 +3,9 @@
     python benchmarks/run.py            # all cases, prints a table, exit 1 if a target is missed
     python benchmarks/run.py --repeat 9 # more runs per measurement (the minimum is kept)
 
-Each figure is the best of N wall-clock runs of a fresh process, so start-up counts, and each
-ratio compares two measurements taken in the same run on the same machine:
+Each figure is the best of N wall-clock runs of a fresh process (3N for the short 5 KB
+case), so start-up counts, and each ratio compares two measurements taken in the same run on
+the same machine:
 
 - check-1mib:  `enforce check --format json` on a 1 MiB description, against a bare Python
                process that only parses the same text with mistune (target <= 1.5x).
@@ -119,8 +120,11 @@ def main() -> int:
     bare_1 = best([sys.executable, "-c", BARE_PARSE, str(files["1mib"])], args.repeat)
     rows.append(("check-1mib vs bare mistune parse", check_1 / bare_1, "<= 1.5x", check_1 / bare_1 <= 1.5))
 
-    check_small = best(enforce(str(files["5kb"])), args.repeat)
-    imports = best([sys.executable, "-c", "import mistune, yaml, click"], args.repeat)
+    # A process of 80 ms is at the mercy of the scheduler: three times the runs, for a
+    # minimum that holds still.
+    small_repeat = 3 * args.repeat
+    check_small = best(enforce(str(files["5kb"])), small_repeat)
+    imports = best([sys.executable, "-c", "import mistune, yaml, click"], small_repeat)
     rows.append(("check-5kb vs import mistune, yaml, click", check_small / imports, "<= 1.3x", check_small / imports <= 1.3))
 
     check_2 = best(enforce("--format", "json", str(files["2mib"])), args.repeat)

@@ -588,6 +588,8 @@ def _join_html(children: list[dict[str, Any]]) -> str:
 
 def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]] | None:
     """``**Title:** rest`` or a line holding only ``**Title**`` -> (title, rest tokens)."""
+    if not any(p["type"] in ("strong", "emphasis") for p in pieces[:3]):
+        return None  # most lines: no bold near the start
     # blank text and a leading emoji or mark ("🔙 **Rollback:**") go before the bold
     pieces = [p for p in pieces if not (p["type"] == "text" and not _WORDY.search(p["raw"]))] or pieces
     if pieces and pieces[0]["type"] == "emphasis" and len(pieces[0].get("children", ())) == 1:
@@ -640,12 +642,18 @@ def _is_italic_prompt(pieces: list[dict[str, Any]]) -> bool:
 
 
 def _may_label(children: list[dict[str, Any]]) -> bool:
-    """A quick look before ``_label``: bold near the start, or a colon or dash in the text."""
-    for child in children[:3]:
+    """A quick look before ``_label``: bold first (after an emoji, perhaps), or a colon or a
+    dash in the first text."""
+    for child in children[:2]:
         if child["type"] in ("strong", "emphasis"):
             return True
-        if child["type"] == "text" and (":" in child["raw"] or " — " in child["raw"] or " – " in child["raw"]):
+        if child["type"] != "text":
+            return False
+        raw = child["raw"]
+        if ":" in raw or " — " in raw or " – " in raw:
             return True
+        if _WORDY.search(raw):
+            return False
     return False
 
 
@@ -691,6 +699,8 @@ def _is_label(label: str) -> bool:
 
 def _field(text: str) -> tuple[str, str] | None:
     """``Rollback plan: revert the MR`` -> ("Rollback plan", "revert the MR")."""
+    if ":" not in text:
+        return None
     match = _FIELD.match(text.strip())
     if not match:
         return None
