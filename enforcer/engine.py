@@ -29,6 +29,7 @@ from enforcer.model import (
     Report,
     Requirement,
     RequirementResult,
+    Section,
     Status,
     Table,
 )
@@ -95,7 +96,7 @@ class Candidate(NamedTuple):
 
     def key(self) -> tuple[bool, bool, int, int, int, int]:
         rank = _RANK[self.status.status]
-        return (self.weak, self.loose, rank, 0 if self.in_plan else 1, self.exactness, self.line)
+        return (self.loose, self.weak, rank, 0 if self.in_plan else 1, self.exactness, self.line)
 
 
 class _Checker:
@@ -112,8 +113,15 @@ class _Checker:
                 for word in set(title.split()):
                     self.by_word.setdefault(word, []).append(index)
         self.phrases = placeholders.phrases(config.placeholders)
-        self.plan_sections = {index for index, _ in self.matching(matcher(config.plan_headings))}
+        self.plan_sections = {
+            index
+            for index, _ in self.matching(matcher(config.plan_headings))
+            if _can_hold_a_plan(document.sections[index])
+        }
         self.inside_plan = self._inside(self.plan_sections)
+        # the parts the plan sits in ("# Checkout v2" above "## Rollout plan"): a section
+        # beside the plan in one of them is no feature title of some other part
+        self.around_plan = {a for index in self.plan_sections for a in document.ancestors(index)}
 
     def matching(self, match: Matcher) -> list[tuple[int, int]]:
         """(section index, exactness) of every section but the root whose title matches."""
@@ -154,7 +162,7 @@ class _Checker:
                 continue
             section = self.document.sections[index]
             loose = bool(self.plan_sections) and exactness == 1 and index not in self.inside_plan
-            if loose and section.parent:
+            if loose and section.parent and section.parent not in self.around_plan:
                 continue  # a feature's title inside another part ("Changes / Input validation")
             # A plan heading that names a requirement ("Rollout and rollback plan") answers it
             # with its own text only: the sections below it answer for themselves.
@@ -245,6 +253,12 @@ class _Checker:
         message = f"{requirement.title}: the {best.noun} '{best.title}' {best.status.message}."
         assert best.status.rule is not None
         return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
+
+
+def _can_hold_a_plan(section: Section) -> bool:
+    """A heading, or a label of more than one word: "Release: 16.4" and "**Deployment:**
+    Tuesday" are facts about the change, not the plan's heading."""
+    return section.style not in ("bold", "field") or len(section.title.split()) > 1
 
 
 Piece = tuple[int, tuple[Block, ...]]  # one row's part of a table cell: (line, blocks)

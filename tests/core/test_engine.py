@@ -174,6 +174,28 @@ def test_a_phrase_outside_the_plan_does_not_answer_for_the_plan() -> None:
     assert result(check(text), "validation").status == "ok"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the plan beside its sections, both under the document's title
+        "# Checkout v2\n## Rollout plan\nIn three steps.\n## Rollback steps if payments fail\nTurn the flag off.\n",
+        # the plan one level down, its parts beside it
+        "## Deployment notes\n### Rollout plan\nIn three steps.\n### Rollback steps for the worker\nTurn the flag off.\n",
+        # a fact about the change is no plan heading
+        "Release: 16.4\n\n## Worker\n### Rollback steps for the worker\nTurn the flag off.\n",
+        "**Deployment:** Tuesday\n\n## Worker\n### Rollback steps for the worker\nTurn the flag off.\n",
+    ],
+)
+def test_a_longer_title_beside_the_plan_answers(text: str) -> None:
+    assert result(check(text), "rollback").status == "ok"
+
+
+def test_a_field_in_the_plan_beats_a_longer_title_outside_it() -> None:
+    text = "## Rollout plan\n- Risks: DB load rises for an hour.\n\n## Security risks\nNone.\n"
+    found = result(check(text), "risks")
+    assert (found.status, found.heading) == ("ok", "Risks")
+
+
 def test_exact_title_beats_a_phrase_inside_a_longer_title() -> None:
     text = "## Notes on rollback timing\nWe roll back within minutes.\n\n## Rollback\nTurn off the flag.\n"
     assert result(check(text), "rollback").heading == "Rollback"
