@@ -618,11 +618,11 @@ _WORDY = re.compile(r"[^\W_]")
 _SEPARATOR = re.compile(r"(?::|[-–—](?=\s|$))\s*")
 
 
-# Verbs a template's instructions start with: "*Describe how to roll back.*"
+# Verbs that start a template's instructions to its author ("*Describe how to roll back.*"),
+# and hardly ever an answer: not "add", "list" or "note", which start real steps too.
 _INSTRUCTIONS = frozenset(
-    "add attach define describe detail document enter explain fill give include insert link "
-    "list mention note outline paste provide replace share specify state summarise summarize "
-    "tell write".split()
+    "describe detail document explain fill insert mention outline paste provide specify "
+    "summarise summarize".split()
 )
 
 

@@ -58,7 +58,10 @@ _QUICK_ACTION = (
     r"label|lock|merge|milestone|move|parent_epic|promote|rebase|relabel|relate|ready|"
     r"remove_due_date|remove_epic|remove_estimate|remove_milestone|reopen|request_review|"
     r"reviewer|shrug|spend|submit_review|subscribe|tableflip|target_branch|title|todo|"
-    r"unapprove|unassign|unassign_reviewer|unlabel|unlock|unsubscribe|weight)(?:\s|$)"
+    r"unapprove|unassign|unassign_reviewer|unlabel|unlock|unsubscribe|weight)"
+    # and nothing after it but what quick actions take: ~labels, @people, %milestones,
+    # "quoted", numbers and dates ("/due in 2 weeks"), "me"; not "/ready returns 200"
+    r"""(?:\s+(?:[~@%#!"'\d]\S*|in|me|on|at|to|from|weeks?|days?|months?|tomorrow|today))*\s*$"""
 )
 _MENTIONS = r"(?i)/?cc\b:?\s*(?:@\S+[\s,]*)+$"
 _ISSUE = r"(?:\S*[#!]\d+|https?://\S+/(?:-/)?(?:issues|merge_requests|pull)/\d+\S*)"
@@ -66,8 +69,9 @@ _REFERENCE = (
     rf"(?i)(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|relate[sd] to|part of)\b:?\s*{_ISSUE}"
     rf"(?:[\s,]+(?:and\s+)?{_ISSUE})*\W*$"
 )
-# "<feature-flag-name>", "<project_id>" in a command: a name to fill in (no HTML tag has - or _)
-_NAME_TO_FILL = r"<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>"
+# "<feature-flag-name>", "<project_id>" in a command: a name to fill in. Not an XML element
+# (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
+_NAME_TO_FILL = r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)"
 
 
 _CLOSING = frozenset(
@@ -84,8 +88,9 @@ def _is_trailer(line: str) -> bool:
     return first in _CLOSING and re.match(_REFERENCE, line) is not None
 
 
-def line_reason(line: str, context: Context, *, code: bool = False) -> str | None:
-    """Why the stripped ``line`` is not content; None when it is."""
+def line_reason(line: str, context: Context, *, code: bool = False, linked: bool = False) -> str | None:
+    """Why the stripped ``line`` is not content; None when it is. ``linked``: its block
+    holds a link."""
     if template_key(line) in context.template_lines:
         return PROMPT
     if placeholders.is_placeholder(line, context.phrases, context.prompts):
@@ -97,6 +102,8 @@ def line_reason(line: str, context: Context, *, code: bool = False) -> str | Non
         return PLACEHOLDER if "<" in line and re.search(_NAME_TO_FILL, line) else None
     if _is_trailer(line):
         return TRAILER
+    if not linked and placeholders.is_instruction(line):
+        return PROMPT
     if placeholders.na_reason(line) is not None:
         if placeholders.is_bare_na(line):
             return BARE_NA
@@ -119,11 +126,14 @@ def block_reasons(block: Block, context: Context) -> tuple[list[str], list[str]]
         stripped = line.strip()
         if not stripped:
             continue
-        reason = line_reason(stripped, context, code=block.kind == "code")
+        reason = line_reason(stripped, context, code=block.kind == "code", linked=bool(block.links))
         if reason is None:
             kept.append(stripped)
         else:
             reasons.append(reason)
+    if not kept and block.links and PROMPT not in reasons:
+        # a link is an answer by itself: "Runbook: [here](https://runbooks.example.com/7)"
+        kept = list(block.links)
     return kept, reasons
 
 

@@ -92,9 +92,12 @@ PHRASES: tuple[str, ...] = (
 # A line that starts with one of these is a placeholder whatever follows ("TODO: write it",
 # "Lorem ipsum dolor sit amet, consectetur", "Your text here: describe the rollback").
 _LEADING = re.compile(
-    r"^\W*(?:todo|tbd|tba|fixme|xxx|lorem ipsum|your text here|(?:enter|add|insert) (?:your )?text here)\b"
-    # an instruction that ends in "here": "Add rollback steps here", "Describe the plan here."
-    r"|^\W*(?:add|describe|enter|insert|list|write|put|provide|paste|link)\b.{0,80}\bhere\W*$",
+    r"^\W*(?:todo|tbd|tba|fixme|xxx|lorem ipsum|your text here|(?:enter|add|insert) (?:your )?text here)\b",
+    re.IGNORECASE,
+)
+# A short instruction that ends in "here": "Add rollback steps here", "Describe the plan here."
+_INSTRUCTION = re.compile(
+    r"^\W*(?:add|describe|enter|insert|list|write|put|provide|paste|link)\b(?:\W+\w+){0,5}\W+here\W*$",
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$")
@@ -121,6 +124,12 @@ def is_placeholder(line: str, known: Phrases = DEFAULT_PHRASES, prompts: Phrases
     if prompts is not None:
         words = prompts.remove(words)
     return not known.remove(words)
+
+
+def is_instruction(line: str) -> bool:
+    """A template's short instruction ending in "here" ("Add the rollback steps here"). Not
+    asked of a line with a link: "Link to the runbook [here](...)" is an answer."""
+    return _INSTRUCTION.match(line) is not None
 
 
 def na_reason(line: str) -> str | None:

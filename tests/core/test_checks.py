@@ -73,8 +73,6 @@ PLACEHOLDER_LINES = [
     ("Not yet defined", True),
     ("See below", True),
     ("_No response_", True),
-    ("Add rollback steps here", True),
-    ("Describe the rollback plan here.", True),
     ("Turn off the flag", False),
     ("Revert later if errors rise", False),
     ("Pending approval from SRE, the flag goes off", False),
@@ -89,6 +87,20 @@ PLACEHOLDER_LINES = [
 @pytest.mark.parametrize(("line", "expected"), PLACEHOLDER_LINES)
 def test_is_placeholder(line: str, expected: bool) -> None:
     assert placeholders.is_placeholder(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Add rollback steps here", True),
+        ("Describe the rollback plan here.", True),
+        ("Link the dashboard here", True),
+        ("Add the old env var back and redeploy; the value is documented here.", False),
+        ("Here is the plan", False),
+    ],
+)
+def test_is_instruction(line: str, expected: bool) -> None:
+    assert placeholders.is_instruction(line) is expected
 
 
 NA = [

@@ -128,6 +128,34 @@ def test_commands_and_sentences_that_look_like_other_things_are_content(answer: 
     assert result(check(f"## Rollback\n{answer}\n"), "rollback").status == "ok"
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "*Add the CART_BACKEND=legacy variable back and redeploy.*",
+        "*Note: revert the code first, then rake db:rollback.*",
+        "/ready returns 200 on every pod after the revert.",
+        "`/ready` returns 200 on every pod after the revert.",
+        "/merge endpoint returns 202 again once the flag is off",
+        "```xml\n<new-checkout-enabled>false</new-checkout-enabled>\n```",
+        "```cpp\nstd::unique_ptr<cache_entry> e = cache.restore();\n```",
+    ],
+)
+def test_answers_that_look_like_prompts_or_quick_actions(answer: str) -> None:
+    assert result(check(f"## Rollback\n{answer}\n"), "rollback").status == "ok"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Link to the rollback runbook [here](https://runbooks.example.com/7).",
+        "Runbook: [here](https://runbooks.example.com/7)",
+        "[here](https://runbooks.example.com/7)",
+    ],
+)
+def test_a_link_is_an_answer_even_named_here(answer: str) -> None:
+    assert result(check(f"## Rollback plan\n{answer}\n"), "rollback").status == "ok"
+
+
 def test_a_link_counts_as_a_word() -> None:
     assert result(check("### Rollback\n[Runbook](https://runbooks.example.com/x)\n"), "rollback").status == "ok"
 
@@ -363,7 +391,7 @@ WHY_NO_CONTENT = [
         "```\n/chatops run feature set <feature-flag-name> false\n```\n",
         "holds only the template's prompt",
     ),
-    ("## Rollback\n- _List the steps to undo it_\n- [ ] *Add the runbook link*\n", "holds only the template's prompt"),
+    ("## Rollback\n- _Describe the steps to undo it_\n- [ ] *Provide the runbook link*\n", "holds only the template's prompt"),
     ("## Rollback\n```\nYour text here\n```\n", 'holds only placeholder text (such as TBD or "Your text here")'),
     ("## Rollback\n\tTODO: describe the rollback\n", 'holds only placeholder text (such as TBD or "Your text here")'),
 ]
