@@ -49,8 +49,9 @@ _HTML_ELEMENTS = frozenset(
     ["a", "abbr", "b", "big", "blockquote", "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "nobr", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "var", "video", "wbr"]
 )
 _BOOLEAN_ATTRIBUTES = frozenset(["open", "checked", "disabled", "hidden", "controls", "muted", "autoplay", "loop"])
-_FIELD = re.compile(r"^(?P<label>[^\W\d_][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
-_LABEL = r"[^\W\d_][\w &/()'?,.-]{0,60}"
+# A label: words, after an emoji or a number perhaps ("🔙 Rollback", "1. Rollback")
+_LABEL = r"(?:[^\w\s]+\s*|\d+[.)]\s*)?[^\W\d_][\w &/()'?,.-]{0,60}"
+_FIELD = re.compile(r"^(?P<label>(?:[^\w\s]+\s*|\d+[.)]\s*)?[^\W\d_][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
 _FIELD_MAX_WORDS = 6
 _HEADING_ANSWER_WORDS = 3  # "## Phase 2: Rollback" names a part; three words start an answer
 # "TODO: write the rollback" is a placeholder line, not a field named TODO.
@@ -450,7 +451,12 @@ class _Builder:
                     rest.append(child)
             text = "\n".join(texts).strip()
             kind = "prompt" if prompt and len(texts) == 1 else "task" if checked is not None else "item"
-            self.add(Block(kind, text, item_line, checked=checked, links=tuple(links), ordered=ordered))  # type: ignore[arg-type]
+            if len(self.stack) == outer and _heads_a_list(text, rest):
+                # - Rollback
+                #   - turn the flag off
+                self.open(text, ITEM_LEVEL + depth, item_line, "field")
+            else:
+                self.add(Block(kind, text, item_line, checked=checked, links=tuple(links), ordered=ordered))  # type: ignore[arg-type]
             for child in rest:
                 if child["type"] == "list":
                     self.list(child, child.get("_line", item_line), depth + 1)
@@ -538,11 +544,13 @@ class _Builder:
         # The header names the columns and is no content, unless the table is one row.
         body = rows or [header]
         for row in body:
-            if len(row) >= 2 and _is_label(row[0].text.rstrip(":")):
-                # | Rollback plan | Turn the flag off | @ana |: a field, as long as the row
+            # | Rollback plan | Turn the flag off | @ana |, or after a number column:
+            # | 4 | Rollback plan | Turn the flag off |: a field, as long as the row
+            at = 1 if len(row) >= 3 and _is_index(row[0].text) else 0
+            if len(row) >= at + 2 and _is_label(row[at].text.rstrip(":")):
                 depth = len(self.stack)
-                self.open(row[0].text, ITEM_LEVEL, row[0].line, "field")
-                for cell in row[1:]:
+                self.open(row[at].text, ITEM_LEVEL, row[at].line, "field")
+                for cell in row[at + 1 :]:
                     self.blocks[self.stack[-1]].extend(cell.blocks)
                 self.close_to(depth)
                 continue
@@ -603,6 +611,8 @@ def _bold_title(pieces: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]
     rest_text = _inline_text(rest, []).strip()
     if title.endswith(":"):
         return title.rstrip(":").strip(), rest
+    if title.endswith("?"):  # **How do we roll back?** Turn the flag off.
+        return title, rest
     separator = _SEPARATOR.match(rest_text)
     if separator:  # **Rollback plan**: revert, **Rollback plan** - revert
         first = dict(rest[0])
@@ -650,7 +660,7 @@ def _may_label(children: list[dict[str, Any]]) -> bool:
         if child["type"] != "text":
             return False
         raw = child["raw"]
-        if ":" in raw or " — " in raw or " – " in raw:
+        if ":" in raw or " — " in raw or " – " in raw or " - " in raw:
             return True
         if _WORDY.search(raw):
             return False
@@ -675,12 +685,31 @@ def _label(children: list[dict[str, Any]], links: list[str]) -> tuple[str, str, 
     text = _inline_text(first, first_links)
     field = _field(text)
     if field is None:  # "- Rollback — revert the MR": a dash for the colon, in a list
-        label, dash, value = text.partition(" — ") if " — " in text else text.partition(" – ")
+        dash = next((d for d in (" — ", " – ", " - ") if d in text), "")
+        label, _, value = text.partition(dash) if dash else (text, "", "")
         field = (label.strip(), value.strip()) if dash and _is_label(label) else None
     if field is not None:
         links.extend(first_links)
         return field[0], "field", (field[1] + _inline_text(after, links)).strip()
     return None
+
+
+def _heads_a_list(text: str, rest: list[dict[str, Any]]) -> bool:
+    """A list item that is only a label, with a list below it: the label heads that list."""
+    return (
+        bool(rest)
+        and rest[0]["type"] == "list"
+        and "\n" not in text
+        and len(text) >= 3
+        and len(text.split()) <= 4
+        and not text.endswith((".", "!", ","))
+        and _is_label(text.rstrip(":?"))
+    )
+
+
+def _is_index(text: str) -> bool:
+    """A table's numbering cell: "4", "4.", "#4"."""
+    return text.strip().lstrip("#").rstrip(".").isdigit()
 
 
 def _is_label(label: str) -> bool:
@@ -691,8 +720,8 @@ def _is_label(label: str) -> bool:
         and len(label.split()) <= _FIELD_MAX_WORDS
         and label[-1:] not in ",-"
         and label.lower() not in _NOT_FIELDS
-        # a sentence before the colon: "Flip it off. Owner: @oncall"
-        and ". " not in label
+        # a sentence before the colon: "Flip it off. Owner: @oncall" (numbering aside)
+        and ". " not in label.lstrip("0123456789").removeprefix(". ")
         and "? " not in label
     )
 

@@ -156,6 +156,29 @@ def test_a_link_is_an_answer_even_named_here(answer: str) -> None:
     assert result(check(f"## Rollback plan\n{answer}\n"), "rollback").status == "ok"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**How do we roll back?** Turn the flag off and revert the MR.\n",
+        "🔙 Rollback: turn the flag off and revert the MR.\n",
+        "- 🔙 Rollback: turn the flag off and revert the MR.\n",
+        "- Rollback plan - turn the flag off and revert the MR\n",
+        "| Part | Plan |\n|---|---|\n| 🔙 Rollback plan | Turn the flag off and revert. |\n",
+        "| Part | Plan |\n|---|---|\n| 1. Rollback | Turn the flag off and revert. |\n",
+        "| # | Item | Details |\n|---|---|---|\n| 4 | Rollback plan | Turn the flag off and revert. |\n",
+        "- Rollback\n  - turn the flag off\n  - revert the MR\n",
+    ],
+)
+def test_more_layouts_of_a_label(text: str) -> None:
+    found = result(check("## Rollout plan\n\n" + text), "rollback")
+    assert found.status == "ok", found
+
+
+def test_an_item_heading_a_list_is_a_title_not_content() -> None:
+    found = result(check("## Rollout plan\n- Rollback\n  - TBD\n"), "rollback")
+    assert (found.status, found.heading) == ("placeholder", "Rollback")
+
+
 def test_a_link_counts_as_a_word() -> None:
     assert result(check("### Rollback\n[Runbook](https://runbooks.example.com/x)\n"), "rollback").status == "ok"
 
