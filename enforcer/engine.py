@@ -5,10 +5,11 @@ holds real content, then one inside the rollout plan section, then an exact titl
 phrase inside a longer title, then the first. One section may serve two requirements ("What
 can go wrong and how would we detect it?" speaks to risks and to validation).
 
-Two kinds of match count only where nothing better is found: a ``Label: value`` line (any
-line may look like one), and, when there is a plan section, a phrase inside a longer title
-outside it ("Input validation" in the list of changes says nothing about validating the
-rollout); nested in another part, such a title does not count at all.
+Two kinds of match count only where nothing better is found: a ``Label: value`` line outside
+the plan section (any line may look like one), and, when there is a plan section, a phrase
+inside a longer title outside it. A single word inside a longer title, nested in another
+part, does not count at all: "Input validation" in the list of changes says nothing about
+validating the rollout, where "Rollback plan for the migration" does.
 """
 
 from __future__ import annotations
@@ -46,11 +47,14 @@ class Matcher(NamedTuple):
     first_words: frozenset[str]  # a title can match only if it holds one of these
 
     def match(self, title: str) -> int | None:
-        """0 for an exact match, 1 for a phrase match, None for none."""
+        """0 for an exact match, 1 for a phrase of several words inside the title ("Rollback
+        plan for the migration"), 2 for a single word inside it ("Input validation"), None
+        for none."""
         if title in self.exact:
             return 0
-        if self.phrases.search(title):
-            return 1
+        longest = self.phrases.longest(title)
+        if longest:
+            return 1 if longest > 1 else 2
         return None
 
 
@@ -161,14 +165,14 @@ class _Checker:
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
             section = self.document.sections[index]
-            loose = bool(self.plan_sections) and exactness == 1 and index not in self.inside_plan
-            if loose and section.parent and section.parent not in self.around_plan:
+            loose = bool(self.plan_sections) and exactness > 0 and index not in self.inside_plan
+            if loose and exactness == 2 and section.parent and section.parent not in self.around_plan:
                 continue  # a feature's title inside another part ("Changes / Input validation")
             # A plan heading that names a requirement ("Rollout and rollback plan") answers it
             # with its own text only: the sections below it answer for themselves.
             blocks = section.blocks if index in self.plan_sections else self.document.content(index)
             status = judge(blocks, requirement, context)
-            weak = section.style == "field"
+            weak = section.style == "field" and index not in self.inside_plan
             found.append(
                 Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose)
             )

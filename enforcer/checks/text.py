@@ -66,8 +66,12 @@ class Phrases:
 
     def search(self, text: str) -> bool:
         """Whether a phrase stands in ``text`` (normalised) as whole words."""
+        return self.longest(text) > 0
+
+    def longest(self, text: str) -> int:
+        """The number of words of the longest phrase in ``text`` (normalised), 0 for none."""
         words_of = text.split()
-        return any(self._at(words_of, index) for index in range(len(words_of)))
+        return max((self._at(words_of, index) for index in range(len(words_of))), default=0)
 
     def remove(self, words_of: list[str]) -> list[str]:
         """The words left once every phrase is taken out, longest first at each place."""

@@ -241,6 +241,20 @@ def test_a_longer_title_beside_the_plan_answers(text: str) -> None:
     assert result(check(text), "rollback").status == "ok"
 
 
+def test_a_rollback_plan_in_another_part_answers_where_the_plan_has_none() -> None:
+    text = (
+        "## Database changes\n### Rollback plan for the database migration\n`rake db:rollback STEP=1`, then revert.\n"
+        "## Rollout plan\n### Risks\nThe worker could overload the database.\n"
+    )
+    assert result(check(text), "rollback").status == "ok"
+
+
+def test_a_field_in_the_plan_beats_an_exact_heading_outside_it() -> None:
+    text = "## Rollout plan\nRisks: DB load from the worker; batches are capped.\n\n## Known issues\nNone.\n"
+    found = result(check(text), "risks")
+    assert (found.status, found.heading) == ("ok", "Risks")
+
+
 def test_a_field_in_the_plan_beats_a_longer_title_outside_it() -> None:
     text = "## Rollout plan\n- Risks: DB load rises for an hour.\n\n## Security risks\nNone.\n"
     found = result(check(text), "risks")
