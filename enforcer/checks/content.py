@@ -61,7 +61,7 @@ _QUICK_ACTION = (
     r"unapprove|unassign|unassign_reviewer|unlabel|unlock|unsubscribe|weight)"
     # and nothing after it but what quick actions take: ~labels, @people, %milestones,
     # "quoted", numbers and dates ("/due in 2 weeks"), "me"; not "/ready returns 200"
-    r"""(?:\s+(?:[~@%#!"'\d]\S*|in|me|on|at|to|from|weeks?|days?|months?|tomorrow|today))*\s*$"""
+    r"""(?:\s+(?:[~@%]?"[^"]*"|[~@%#!'\d]\S*|in|me|on|at|to|from|weeks?|days?|months?|tomorrow|today))*\s*$"""
 )
 _MENTIONS = r"(?i)/?cc\b:?\s*(?:@\S+[\s,]*)+$"
 _ISSUE = r"(?:\S*[#!]\d+|https?://\S+/(?:-/)?(?:issues|merge_requests|pull)/\d+\S*)"
