@@ -218,6 +218,8 @@ class _Checker:
         # Also as headings: "## Website" then "### Launch", or "## Launch" then "### Website".
         column_titles = {index for index, _ in self.matching(columns)}
         for index in sorted(column_titles | {index for index, _ in self.matching(rows)}):
+            if self.document.sections[index].style == "field":
+                continue  # a table's row or column: the table reader above has it
             outer = rows if index in column_titles else columns
             ancestors = self.document.ancestors(index)
             parent = next((a for a in ancestors if a and outer.match(self.titles[a]) is not None), None)

@@ -541,6 +541,16 @@ class _Builder:
                         tuple(self._cell(cell, line + offset + number) for cell in row.get("children", []))
                     )
         self.tables.append(Table(line, header, tuple(rows), self.stack[-1]))
+        # | Expected result | Validation | Rollback |, answers below: a field per column
+        if rows:
+            for i, head in enumerate(header):
+                if len(head.text) >= 3 and _is_label(head.text.rstrip(":")):
+                    depth = len(self.stack)
+                    self.open(head.text, ITEM_LEVEL, head.line, "field")
+                    for row in rows:
+                        if i < len(row):
+                            self.blocks[self.stack[-1]].extend(row[i].blocks)
+                    self.close_to(depth)
         # The header names the columns and is no content, unless the table is one row.
         body = rows or [header]
         for row in body:

@@ -174,6 +174,20 @@ def test_more_layouts_of_a_label(text: str) -> None:
     assert found.status == "ok", found
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| Step | Action | Validation | Rollback |\n|---|---|---|---|\n| 1 | Enable for staff | p95 below 30 s on the board | Disable the flag |\n",
+        "| Expected result | Validation | Risks | Rollback plan |\n|---|---|---|---|\n"
+        "| Results refresh within 30 s | Search for edited text on prod | DB load; batch capped at 500 | Turn the flag off |\n",
+    ],
+)
+def test_a_column_per_part_of_the_plan(table: str) -> None:
+    report = check("## Rollout plan\n\n" + table)
+    assert result(report, "rollback").status == "ok"
+    assert result(report, "validation").status == "ok"
+
+
 def test_an_item_heading_a_list_is_a_title_not_content() -> None:
     found = result(check("## Rollout plan\n- Rollback\n  - TBD\n"), "rollback")
     assert (found.status, found.heading) == ("placeholder", "Rollback")
