@@ -53,13 +53,39 @@ def _report_option(value: str) -> tuple[str, str]:
     return fmt, path
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="rollout-enforcer", prog_name="enforce")
+def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from importlib.metadata import version
+
+        click.echo(f"enforce, version {version('rollout-enforcer')}", color=ctx.color)
+        ctx.exit()
+
+
+# Our own --help and --version: click's look up translations of their help text at every
+# start, which imports locale and searches the disk, a tenth of a small check's overhead.
+_help_option = click.option(
+    "-h", "--help", is_flag=True, expose_value=False, is_eager=True, callback=_show_help,
+    help="Show this message and exit.",
+)
+
+
+@click.group(add_help_option=False)
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+    help="Show the version and exit.",
+)
+@_help_option
 def cli() -> None:
     """Check that a merge request or pull request description carries a real rollout plan."""
 
 
-@cli.command()
+@cli.command(add_help_option=False)
 @click.argument("target", required=False)
 @click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file (default: the config's, else handbook).")
 @click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml; in CI, the target branch's).")
@@ -68,6 +94,7 @@ def cli() -> None:
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH", help=f"Also write a report file; FORMAT is {', '.join(REPORT_FORMATS)}. Repeatable.")
 @click.option("--publish/--no-publish", default=None, help="Post the comment and set labels (default: on in CI for the current merge request, off otherwise).")
 @click.option("--warn-only", is_flag=True, help="Exit 0 even when the plan is incomplete.")
+@_help_option
 def check(
     target: str | None,
     ruleset: str | None,
@@ -128,10 +155,11 @@ def _config(ruleset: str | None, config_path: str | None):  # type: ignore[no-un
     return run.load_config(Local("-"), run.Options(ruleset, config_path))
 
 
-@cli.command()
+@cli.command(add_help_option=False)
 @click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file.")
 @click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_help_option
 def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
     """List the requirements: id, severity, title and the headings that answer each."""
     with _exit_codes():
@@ -167,9 +195,10 @@ def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
         click.echo("")
 
 
-@cli.command()
+@cli.command(add_help_option=False)
 @click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file.")
 @click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml).")
+@_help_option
 def template(ruleset: str | None, config_path: str | None) -> None:
     """Print a description template holding every heading of the ruleset."""
     from enforcer.template import render_template

@@ -28,19 +28,19 @@ DETAILS_LEVEL = 7
 FIELD_LEVEL = 9
 ITEM_LEVEL = 10  # "- **Rollback:** ..." in a list: a section as deep as the item, plus nesting
 
-_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)")
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_HTML_PIECE = re.compile(
-    r"<!--.*?(?:-->|\Z)"
+# Patterns kept as text are for input that not every description has (front matter, HTML):
+# re compiles them on first use and keeps them.
+_FRONT_MATTER = r"\A(?:---|\+\+\+)[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)"
+_COMMENT = r"(?s)<!--.*?(?:-->|\Z)"
+_HTML_PIECE = (
+    r"(?si)<!--.*?(?:-->|\Z)"
     r"|<details\b[^>]*>"
     r"|</details\s*>"
     r"|<summary\b[^>]*>(?P<summary>.*?)</summary\s*>"
     r"|<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h[1-6]\s*>"
-    r"|<(?:br|/p|/li|/div|/tr|/td|/th)\b[^>]*>",
-    re.DOTALL | re.IGNORECASE,
+    r"|<(?:br|/p|/li|/div|/tr|/td|/th)\b[^>]*>"
 )
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-# Patterns kept as text are for rarer input; re compiles them on first use and keeps them.
+_TAG = r"</?[A-Za-z][^>]*>"
 _TAG_PARTS = r"(?s)</?([A-Za-z][\w-]*)(.*?)/?>\Z"
 _ATTRIBUTE = r"""[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)"""
 # Elements people write in descriptions. Anything else in angle brackets is text: usually a
@@ -207,7 +207,7 @@ def normalize(text: str) -> str:
         text = text.expandtabs(4)
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
-    match = _FRONT_MATTER.match(text)
+    match = re.match(_FRONT_MATTER, text) if text.startswith(("---", "+++")) else None
     if match and _is_front_matter(match.group(0)):
         text = "\n" * match.group(0).count("\n") + text[match.end() :]
     return text
@@ -272,9 +272,9 @@ def _strip_html(raw: str) -> str:
         if "\n" not in raw:
             return " ".join(raw.split())
         return "\n".join(" ".join(line.split()) for line in raw.split("\n")).strip()
-    text = _COMMENT.sub("", raw)
+    text = re.sub(_COMMENT, "", raw)
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
-    text = _TAG.sub(lambda m: " " if is_tag(m.group(0)) else m.group(0), text)
+    text = re.sub(_TAG, lambda m: " " if is_tag(m.group(0)) else m.group(0), text)
     text = (
         text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     )
@@ -502,7 +502,7 @@ class _Builder:
         """HTML blocks: comments vanish, <details>/<summary> open sections, text is content."""
         pos = 0
         here = line  # the line at ``pos``, counted forward as we go
-        for match in _HTML_PIECE.finditer(raw):
+        for match in re.finditer(_HTML_PIECE, raw):
             self._html_text(raw[pos : match.start()], here)
             here += raw.count("\n", pos, match.start())
             piece = match.group(0)

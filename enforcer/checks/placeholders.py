@@ -96,10 +96,8 @@ _LEADING = re.compile(
     re.IGNORECASE,
 )
 # A short instruction that ends in "here": "Add rollback steps here", "Describe the plan here."
-_INSTRUCTION = re.compile(
-    r"^\W*(?:add|describe|enter|insert|list|write|put|provide|paste|link)\b(?:\W+\w+){0,5}\W+here\W*$",
-    re.IGNORECASE,
-)
+_INSTRUCTION_VERBS = frozenset("add describe enter insert list write put provide paste link".split())
+_INSTRUCTION = r"(?i)^\W*\w+\b(?:\W+\w+){0,5}\W+here\W*$"  # compiled on first use
 _BRACKETED = re.compile(r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$")
 _NA = re.compile(
     r"^\W*(?:n\s*/\s*a|n\.\s*a|na|none|nothing|not applicable|not needed|nope|no|nil|null)\b\W*(?P<reason>.*)$",
@@ -129,7 +127,10 @@ def is_placeholder(line: str, known: Phrases = DEFAULT_PHRASES, prompts: Phrases
 def is_instruction(line: str) -> bool:
     """A template's short instruction ending in "here" ("Add the rollback steps here"). Not
     asked of a line with a link: "Link to the runbook [here](...)" is an answer."""
-    return _INSTRUCTION.match(line) is not None
+    words = line.lower().split(None, 1)
+    if not words or words[0].strip("*_-#>.:") not in _INSTRUCTION_VERBS or "here" not in line.lower():
+        return False
+    return re.match(_INSTRUCTION, line) is not None
 
 
 def na_reason(line: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -227,3 +228,34 @@ def test_python_m_enforcer(workdir: Path) -> None:
     assert done.stderr == ""
     assert "\x1b[" not in done.stdout  # a pipe is not a terminal
     assert done.stdout == (GOLDEN / "check-incomplete.txt").read_text(encoding="utf-8")
+
+
+# --- help and version -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["-h"], ["--help"], ["check", "-h"], ["rules", "--help"], ["template", "-h"]])
+def test_help(args: list[str]) -> None:
+    done = run(*args)
+    assert done.exit_code == 0
+    assert done.stdout.startswith("Usage: ")
+    # the last option, as click puts it
+    assert re.search(r"\n  -h, --help +Show this message and exit\.\n(\n|$)", done.stdout)
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    done = run("--version")
+    assert (done.exit_code, done.stdout) == (0, f"enforce, version {version('rollout-enforcer')}\n")
+
+
+def test_a_check_loads_no_translations() -> None:
+    """click's own --help and --version would import locale to look up translations."""
+    code = (
+        "import sys; sys.argv = ['enforce', 'check', '-']; from enforcer.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('locale' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input="## Rollback\nRevert it.\n",
+                          capture_output=True, text=True, check=False)
+    assert done.stderr.strip().endswith("False"), done.stderr
