@@ -67,25 +67,43 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.exit()
 
 
-# Our own --help and --version: click's look up translations of their help text at every
-# start, which imports locale and searches the disk, a tenth of a small check's overhead.
-_help_option = click.option(
-    "-h", "--help", is_flag=True, expose_value=False, is_eager=True, callback=_show_help,
-    help="Show this message and exit.",
-)
+class _HelpWithoutTranslations:
+    """click's --help, with its help text in English: click looks up a translation of it at
+    every start, which imports locale and searches the disk, a tenth of a small check's
+    overhead."""
+
+    _plain_help: click.Option | None = None
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        names = self.get_help_option_names(ctx)  # type: ignore[attr-defined]
+        if not names or not self.add_help_option:  # type: ignore[attr-defined]
+            return None
+        if self._plain_help is None:
+            self._plain_help = click.Option(
+                names, is_flag=True, is_eager=True, expose_value=False, callback=_show_help,
+                help="Show this message and exit.",
+            )
+        return self._plain_help
 
 
-@click.group(add_help_option=False)
-@click.option(
+class _Command(_HelpWithoutTranslations, click.Command):
+    pass
+
+
+class _Group(_HelpWithoutTranslations, click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(  # click's version_option looks up translations too
     "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
     help="Show the version and exit.",
 )
-@_help_option
 def cli() -> None:
     """Check that a merge request or pull request description carries a real rollout plan."""
 
 
-@cli.command(add_help_option=False)
+@cli.command()
 @click.argument("target", required=False)
 @click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file (default: the config's, else handbook).")
 @click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml; in CI, the target branch's).")
@@ -94,7 +112,6 @@ def cli() -> None:
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH", help=f"Also write a report file; FORMAT is {', '.join(REPORT_FORMATS)}. Repeatable.")
 @click.option("--publish/--no-publish", default=None, help="Post the comment and set labels (default: on in CI for the current merge request, off otherwise).")
 @click.option("--warn-only", is_flag=True, help="Exit 0 even when the plan is incomplete.")
-@_help_option
 def check(
     target: str | None,
     ruleset: str | None,
@@ -155,11 +172,10 @@ def _config(ruleset: str | None, config_path: str | None):  # type: ignore[no-un
     return run.load_config(Local("-"), run.Options(ruleset, config_path))
 
 
-@cli.command(add_help_option=False)
+@cli.command()
 @click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file.")
 @click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_help_option
 def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
     """List the requirements: id, severity, title and the headings that answer each."""
     with _exit_codes():
@@ -195,10 +211,9 @@ def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
         click.echo("")
 
 
-@cli.command(add_help_option=False)
+@cli.command()
 @click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file.")
 @click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml).")
-@_help_option
 def template(ruleset: str | None, config_path: str | None) -> None:
     """Print a description template holding every heading of the ruleset."""
     from enforcer.template import render_template

@@ -259,3 +259,9 @@ def test_a_check_loads_no_translations() -> None:
     done = subprocess.run([sys.executable, "-c", code], input="## Rollback\nRevert it.\n",
                           capture_output=True, text=True, check=False)
     assert done.stderr.strip().endswith("False"), done.stderr
+
+
+def test_a_usage_error_points_to_help() -> None:
+    done = run("check", "--format", "bogus", "x.md")
+    assert done.exit_code == 2
+    assert "Try 'cli check --help' for help." in done.output  # "enforce" when run as the command
