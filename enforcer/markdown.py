@@ -101,10 +101,7 @@ class _State(BlockState):
     def stamp(self, token: dict[str, Any]) -> None:
         if "_line" not in token:
             pos = self.cursor if self.block_start is None else self.block_start
-            newlines = self._newlines
-            if newlines is None:
-                newlines = self._newlines = [m.start() for m in re.finditer("\n", self.src)]
-            token["_line"] = self.origin + bisect.bisect_left(newlines, pos)
+            token["_line"] = self.line_at(pos)
 
     def child_state(self, src: str, lazy_line_starts: Any = None) -> _State:
         child = super().child_state(src, lazy_line_starts)

@@ -64,10 +64,6 @@ class Phrases:
                 return len(phrase)
         return 0
 
-    def search(self, text: str) -> bool:
-        """Whether a phrase stands in ``text`` (normalised) as whole words."""
-        return self.longest(text) > 0
-
     def longest(self, text: str) -> int:
         """The number of words of the longest phrase in ``text`` (normalised), 0 for none."""
         words_of = text.split()

@@ -122,15 +122,6 @@ def test_more_wordings(heading: str, requirement: str) -> None:
         "- Rollback: `/chatops run feature set quota_banner false`",
         "```\n/chatops run feature set quota_banner false\n```",
         "Flip `new_billing_page` off in Flipper. Owner: @billing-oncall.",
-    ],
-)
-def test_commands_and_sentences_that_look_like_other_things_are_content(answer: str) -> None:
-    assert result(check(f"## Rollback\n{answer}\n"), "rollback").status == "ok"
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
         "*Add the CART_BACKEND=legacy variable back and redeploy.*",
         "*Note: revert the code first, then rake db:rollback.*",
         "/ready returns 200 on every pod after the revert.",
@@ -140,7 +131,7 @@ def test_commands_and_sentences_that_look_like_other_things_are_content(answer: 
         "```cpp\nstd::unique_ptr<cache_entry> e = cache.restore();\n```",
     ],
 )
-def test_answers_that_look_like_prompts_or_quick_actions(answer: str) -> None:
+def test_answers_that_look_like_prompts_fields_or_quick_actions_are_content(answer: str) -> None:
     assert result(check(f"## Rollback\n{answer}\n"), "rollback").status == "ok"
 
 
