@@ -1,4 +1,4 @@
-"""The command line: ``enforce check``, ``enforce rules``, ``enforce template``.
+"""The command line: ``enforce check``, ``enforce rules``, ``enforce template``, ``enforce serve``.
 
 Exit codes are mapped here, in one place: 0 the plan passes, is exempt, or --warn-only;
 1 the plan is incomplete; 2 usage or configuration error; 3 platform error. Only the report
@@ -221,6 +221,18 @@ def template(ruleset: str | None, config_path: str | None) -> None:
     with _exit_codes():
         config = _config(ruleset, config_path)
     click.echo(render_template(config), nl=False)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 in a container).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the webhook receiver: re-check a merge request or pull request the moment its
+    description, labels or head commit change (docs/serve.md). Needs
+    ROLLOUT_ENFORCER_WEBHOOK_SECRET, and GITLAB_URL + GITLAB_TOKEN or GITHUB_TOKEN."""
+    from enforcer.serve.main import serve as run_receiver
+
+    sys.exit(run_receiver(host, port, os.environ, _log))
 
 
 def main() -> None:

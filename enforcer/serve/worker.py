@@ -1,0 +1,193 @@
+"""The checks themselves, off the request path: a pool of threads taking jobs from the queue.
+
+``check_and_publish(job, settings)`` is the one place a job meets the rest of the tool: it
+builds the platform adapter against the *configured* API root (never a URL from a payload),
+runs the same check as ``enforce check`` on the live description, and writes the verdict back
+(comment, labels, commit status) through ``enforcer.run.publish``.
+
+A check that fails with a platform error (unreachable, 5xx past the adapter's own retries) is
+tried again after 2, 4, 8 ... s (at most 60 s between two attempts) until
+``ROLLOUT_ENFORCER_CHECK_RETRY_SECONDS`` (300 s) are spent; then it is given up, logged and
+counted. A configuration error in the repository is no outage: it is logged at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from enforcer.platforms.base import Platform, PlatformError
+from enforcer.serve.events import Job
+from enforcer.serve.jobs import CoalescingQueue, Ticket
+from enforcer.serve.metrics import Metrics
+from enforcer.serve.settings import Settings
+
+Log = Callable[..., None]  # log(event, **fields): one JSON line
+MAX_WAIT = 60.0
+
+
+class Checked(NamedTuple):
+    """What one check found and did."""
+
+    verdict: str  # passed, failed, exempt; "skipped" for a closed or merged one
+    published: str  # what was written, or why nothing was
+    check_seconds: float
+    publish_seconds: float
+    comment_url: str | None = None
+
+
+def platform_for(job: Job, settings: Settings) -> Platform:
+    """The adapter for ``job``, pointed at the configured API root with the configured token."""
+    if job.platform == "gitlab":
+        from enforcer.platforms import gitlab
+
+        assert settings.gitlab_url is not None
+        target = gitlab.Target(
+            gitlab._api_url(settings.gitlab_url), job.project, job.kind, job.number
+        )
+        return gitlab.GitLab(
+            target,
+            token=settings.gitlab_token,
+            publish=True,
+            policy=gitlab.RetryPolicy.from_env(settings.env),
+        )
+    from enforcer.platforms import github
+
+    assert settings.github_api_url is not None
+    kind: Any = job.kind
+    target = github.Target(settings.github_api_url, job.project, job.number, kind)
+    return github.GitHub(target, settings.github_token, publish=True, env=settings.env)
+
+
+def check_and_publish(job: Job, settings: Settings) -> Checked:
+    """Check ``job``'s merge request, pull request or issue as it is now, and write back."""
+    from enforcer import run
+    from enforcer.report import render
+
+    notes: list[str] = []
+    started = time.monotonic()
+    platform = platform_for(job, settings)
+    outcome = run.check(platform, run.Options(), notes.append)
+    checked = time.monotonic()
+    subject = platform.subject()  # read once by the check already
+    if subject.state != "opened":
+        return Checked("skipped", f"the {job.kind.replace('_', ' ')} is {subject.state}",
+                       checked - started, 0.0)
+    run.publish(platform, outcome, render("markdown", outcome.report), notes.append)
+    published = [note for note in notes if note.startswith(("published", "nothing published"))]
+    return Checked(
+        outcome.report.status,
+        published[-1] if published else "",
+        checked - started,
+        time.monotonic() - checked,
+    )
+
+
+class Pool:
+    """``workers`` threads running checks from ``queue`` with retries within a budget."""
+
+    def __init__(
+        self,
+        queue: CoalescingQueue,
+        settings: Settings,
+        metrics: Metrics,
+        log: Log,
+        check: Callable[[Job, Settings], Checked] = check_and_publish,
+    ) -> None:
+        self.queue = queue
+        self.settings = settings
+        self.metrics = metrics
+        self.log = log
+        self.check = check
+        self._stop = threading.Event()  # no more work will come: end when the queue is empty
+        self._abort = threading.Event()  # the drain ran out of time: give up retrying
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for number in range(self.settings.workers):
+            thread = threading.Thread(
+                target=self._work, name=f"enforce-serve-worker-{number}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def drain(self, timeout: float) -> int:
+        """Refuse new work, run what waits, and stop; the number of checks left undone when
+        ``timeout`` ran out (0 when everything was checked)."""
+        self.queue.close()
+        self._stop.set()
+        finished = self.queue.wait_idle(timeout)
+        left = 0 if finished else self.queue.pending()
+        self._abort.set()
+        for thread in self._threads:
+            thread.join(0.5 if finished else 0.1)
+        return left
+
+    def _work(self) -> None:
+        while True:
+            ticket = self.queue.take(timeout=0.5)
+            if ticket is None:
+                if self._stop.is_set():
+                    return
+                continue
+            try:
+                self._run(ticket)
+            finally:
+                self.queue.done(ticket.job)
+
+    def _run(self, ticket: Ticket) -> None:
+        from enforcer.config import ConfigError
+
+        job = ticket.job
+        self.metrics.stage.labels("queue").observe(ticket.waited)
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                checked = self.check(job, self.settings)
+            except ConfigError as error:
+                self.metrics.given_up.labels(job.platform).inc()
+                self._log_check(
+                    ticket, attempt, "config-error", error=f"configuration error: {error}"
+                )
+                return
+            except Exception as error:  # noqa: BLE001 - a worker thread must outlive any check
+                self.metrics.failures.labels(job.platform).inc()
+                problem = (
+                    str(error)
+                    if isinstance(error, PlatformError)
+                    else f"{type(error).__name__}: {error}"
+                )
+                wait = min(MAX_WAIT, self.settings.retry_base_seconds * 2 ** (attempt - 1))
+                spent = time.monotonic() - started
+                if spent + wait > self.settings.retry_seconds:
+                    self.metrics.given_up.labels(job.platform).inc()
+                    self._log_check(ticket, attempt, "given-up", error=problem)
+                    return
+                self._log_check(ticket, attempt, "retrying", error=problem, wait=round(wait, 2))
+                if self._abort.wait(wait):
+                    self.metrics.given_up.labels(job.platform).inc()
+                    self._log_check(ticket, attempt, "given-up", error="drain ended: " + problem)
+                    return
+                continue
+            self.metrics.checks.labels(job.platform, checked.verdict).inc()
+            self.metrics.stage.labels("check").observe(checked.check_seconds)
+            self.metrics.stage.labels("publish").observe(checked.publish_seconds)
+            self.metrics.stage.labels("total").observe(ticket.waited + time.monotonic() - started)
+            self._log_check(ticket, attempt, checked.verdict, published=checked.published)
+            return
+
+    def _log_check(self, ticket: Ticket, attempt: int, outcome: str, **fields: Any) -> None:
+        job = ticket.job
+        self.log(
+            "check",
+            target=job.name,
+            reason=job.reason,
+            deliveries=list(ticket.deliveries),
+            attempt=attempt,
+            outcome=outcome,
+            **fields,
+        )
