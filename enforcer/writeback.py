@@ -267,7 +267,7 @@ def carry_out(
         if state.comment is not None:
             comment_url = by_id[state.comment.id].url or comment_url
         if writes.add_labels:
-            writer.add_labels(writes.add_labels)
+            _settled(writer, lambda: writer.add_labels(writes.add_labels))
             done += [f"label {label} added" for label in writes.add_labels]
         if writes.remove_labels:
             writer.remove_labels(writes.remove_labels)
@@ -285,13 +285,36 @@ def carry_out(
                 run.delete(by_id[comment_id])
             done.append(f"{len(writes.delete_comments)} duplicate comment(s) removed")
         if status:
-            writer.set_status(
-                report.status != "failed", status_description(report), comment_url
-            )
+            passed = report.status != "failed"
+            description = status_description(report)
+            _settled(writer, lambda: writer.set_status(passed, description, comment_url))
             done.append(f"commit status {STATUS_NAME} set")
     except ReadOnly as refusal:
         return Result(tuple(done), blocked=str(refusal), refused=True)
     return Result(tuple(done), comment_url=comment_url)
+
+
+def _settled(writer: Writer, write: Callable[[], None]) -> None:
+    """An idempotent write sent by POST (labels on GitHub, a commit status): after an unclear
+    failure, sending it again is safe; as often as the run's retry budget allows."""
+    budget = writer.budget
+    attempt = 0
+    while True:
+        try:
+            write()
+            return
+        except Uncertain as unclear:
+            wait = budget.policy.backoff(attempt)
+            if not budget.affords(wait):
+                from enforcer.platforms.base import PlatformError
+
+                raise PlatformError(
+                    f"{unclear}; gave up after {budget.spent:.1f} s of waiting, the retry budget "
+                    f"of {budget.policy.total_seconds:g} s (ROLLOUT_ENFORCER_RETRY_SECONDS). "
+                    "Re-run later."
+                ) from None
+            budget.wait(wait)
+            attempt += 1
 
 
 def _subject_blocker(subject: Subject, config: Config) -> str | None:
