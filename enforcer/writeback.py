@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from enforcer.publish import MARKER, Comment, State, Writes, plan_writes
+from enforcer.publish import Comment, State, Writes, is_marked, plan_writes
 
 if TYPE_CHECKING:
     from enforcer.model import Config, Report
@@ -124,13 +124,6 @@ class Result(NamedTuple):
         if self.blocked is not None:
             return f"nothing published: {self.blocked}"
         return "published: " + (", ".join(self.done) if self.done else "nothing changed")
-
-
-def is_marked(body: str | None) -> bool:
-    """The marker as the first line: a quote, a fence or an inline mention is not."""
-    if not body:
-        return False
-    return body.lstrip("\ufeff").split("\n", 1)[0].strip() == MARKER
 
 
 def status_description(report: Report) -> str:

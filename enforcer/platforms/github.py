@@ -533,7 +533,7 @@ def finish_actions(
                 handle.write(output_line("report", json_path))
     if env.get("GITHUB_ACTIONS") != "true":
         return
-    for line in annotations(report):
+    for line in annotation_lines(report):
         stream.write(line + "\n")
     if blocked:
         stream.write(workflow_command("notice", blocked, title="rollout-enforcer") + "\n")
@@ -560,7 +560,7 @@ def workflow_command(command: str, message: str, **properties: str) -> str:
     return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def annotations(report: Report) -> list[str]:
+def annotation_lines(report: Report) -> list[str]:
     """One ``::error``/``::warning`` per requirement short, at most ten of each kind."""
     by_kind: dict[str, list[tuple[str, str]]] = {"error": [], "warning": []}
     for result in report.requirements:

@@ -119,7 +119,8 @@ def asks_to_wait(status: int, headers: Any) -> bool:
 
 def retry_for(budget: Budget) -> Retry:
     """A ``urllib3`` Retry paying every wait from ``budget`` (a class built on first use)."""
-    return _retry_class()(
+    retry_class: Any = _retry_class()  # a Retry that also takes the budget
+    return retry_class(  # type: ignore[no-any-return]
         budget=budget,
         total=1000,  # the budget bounds the retries, not a count
         connect=1000,

@@ -64,7 +64,7 @@ def test_outputs_are_safe_for_multiline_values(tmp_path):
 
 
 def test_at_most_ten_annotations_of_each_kind():
-    lines = adapter.annotations(report(n_errors=14, n_warnings=3))
+    lines = adapter.annotation_lines(report(n_errors=14, n_warnings=3))
     errors = [line for line in lines if line.startswith("::error")]
     assert len(errors) == 10
     assert errors[-1].endswith("::5 more; see the job summary")
@@ -73,7 +73,7 @@ def test_at_most_ten_annotations_of_each_kind():
 
 def test_findings_without_a_requirement_are_annotated_too():
     extra = Finding("config", None, "warning", "unknown heading level")
-    lines = adapter.annotations(Report("t", "h", "passed", findings=(extra,)))
+    lines = adapter.annotation_lines(Report("t", "h", "passed", findings=(extra,)))
     assert lines == ["::warning title=Rollout plan::unknown heading level"]
 
 
