@@ -561,14 +561,18 @@ def workflow_command(command: str, message: str, **properties: str) -> str:
 
 
 def annotation_lines(report: Report) -> list[str]:
-    """One ``::error``/``::warning`` per requirement short, at most ten of each kind."""
+    """One ``::error``/``::warning`` per requirement short, at most ten of each kind, in the
+    words of the comment: what was found, then what to fix."""
+    from enforcer.report._common import STATUS_PHRASES, one_line, what_to_fix
+
     by_kind: dict[str, list[tuple[str, str]]] = {"error": [], "warning": []}
     for result in report.requirements:
         if result.status == "ok":
             continue
-        where = f" (under {result.heading!r}, line {result.line})" if result.heading else ""
-        hint = f" {result.hint}" if result.hint else ""
-        message = f"{result.title}: {result.status}{where}.{hint}"
+        where = f" (under {one_line(result.heading)!r}, line {result.line})" if result.heading else ""
+        found = STATUS_PHRASES.get(result.status, result.status)
+        fix = what_to_fix(report, result)
+        message = f"{result.title}: {found}{where}.{' ' + fix if fix else ''}"
         by_kind[result.severity].append((f"Rollout plan: {result.title}", message))
     for finding in report.findings:
         if finding.requirement is None:
