@@ -21,6 +21,7 @@ Everything that is a rule lives here, once:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -180,6 +181,7 @@ class _Run:
     def create(self, body: str) -> Note:
         """Post the comment once, then leave exactly one of ours."""
         budget = self.writer.budget
+        started = time.monotonic()
         attempt = 0
         while True:
             try:
@@ -196,9 +198,11 @@ class _Run:
                     from enforcer.platforms.base import PlatformError
 
                     raise PlatformError(
-                        f"{unclear}; the comment is not there, and the retry budget of "
-                        f"{budget.policy.total_seconds:g} s (ROLLOUT_ENFORCER_RETRY_SECONDS) is "
-                        f"spent after {budget.spent:.1f} s of waiting. Re-run later."
+                        f"{unclear}; the comment is not there; gave up after "
+                        f"{time.monotonic() - started:.1f} s and {attempt + 1} attempt"
+                        f"{'s' if attempt else ''} (the next wait of {wait:.2g} s would pass the "
+                        f"retry budget of {budget.policy.total_seconds:g} s, "
+                        "ROLLOUT_ENFORCER_RETRY_SECONDS). Re-run later."
                     ) from None
                 budget.wait(wait)
                 attempt += 1
@@ -291,6 +295,7 @@ def _settled(writer: Writer, write: Callable[[], None]) -> None:
     """An idempotent write sent by POST (labels on GitHub, a commit status): after an unclear
     failure, sending it again is safe; as often as the run's retry budget allows."""
     budget = writer.budget
+    started = time.monotonic()
     attempt = 0
     while True:
         try:
@@ -302,9 +307,10 @@ def _settled(writer: Writer, write: Callable[[], None]) -> None:
                 from enforcer.platforms.base import PlatformError
 
                 raise PlatformError(
-                    f"{unclear}; gave up after {budget.spent:.1f} s of waiting, the retry budget "
-                    f"of {budget.policy.total_seconds:g} s (ROLLOUT_ENFORCER_RETRY_SECONDS). "
-                    "Re-run later."
+                    f"{unclear}; gave up after {time.monotonic() - started:.1f} s and "
+                    f"{attempt + 1} attempt{'s' if attempt else ''} (the next wait of {wait:.2g} s "
+                    f"would pass the retry budget of {budget.policy.total_seconds:g} s, "
+                    "ROLLOUT_ENFORCER_RETRY_SECONDS). Re-run later."
                 ) from None
             budget.wait(wait)
             attempt += 1
