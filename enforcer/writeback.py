@@ -214,13 +214,12 @@ class _Run:
         if not mine:
             return created
         keep = mine[0]
-        if keep.id != created.id and keep.body != body:
-            self.edit(keep, body)
-            keep = keep._replace(body=body)
-        for note in mine[1:]:
+        if keep.id != created.id:
+            self.log("another run posted the comment at the same moment: the older one stays")
+            if keep.body != body:
+                keep = self.edit(keep, body)
+        for note in mine[1:]:  # ours if we lost the race, a racing run's if we won it
             self.delete(note)
-        if created.id not in (note.id for note in mine):
-            return keep  # a faster run already removed ours
         return keep
 
     def edit(self, note: Note, body: str) -> Note:
