@@ -37,6 +37,7 @@ EVENTS = ("pull_request", "pull_request_target", "issues")
 
 # Who writes with the GITHUB_TOKEN of a workflow; that token cannot read GET /user.
 ACTIONS_BOT = "github-actions[bot]"
+AUTHOR_VAR = "ROLLOUT_ENFORCER_COMMENT_AUTHOR"  # an app token's bot login, which /user cannot tell
 ACCESS = http.Access(
     platform="GitHub",
     token="GITHUB_TOKEN",
@@ -407,9 +408,12 @@ class GitHub:
 
     def identity(self) -> str | None:
         """A personal token's user; a workflow's GITHUB_TOKEN (no GET /user) writes as the
-        Actions bot."""
+        Actions bot. A GitHub App's installation token cannot read GET /user either: name
+        its bot (``my-app[bot]``) in ``ROLLOUT_ENFORCER_COMMENT_AUTHOR``."""
         from github import GithubException
 
+        if self._me is None and self.env.get(AUTHOR_VAR):
+            self._me = self.env[AUTHOR_VAR].strip()
         if self._me is None:
             with self._errors("read the token's user on"):
                 try:

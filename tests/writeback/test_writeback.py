@@ -89,6 +89,28 @@ def test_a_personal_github_token_writes_as_its_user_and_leaves_the_bot_alone(wor
     ]
 
 
+def test_a_github_app_token_names_its_bot_and_leaves_the_actions_bot_alone(world):
+    if not isinstance(world, GitHubWorld):
+        pytest.skip("GitHub: an app's installation token cannot read GET /user")
+    from enforcer.platforms import github as github_adapter
+
+    actions = f"{MARKER}\nposted by a workflow"
+    world.add_comment(actions, author="github-actions[bot]")
+    world.add_comment(f"{MARKER}\nold verdict", author="release-app[bot]")
+    adapter = world.adapter()
+    adapter.env = {github_adapter.AUTHOR_VAR: "release-app[bot]"}
+    from conftest import CONFIG
+
+    from enforcer.writeback import carry_out
+
+    carry_out(adapter, failing(), CONFIG, adapter.subject(), f"{MARKER}\nnew verdict")
+    assert world.comments() == [
+        ("github-actions[bot]", actions),
+        ("release-app[bot]", f"{MARKER}\nnew verdict"),
+    ]
+    assert ("GET", "/user") not in world.requests()
+
+
 def test_a_gitlab_note_by_a_maintainer_with_the_marker_first_is_not_ours(world):
     """The issue's first finding: a human note whose first line is the marker made every run
     edit it, get 403 and exit 3; the tool never posted its own."""
