@@ -44,6 +44,7 @@ ACCESS = http.Access(
     read="read access to the repository (permissions: contents: read, pull-requests: read)",
     write="the permissions pull-requests: write and issues: write (a fork's pull request "
     "under pull_request only gets a read-only token)",
+    place="the repository",
 )
 
 # GitHub shows at most this many annotations of each kind per step.

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from enforcer.model import Report
-from enforcer.platforms import GITLAB_PATH
-from enforcer.platforms import http
+from enforcer.platforms import GITLAB_PATH, http
 from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError
 from enforcer.platforms.local import CONFIG_NAME, read_text
 from enforcer.writeback import Note, NotFound, ReadOnly, Uncertain, Writer

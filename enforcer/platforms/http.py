@@ -246,6 +246,7 @@ class Access(NamedTuple):
     token: str  # "GITLAB_TOKEN"
     read: str  # what reading needs: "the read_api or api scope and the Reporter role"
     write: str  # what writing needs
+    place: str = "the project"  # what a token must see: "the project", "the repository"
 
 
 WORDINGS = {
@@ -253,7 +254,7 @@ WORDINGS = {
     "missing, wrong, expired or revoked",
     403: "{platform} refused to {doing} {where} (403 Forbidden): the token needs {need}",
     404: "{platform} found nothing at {where} (404 Not Found) when trying to {doing} it: check "
-    "the URL, and that the token's user can see the project",
+    "the URL, and that the token can see {place}",
 }
 
 
@@ -268,6 +269,7 @@ def worded(status: int, access: Access, doing: str, where: str, *, write: bool) 
         doing=doing,
         where=_bare(where),
         need=access.write if write else access.read,
+        place=access.place,
     )
 
 

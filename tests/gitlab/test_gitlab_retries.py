@@ -152,3 +152,18 @@ def test_label_put_is_retried_on_502(make_adapter, state):
     adapter.subject()
     adapter.add_labels(("rollout-plan::missing",))
     assert "rollout-plan::missing" in state.merge_requests[(PROJECT, MR)]["labels"]
+
+
+def test_one_retry_budget_for_the_whole_run(make_adapter, state):
+    """Waits of every request come out of one budget: after the first request spent most of
+    it, the second gives up at its first failure instead of starting a budget of its own."""
+    waits: list[float] = []
+    state.fault("GET", MR_PATH, status=502, times=2)
+    state.fault("GET", r"/repository/files/", status=503, times=1000)
+    policy = RetryPolicy(total_seconds=0.35, base_seconds=0.1, timeout_seconds=1.0)
+    adapter = make_adapter(policy=policy, sleep=waits.append)
+    assert adapter.subject().description == DESCRIPTION
+    with pytest.raises(PlatformError, match=r"answered 503 .*gave up after \d+\.\d s and 1 attempt"):
+        adapter.config_text()
+    assert waits == [0.1, 0.2]
+    assert adapter.budget.spent == pytest.approx(0.3)
