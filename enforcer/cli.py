@@ -111,6 +111,7 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Report on standard output.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH", help=f"Also write a report file; FORMAT is {', '.join(REPORT_FORMATS)}. Repeatable.")
 @click.option("--publish/--no-publish", default=None, help="Post the comment and set labels (default: on in CI for the current merge request, off otherwise).")
+@click.option("--status/--no-status", "status", default=False, help="With --publish, also set the commit status rollout-plan on the head commit (default: off).")
 @click.option("--warn-only", is_flag=True, help="Exit 0 even when the plan is incomplete.")
 def check(
     target: str | None,
@@ -120,6 +121,7 @@ def check(
     fmt: str,
     reports: tuple[str, ...],
     publish: bool | None,
+    status: bool,
     warn_only: bool,
 ) -> None:
     """Check the rollout plan in TARGET: a Markdown file, '-' for standard input, or the URL
@@ -147,10 +149,13 @@ def check(
         click.echo(render(fmt, report, color=color), nl=False)
         # the comment goes to a merge request; a local file has nowhere to show it
         comment = "" if platform.name == "local" else render("markdown", report)
+        refused = False
         if publish:
-            run.publish(platform, outcome, comment, _log)
+            refused = run.publish(platform, outcome, comment, _log, status=status).refused
         platform.finish(report, comment, json_path)
-    sys.exit(outcome.exit_code(warn_only))
+    # A refused write is a platform error (the reason was said once, above); a blocker known
+    # before writing (no token, a fork, a draft) is not.
+    sys.exit(EXIT_PLATFORM if refused else outcome.exit_code(warn_only))
 
 
 def _write(path: str, text: str) -> None:

@@ -66,7 +66,7 @@ def builtin_names() -> list[str]:
 
 RULESET_KEYS = {
     "name", "description", "extends", "requirements", "plan_headings", "require_plan_heading",
-    "placeholders", "labels", "exempt_label", "applies_when", "templates",
+    "placeholders", "labels", "exempt_label", "applies_when", "templates", "publish_on_drafts",
 }
 REQUIREMENT_KEYS = {
     "title", "severity", "headings", "extra_headings", "hint", "checks", "prompts", "table",
@@ -353,6 +353,7 @@ def build(data: Mapping[str, Any], name: str, source: str, partial: bool = False
         applies_when=applies,
         templates=_strings(data.get("templates") or [], "templates", source),
         placeholders=_strings(data.get("placeholders") or [], "placeholders", source),
+        publish_on_drafts=_bool(data.get("publish_on_drafts", False), "publish_on_drafts", source),
     )
 
 

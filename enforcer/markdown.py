@@ -13,6 +13,7 @@ import bisect
 import gc
 import re
 import weakref
+from collections.abc import Sequence
 from typing import Any
 
 import mistune
@@ -114,7 +115,7 @@ class _State(BlockState):
             found = start
         else:
             self.child_from = found + len(first)
-        child.origin = self.line_at(found)
+        child.origin = self.line_at(found)  # type: ignore[attr-defined]
         return child  # type: ignore[return-value]
 
 
@@ -465,7 +466,7 @@ class _Builder:
                     self.content([child])
             self.close_to(outer)
 
-    def quote(self, tokens: list[dict[str, Any]]) -> None:
+    def quote(self, tokens: Sequence[dict[str, Any]]) -> None:
         """A quote is content; its bold labels and fields (a plan quoted from an issue) open
         sections that end with the quote."""
         depth = len(self.stack)
@@ -476,7 +477,7 @@ class _Builder:
                 self.content([token], kind="quote")
         self.close_to(depth)
 
-    def content(self, tokens: list[dict[str, Any]], kind: str = "paragraph") -> None:
+    def content(self, tokens: Sequence[dict[str, Any]], kind: str = "paragraph") -> None:
         """Nested blocks (quotes, list item bodies): content only, never new sections."""
         for token in tokens:
             line = token.get("_line", 1)
@@ -759,7 +760,7 @@ def parse(text: str) -> Document:
     try:
         tokens, _ = _MD.parse(source, _State())
         builder = _Builder()
-        builder.walk(tokens)
+        builder.walk(tokens)  # type: ignore[arg-type] # a list of tokens, never str here
         return builder.document()
     finally:
         if collecting:

@@ -167,6 +167,7 @@ class Config(NamedTuple):
     applies_when: AppliesWhen = AppliesWhen()
     templates: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()  # extra placeholder phrases, on top of the built-in
+    publish_on_drafts: bool = False  # comment and label draft merge requests too
 
     @property
     def plan_heading(self) -> str:

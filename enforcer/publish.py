@@ -49,8 +49,12 @@ class Writes(NamedTuple):
         )
 
 
-def has_marker(body: str | None) -> bool:
-    return bool(body) and MARKER in body
+def is_marked(body: str | None) -> bool:
+    """Our marker as the first line: a quote, a fence or an inline mention is not. Whose
+    comment it is, is the other half of "ours" (``enforcer.writeback``)."""
+    if not body:
+        return False
+    return body.lstrip("\ufeff").split("\n", 1)[0].strip() == MARKER
 
 
 def wanted_label(report: Report, config: Config) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from enforcer import config as config_module
 from enforcer import engine, markdown
@@ -16,6 +16,9 @@ from enforcer.checks.content import template_key
 from enforcer.model import Config, Report
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
 from enforcer.platforms.local import read_text
+
+if TYPE_CHECKING:
+    from enforcer.writeback import Result
 
 
 class Options(NamedTuple):
@@ -28,6 +31,7 @@ class Options(NamedTuple):
 class Outcome(NamedTuple):
     report: Report
     config: Config
+    subject: Subject | None = None  # what was checked, as read live (None: not read)
 
     def exit_code(self, warn_only: bool) -> int:
         return 1 if self.report.status == "failed" and not warn_only else 0
@@ -125,11 +129,11 @@ def check(platform: Platform, options: Options, log: Log) -> Outcome:
     if config.exempt_label in subject.labels:
         note = f"Exempt: the label {config.exempt_label} says no rollout plan is needed."
         report = Report(subject.ref, config.ruleset, "exempt", notes=(note,), rerun_url=rerun)
-        return Outcome(report, config)
+        return Outcome(report, config, subject)
     reason = not_required(subject, platform, config)
     if reason is not None:
         report = Report(subject.ref, config.ruleset, "exempt", notes=(reason,), rerun_url=rerun)
-        return Outcome(report, config)
+        return Outcome(report, config, subject)
 
     report = judge(subject.description, config, subject.ref, lines)
     if not report.plan_found:
@@ -142,7 +146,7 @@ def check(platform: Platform, options: Options, log: Log) -> Outcome:
     notes = report.notes
     if subject.state in ("closed", "merged"):
         notes = (*notes, f"This {subject.kind.replace('_', ' ')} is {subject.state}.")
-    return Outcome(report._replace(notes=notes, rerun_url=rerun), config)
+    return Outcome(report._replace(notes=notes, rerun_url=rerun), config, subject)
 
 
 def comment_body(markdown_report: str) -> str:
@@ -151,37 +155,29 @@ def comment_body(markdown_report: str) -> str:
     return f"{MARKER}\n{markdown_report}"
 
 
-def publish(platform: Platform, outcome: Outcome, markdown_report: str, log: Log) -> None:
-    """Bring the merge request's comment and labels in line with the verdict."""
-    from enforcer.publish import plan_writes
+def publish(
+    platform: Platform, outcome: Outcome, markdown_report: str, log: Log, *, status: bool = False
+) -> Result:
+    """Bring the merge request's comment, labels (and, where asked, commit status) in line
+    with the verdict, through ``enforcer.writeback``; says what was done, or why not, once."""
+    from enforcer.writeback import Result, carry_out
 
-    blocker = platform.publish_blocker()
-    if blocker is not None:
-        log(f"nothing published: {blocker}")
-        return
-    state = platform.read_state()
-    writes = plan_writes(outcome.report, outcome.config, state, comment_body(markdown_report))
-    if writes.empty:
-        log("published: nothing changed")
-        return
-    platform.apply(writes)
-    if platform.publish_blocker() is not None:
-        # A read-only token shows itself on the first write; the adapter said why already.
-        log("nothing published: the platform refused the write")
-        return
-    log("published: " + ", ".join(_describe(writes)))
-
-
-def _describe(writes) -> list[str]:  # type: ignore[no-untyped-def]
-    done = [f"label {label} added" for label in writes.add_labels]
-    done += [f"label {label} removed" for label in writes.remove_labels]
-    if writes.create_comment:
-        done.append("comment posted")
-    if writes.edit_comment:
-        done.append("comment updated")
-    if writes.delete_comments:
-        done.append(f"{len(writes.delete_comments)} duplicate comment(s) removed")
-    return done
+    writer = platform.writer()
+    if writer is None:
+        result = Result(blocked="a local file has nowhere to publish to")
+    else:
+        subject = outcome.subject or platform.subject()
+        result = carry_out(
+            writer,
+            outcome.report,
+            outcome.config,
+            subject,
+            comment_body(markdown_report),
+            status=status,
+            log=log,
+        )
+    log(result.summary)
+    return result
 
 
 __all__ = ["Environ", "Options", "Outcome", "check", "comment_body", "publish"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from enforcer.model import Config, Labels, Report, RequirementResult
-from enforcer.publish import MARKER, Comment, State, Writes, has_marker, plan_writes
+from enforcer.publish import MARKER, Comment, State, Writes, is_marked, plan_writes
 
 CONFIG = Config(ruleset="handbook", requirements=())
 L = Labels()
@@ -59,4 +59,6 @@ def test_other_labels_are_never_touched() -> None:
 def test_writes_empty_and_marker() -> None:
     assert Writes().empty
     assert not Writes(add_labels=("x",)).empty
-    assert has_marker(f"x {MARKER} y") and not has_marker(None) and not has_marker("plain")
+    assert is_marked(f"{MARKER}\nbody") and is_marked(f"\ufeff{MARKER}  \nbody")
+    for body in (f"x {MARKER} y", f"> {MARKER}\n", f"```\n{MARKER}\n```", None, "plain", f"\n{MARKER}"):
+        assert not is_marked(body), body

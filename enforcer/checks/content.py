@@ -6,7 +6,7 @@ to roll back.*"); lines copied unchanged from a description template (``--templa
 ``templates:``); a bare "N/A" with no reason (and any "N/A" where ``allow_na`` is off);
 empty list items and unticked empty boxes; GitLab quick actions (``/label ~bug``), "cc @team"
 and "Closes #12" lines. Code is content: a rollback command in a code block counts, unless
-it holds nothing but placeholders, prompts or a name left to fill in
+it holds nothing but placeholders, prompts, quick actions or a name left to fill in
 (``<feature-flag-name>``).
 """
 
@@ -98,7 +98,10 @@ def line_reason(line: str, context: Context, *, code: bool = False, linked: bool
         if context.prompts is None or placeholders.is_placeholder(line, context.phrases):
             return PLACEHOLDER
         return PROMPT
-    if code:  # a command is content whatever words it holds, but not a command to fill in
+    if code:  # a command is content whatever words it holds, but not a command to fill in,
+        # nor a quick action: fenced, GitLab does not even run it, and it answers nothing
+        if line[0] == "/" and re.match(_QUICK_ACTION, line):
+            return TRAILER
         return PLACEHOLDER if "<" in line and re.search(_NAME_TO_FILL, line) else None
     if _is_trailer(line):
         return TRAILER

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-if TYPE_CHECKING:  # a local check never publishes: publish.py stays unloaded
+if TYPE_CHECKING:  # a local check never publishes: writeback.py stays unloaded
     from enforcer.model import Report
-    from enforcer.publish import State, Writes
+    from enforcer.writeback import Writer
 
 
 class PlatformError(Exception):
@@ -36,6 +36,7 @@ class Subject(NamedTuple):
     labels: frozenset[str] = frozenset()
     state: str = "opened"
     web_url: str | None = None
+    draft: bool = False  # a draft merge request or pull request: checked, nothing published
 
 
 class Platform(Protocol):
@@ -63,20 +64,12 @@ class Platform(Protocol):
         """Issues the change closes ("Closes #12"), where the plan may live instead."""
         ...
 
-    def publish_blocker(self) -> str | None:
-        """Why nothing can be published (read-only token ...), or None when we can write."""
-        ...
-
     def rerun_url(self) -> str | None:
         """Where an author re-runs the check after editing the description."""
         ...
 
-    def read_state(self) -> State:
-        """Labels now on the merge request and our marker comments, oldest first."""
-        ...
-
-    def apply(self, writes: Writes) -> None:
-        """Carry the writes out: labels one by one, the comment created or edited."""
+    def writer(self) -> Writer | None:
+        """Where the verdict is written back (``enforcer.writeback``); None for a file."""
         ...
 
     def finish(self, report: Report, markdown: str, json_path: str | None) -> None:

@@ -8,11 +8,9 @@ old event.
 
 This is the only module that imports PyGithub, and only when a GitHub target is used.
 
-Request budget: reading a pull request, its `.rollout-plan.yml` and its comments is three
-requests; a first failing run adds a label and the comment. PyGithub's own pacing is set
-so that a run is neither slow (no 1 s pause between writes) nor able to hang (every retry,
-``Retry-After`` and rate-limit wait counts against one budget,
-``ROLLOUT_ENFORCER_RETRY_SECONDS``, after which the run stops with exit code 3).
+It offers ``enforcer.writeback`` the few writes it needs (``Writer``): API translation
+only. Requests follow the one HTTP policy of ``enforcer.platforms.http`` (its ``Retry`` is
+PyGithub's ``retry=``; one budget per run); PyGithub's own retry and its log lines are off.
 """
 
 from __future__ import annotations
@@ -23,22 +21,31 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cache
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import urlparse
 
 from enforcer.model import Report
-from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError, seconds_from_env
-from enforcer.publish import Comment, State, Writes, has_marker
+from enforcer.platforms import http
+from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError
+from enforcer.writeback import Note, NotFound, ReadOnly, Uncertain, Writer
 
 CONFIG_NAME = ".rollout-plan.yml"
 DEFAULT_API_URL = "https://api.github.com"
 EVENTS = ("pull_request", "pull_request_target", "issues")
 
-RETRY_SECONDS_VAR = "ROLLOUT_ENFORCER_RETRY_SECONDS"
-TIMEOUT_VAR = "ROLLOUT_ENFORCER_TIMEOUT_SECONDS"
+# Who writes with the GITHUB_TOKEN of a workflow; that token cannot read GET /user.
+ACTIONS_BOT = "github-actions[bot]"
+AUTHOR_VAR = "ROLLOUT_ENFORCER_COMMENT_AUTHOR"  # an app token's bot login, which /user cannot tell
+ACCESS = http.Access(
+    platform="GitHub",
+    token="GITHUB_TOKEN",
+    read="read access to the repository (permissions: contents: read, pull-requests: read)",
+    write="the permissions pull-requests: write and issues: write (a fork's pull request "
+    "under pull_request only gets a read-only token)",
+    place="the repository",
+)
 
 # GitHub shows at most this many annotations of each kind per step.
 ANNOTATIONS_SHOWN = 10
@@ -67,20 +74,12 @@ class Target(NamedTuple):
     fork: str | None = None  # the head repository, when the event says it is a fork
 
 
-class Tuning(NamedTuple):
-    """How long one request may take and how long the run may spend retrying."""
-
-    timeout: int = 10
-    retry_seconds: float = 90.0
-    seconds_between_writes: float = 0.2
+Tuning = http.Policy  # the run's timeout and retry budget, as on GitLab
 
 
-def tuning_from(env: Environ) -> Tuning:
+def tuning_from(env: Environ) -> http.Policy:
     """``ROLLOUT_ENFORCER_TIMEOUT_SECONDS`` and ``ROLLOUT_ENFORCER_RETRY_SECONDS``, checked."""
-    tuning = Tuning()
-    timeout = seconds_from_env(env, TIMEOUT_VAR, tuning.timeout)
-    retry = seconds_from_env(env, RETRY_SECONDS_VAR, tuning.retry_seconds)
-    return Tuning(timeout=max(1, round(timeout)), retry_seconds=retry)
+    return http.Policy.from_env(env)
 
 
 # --- finding the target ---------------------------------------------------------------
@@ -189,71 +188,27 @@ def closing_references(body: str, repo: str) -> list[tuple[str, int]]:
 # --- PyGithub, bounded ----------------------------------------------------------------
 
 
-@cache
-def _retry_class() -> type:
-    """A ``GithubRetry`` whose waits all come out of one deadline for the whole run.
+def _client(api_url: str, token: str | None, budget: http.Budget) -> Any:
+    import logging
 
-    PyGithub's default retry honours ``Retry-After`` and waits for a primary rate limit's
-    reset however long they are; here a wait that would pass the deadline ends the retries
-    (the last answer then becomes the error). A POST is retried only when GitHub refused it
-    outright (403/429 rate limit): after a 5xx or a timeout it may have been carried out, and
-    creating the comment twice is worse than looking for it again (see ``_create_comment``).
-    """
-    from github.GithubRetry import GithubRetry
-    from urllib3.exceptions import MaxRetryError, ResponseError
-
-    class BoundedRetry(GithubRetry):
-        def __init__(self, *, deadline: float, **kwargs: Any) -> None:
-            self.deadline = deadline
-            super().__init__(**kwargs)
-
-        def new(self, **kwargs: Any) -> BoundedRetry:
-            kwargs["deadline"] = self.deadline
-            return super().new(**kwargs)
-
-        def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-            if method == "POST":
-                return status_code in (403, 429)
-            return super().is_retry(method, status_code, has_retry_after)
-
-        def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def,override]
-            retry = super().increment(method, url, response, error, _pool, _stacktrace)
-            wait = retry.get_backoff_time()
-            if response is not None and retry.respect_retry_after_header:
-                wait = max(wait, retry.get_retry_after(response) or 0.0)
-            if time.monotonic() + wait > self.deadline:
-                reason = error or ResponseError(f"retry budget spent (next wait {wait:.0f} s)")
-                raise MaxRetryError(_pool, url, reason)
-            return retry
-
-    return BoundedRetry
-
-
-def _client(api_url: str, token: str | None, tuning: Tuning) -> Any:
     from github import Auth, Github
 
-    retry = _retry_class()(
-        deadline=time.monotonic() + tuning.retry_seconds,
-        total=6,
-        backoff_factor=0.5,
-        backoff_max=8,
-        status_forcelist=[429, *range(500, 600)],
-        allowed_methods=frozenset({"GET", "HEAD", "PATCH", "DELETE"}),
-        raise_on_status=False,  # the last answer becomes a GithubException we can explain
-        secondary_rate_wait=min(60.0, tuning.retry_seconds),
-        max_rate_limit_wait=tuning.retry_seconds,
-    )
+    # PyGithub logs refused requests itself ("Request POST ... failed with 403"); what went
+    # wrong is said once, by us.
+    logger = logging.getLogger("github")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
     return Github(
         base_url=api_url.rstrip("/"),
         auth=Auth.Token(token) if token else None,
-        timeout=tuning.timeout,
+        timeout=max(1, round(budget.policy.timeout_seconds)),
         user_agent="rollout-enforcer",
-        retry=retry,
+        retry=http.retry_for(budget),
         per_page=100,
         # Requests are made one after another anyway; a run makes a handful of them.
         seconds_between_requests=None,
-        # GitHub asks for a pause between writes; a run makes at most three or four.
-        seconds_between_writes=tuning.seconds_between_writes,
+        seconds_between_writes=None,
         lazy=True,  # no request until data is needed: get_repo/get_issue cost nothing
     )
 
@@ -267,11 +222,6 @@ def _message(error: BaseException) -> str:
     if isinstance(data, dict) and data.get("message"):
         return str(data["message"])
     return str(getattr(error, "message", None) or error)
-
-
-def _is_read_only(error: BaseException) -> bool:
-    """GitHub's answer to a write with a token that may only read (fork pull requests)."""
-    return _status(error) == 403 and "not accessible by integration" in _message(error).lower()
 
 
 # --- the adapter ------------------------------------------------------------------------
@@ -289,19 +239,21 @@ class GitHub:
         *,
         publish: bool,
         env: Environ | None = None,
-        tuning: Tuning | None = None,
+        tuning: http.Policy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.target = target
         self.publish = publish
         self.env: Environ = env if env is not None else os.environ
         self.tuning = tuning or tuning_from(self.env)
+        self.budget = http.Budget(self.tuning, sleep)
         self._token = token
-        self._github = _client(target.api_url, token, self.tuning)
+        self._github = _client(target.api_url, token, self.budget)
         self._repo = self._github.get_repo(target.repo)
         self._issue = self._repo.get_issue(target.number)  # lazy: comments and labels
         self._data: Any = None  # the live pull request or issue, once read
-        self._comments: dict[int, Any] = {}
-        self._blocked: str | None = None  # set when a write was refused
+        self._comments: dict[int, Any] = {}  # PyGithub's objects, to edit without a GET
+        self._me: str | None = None
 
     # -- reading
 
@@ -311,33 +263,32 @@ class GitHub:
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
-        """PyGithub's and requests' errors as a PlatformError saying what was tried."""
+        """PyGithub's and requests' errors on a read, as a PlatformError saying what was
+        tried (``doing``: "read", "list the comments of" ...) and what would help."""
         from github import GithubException
         from requests import RequestException
 
         try:
             yield
         except GithubException as error:
-            status = _status(error)
-            hint = {
-                401: "GitHub refused the token: set GITHUB_TOKEN to a valid token",
-                403: "refused: the token may lack permission, or GitHub is rate-limiting us",
-                404: "not found: check the URL, and that GITHUB_TOKEN can read the repository",
-            }.get(status or 0, "GitHub answered with an error")
-            raise PlatformError(
-                f"{doing} {self.where}: {status} {_message(error)} ({hint})"
+            status = _status(error) or 0
+            sentence = None if self.budget.has_given_up() else http.worded(
+                status, ACCESS, doing, self.where, write=False
+            )
+            if sentence is not None:
+                raise PlatformError(f"{sentence} ({_message(error)})") from None
+            raise http.platform_error(
+                self.budget, "GitHub", doing, self.where, f"{status} {_message(error)}"
             ) from None
-        except RequestException as error:
-            raise PlatformError(
-                f"{doing} {self.where}: could not reach GitHub ({type(error).__name__}); "
-                f"gave up after the retry budget of {self.tuning.retry_seconds:g} s "
-                f"({RETRY_SECONDS_VAR})"
+        except RequestException:
+            raise http.platform_error(
+                self.budget, "GitHub", doing, self.where, "could not reach GitHub"
             ) from None
 
     def _live(self) -> Any:
         """The pull request or issue, read once: body, labels, base commit, web address."""
         if self._data is None:
-            with self._errors("reading"):
+            with self._errors("read"):
                 if self.target.kind == "pull_request":
                     data = self._repo.get_pull(self.target.number)
                 else:
@@ -360,6 +311,7 @@ class GitHub:
             labels=frozenset(label.name for label in data.labels),
             state=state,
             web_url=data.html_url,
+            draft=bool(self.target.kind == "pull_request" and data.draft),
         )
 
     def _base_sha(self) -> str | None:
@@ -371,7 +323,7 @@ class GitHub:
         from github import UnknownObjectException
 
         ref = self._base_sha()
-        with self._errors(f"reading {CONFIG_NAME} of"):
+        with self._errors(f"read {CONFIG_NAME} of"):
             try:
                 if ref:
                     content = self._repo.get_contents(CONFIG_NAME, ref=ref)
@@ -389,7 +341,7 @@ class GitHub:
         # Page by page, only as far as the caller reads.
         files = iter(self._live().get_files())
         while True:
-            with self._errors("listing the files of"):
+            with self._errors("list the files of"):
                 changed = next(files, None)
             if changed is None:
                 return
@@ -405,7 +357,7 @@ class GitHub:
         body = self._live().body or ""
         for repo, number in closing_references(body, self.target.repo)[:MAX_LINKED_ISSUES]:
             issue = self._github.get_repo(repo).get_issue(number)
-            with self._errors(f"reading linked issue {repo}#{number} of"):
+            with self._errors(f"read linked issue {repo}#{number} of"):
                 try:
                     issue.body  # noqa: B018 - one GET
                 except UnknownObjectException:
@@ -427,9 +379,12 @@ class GitHub:
         # The checks tab: stable across runs, so the comment's text does not change.
         return f"{self._live().html_url}/checks"
 
-    # -- writing
+    # -- writing back: enforcer.writeback.Writer
 
-    def publish_blocker(self) -> str | None:
+    def writer(self) -> Writer:
+        return self
+
+    def blocker(self) -> str | None:
         if not self._token:
             return "GITHUB_TOKEN is not set: nothing is posted"
         if self.target.fork:
@@ -439,127 +394,111 @@ class GitHub:
                 "could be posted. Run on `pull_request_target` to comment on fork pull requests "
                 "(see docs/github.md)"
             )
-        return self._blocked
+        return None
 
-    def read_state(self) -> State:
-        labels = frozenset(label.name for label in self._live().labels)
-        comments = self._marker_comments()
-        return State(labels, tuple(Comment(c.id, c.body) for c in comments))
+    def _note(self, comment: Any) -> Note:
+        self._comments[comment.id] = comment
+        return Note(comment.id, comment.body or "", comment.user.login if comment.user else "", comment.html_url)
 
-    def _marker_comments(self) -> list[Any]:
-        """Our comments on every page, oldest first; remembered for editing and deleting."""
+    def comments(self) -> Sequence[Note]:
         found = []
-        with self._errors("listing the comments of"):
+        with self._errors("list the comments of"):
             for comment in self._issue.get_comments():
-                if has_marker(comment.body):
-                    found.append(comment)
-        found.sort(key=lambda comment: comment.id)
-        self._comments = {comment.id: comment for comment in found}
-        return found
+                found.append(self._note(comment))
+        return sorted(found, key=lambda note: note.id)
 
-    def apply(self, writes: Writes) -> None:
+    def identity(self) -> str | None:
+        """A personal token's user; a workflow's GITHUB_TOKEN (no GET /user) writes as the
+        Actions bot. A GitHub App's installation token cannot read GET /user either: name
+        its bot (``my-app[bot]``) in ``ROLLOUT_ENFORCER_COMMENT_AUTHOR``."""
         from github import GithubException
 
-        steps: list[tuple[str, Callable[[], object]]] = []
-        steps += [(f"adding label {name!r} to", self._adder(name)) for name in writes.add_labels]
-        steps += [
-            (f"removing label {name!r} from", self._remover(name)) for name in writes.remove_labels
-        ]
-        if writes.edit_comment is not None:
-            comment_id, body = writes.edit_comment
-            steps.append(("editing our comment on", lambda: self._edit_comment(comment_id, body)))
-        if writes.create_comment is not None:
-            body = writes.create_comment
-            steps.append(("commenting on", lambda: self._create_comment(body)))
-        for comment_id in writes.delete_comments:
-            steps.append(("deleting a duplicate comment on", self._deleter(comment_id)))
-
-        for doing, step in steps:
-            with self._errors(doing):
+        if self._me is None and self.env.get(AUTHOR_VAR):
+            self._me = self.env[AUTHOR_VAR].strip()
+        if self._me is None:
+            with self._errors("read the token's user on"):
                 try:
-                    step()
+                    self._me = self._github.get_user().login
                 except GithubException as error:
-                    if not _is_read_only(error):
+                    if _status(error) != 403:
                         raise
-                    # A fork's pull request under `pull_request`, or a workflow without
-                    # `pull-requests: write`: the verdict still reaches the job summary.
-                    # Said once, by finish(): a notice in Actions, a line elsewhere.
-                    self._blocked = (
-                        f"the token may only read: {doing} {self.target.repo}"
-                        f"#{self.target.number} was refused ({_message(error)}), so nothing "
-                        "more could be posted"
-                    )
-                    return
+                    self._me = ACTIONS_BOT  # "Resource not accessible by integration"
+        return self._me
 
-    def _adder(self, name: str) -> Callable[[], object]:
-        return lambda: self._issue.add_to_labels(name)
+    def create_comment(self, body: str) -> Note:
+        with self._write("comment on", post=True):
+            return self._note(self._issue.create_comment(body))
 
-    def _remover(self, name: str) -> Callable[[], object]:
-        from github import GithubException
-
-        def remove() -> None:
-            try:
-                self._issue.remove_from_labels(name)
-            except GithubException as error:
-                if _status(error) != 404:  # "Label does not exist": already gone, as wanted
-                    raise
-
-        return remove
-
-    def _deleter(self, comment_id: int) -> Callable[[], object]:
-        from github import GithubException
-
-        def delete() -> None:
-            comment = self._comments.get(comment_id)
-            if comment is None:
-                return
-            try:
-                comment.delete()
-            except GithubException as error:
-                if _status(error) != 404:  # another run removed it first
-                    raise
-
-        return delete
-
-    def _edit_comment(self, comment_id: int, body: str) -> None:
-        from github import GithubException
-
-        comment = self._comments.get(comment_id)
-        if comment is None:
-            comment = self._repo.get_issue_comment(comment_id)
-        try:
+    def edit_comment(self, note: Note, body: str) -> None:
+        with self._write("edit our comment on"):
+            comment = self._comments.get(note.id) or self._repo.get_issue_comment(note.id)
             comment.edit(body)
-        except GithubException as error:
-            if _status(error) != 404:
-                raise
-            self._create_comment(body)  # deleted meanwhile: post it again, once
 
-    def _create_comment(self, body: str) -> None:
-        """Post the comment so that, whatever happens, there is one.
+    def delete_comment(self, note: Note) -> None:
+        with self._write("delete our duplicate comment on"):
+            comment = self._comments.get(note.id) or self._repo.get_issue_comment(note.id)
+            comment.delete()
 
-        A create that failed without a clear "no" (5xx, timeout) may still have been made:
-        look for the marker again before creating again, within the retry budget.
-        """
+    def add_labels(self, names: Sequence[str]) -> None:
+        # POST adds to the labels there; PUT would replace them all.
+        with self._write("add labels to", post=True):
+            self._issue.add_to_labels(*names)
+
+    def remove_labels(self, names: Sequence[str]) -> None:
+        for name in names:
+            try:
+                with self._write(f"remove label {name!r} from"):
+                    self._issue.remove_from_labels(name)
+            except NotFound:
+                pass  # "Label does not exist": already gone, as wanted
+
+    def set_status(self, passed: bool, description: str, url: str | None) -> None:
+        from enforcer.writeback import STATUS_NAME
+
+        if self.target.kind != "pull_request":
+            return  # an issue has no commit
+        sha = self._live().head.sha
+        with self._write("set the commit status on", post=True):
+            self._repo.get_commit(sha).create_status(
+                "success" if passed else "failure",
+                target_url=url or self._live().html_url,
+                description=description,
+                context=STATUS_NAME,
+            )
+
+    @contextmanager
+    def _write(self, doing: str, *, post: bool = False) -> Iterator[None]:
+        """A write's failure as one of writeback's refusals, or a PlatformError."""
         from github import GithubException
         from requests import RequestException
 
-        deadline = time.monotonic() + self.tuning.retry_seconds
-        while True:
-            try:
-                self._issue.create_comment(body)
-                return
-            except (GithubException, RequestException) as error:
-                status = _status(error)
-                if status is not None and status < 500:
-                    raise
-                if time.monotonic() >= deadline:
-                    raise
-            existing = self._marker_comments()
-            if existing:
-                if existing[0].body != body:
-                    existing[0].edit(body)
-                return
-            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+        try:
+            yield
+        except GithubException as error:
+            status = _status(error) or 0
+            if self.budget.has_given_up():
+                raise http.platform_error(
+                    self.budget, "GitHub", doing, self.where, f"{status} {_message(error)}"
+                ) from None
+            if status == 404:
+                raise NotFound(f"GitHub found nothing to {doing} {self.where} (404)") from None
+            if status == 403:
+                sentence = http.worded(403, ACCESS, doing, self.where, write=True)
+                raise ReadOnly(f"{sentence} ({_message(error)})") from None
+            if status == 401:
+                sentence = http.worded(401, ACCESS, doing, self.where, write=True)
+                raise PlatformError(f"{sentence} ({_message(error)})") from None
+            if post and status >= 500:
+                raise Uncertain(f"GitHub answered {status} to {doing} {self.where}") from None
+            raise http.platform_error(
+                self.budget, "GitHub", doing, self.where, f"{status} {_message(error)}"
+            ) from None
+        except RequestException:
+            if post and not self.budget.has_given_up():
+                raise Uncertain(f"GitHub gave no answer to {doing} {self.where}") from None
+            raise http.platform_error(
+                self.budget, "GitHub", doing, self.where, "could not reach GitHub"
+            ) from None
 
     # -- CI outputs
 
@@ -569,10 +508,11 @@ class GitHub:
         Workflow commands go to standard error: the runner reads commands from both streams
         (actions/runner ScriptHandler), and standard output carries only the report.
         """
-        blocked = self.publish_blocker() if self.publish else None
-        finish_actions(report, markdown, json_path, self.env, blocked=blocked)
-        if self._blocked and self.env.get("GITHUB_ACTIONS") != "true":
-            print(f"rollout-enforcer: {self._blocked}", file=sys.stderr)
+        finish_actions(report, markdown, json_path, self.env)
+
+
+if TYPE_CHECKING:  # the type checker holds the adapter to the protocol
+    _writer: type[Writer] = GitHub
 
 
 def finish_actions(
@@ -598,7 +538,7 @@ def finish_actions(
                 handle.write(output_line("report", json_path))
     if env.get("GITHUB_ACTIONS") != "true":
         return
-    for line in annotations(report):
+    for line in annotation_lines(report):
         stream.write(line + "\n")
     if blocked:
         stream.write(workflow_command("notice", blocked, title="rollout-enforcer") + "\n")
@@ -625,15 +565,19 @@ def workflow_command(command: str, message: str, **properties: str) -> str:
     return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def annotations(report: Report) -> list[str]:
-    """One ``::error``/``::warning`` per requirement short, at most ten of each kind."""
+def annotation_lines(report: Report) -> list[str]:
+    """One ``::error``/``::warning`` per requirement short, at most ten of each kind, in the
+    words of the comment: what was found, then what to fix."""
+    from enforcer.report._common import STATUS_PHRASES, one_line, what_to_fix
+
     by_kind: dict[str, list[tuple[str, str]]] = {"error": [], "warning": []}
     for result in report.requirements:
         if result.status == "ok":
             continue
-        where = f" (under {result.heading!r}, line {result.line})" if result.heading else ""
-        hint = f" {result.hint}" if result.hint else ""
-        message = f"{result.title}: {result.status}{where}.{hint}"
+        where = f" (under {one_line(result.heading)!r}, line {result.line})" if result.heading else ""
+        found = STATUS_PHRASES.get(result.status, result.status)
+        fix = what_to_fix(report, result)
+        message = f"{result.title}: {found}{where}.{' ' + fix if fix else ''}"
         by_kind[result.severity].append((f"Rollout plan: {result.title}", message))
     for finding in report.findings:
         if finding.requirement is None:

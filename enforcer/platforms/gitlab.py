@@ -1,42 +1,33 @@
 """GitLab: the merge request of a merge request pipeline, or a merge request or issue URL.
 
 The only module that imports python-gitlab, and only when a GitLab target is checked. It
-reads the live description, the target branch's ``.rollout-plan.yml``, the changed paths,
-the issues the merge request closes and our marker comment, and carries out the writes that
-``enforcer.publish.plan_writes`` decided. It holds no rule of its own.
+reads the live description, the target branch's ``.rollout-plan.yml``, the changed paths and
+the issues the merge request closes, and offers ``enforcer.writeback`` the few writes it
+needs (``Writer``): API translation only, no rule of its own.
 
-Requests go through one ``requests`` session that retries 429 and 5xx answers, timeouts and
-dropped connections with a backoff that honours ``Retry-After``, bounded in total time, and
-then gives up with a ``PlatformError`` (exit 3). python-gitlab's own retries stay off so the
-bound holds. A note is never posted twice: when creating it fails without a clear answer
-(5xx, timeout, dropped connection), the notes are read again for the marker first.
+Requests go through one ``requests`` session whose retries follow the one HTTP policy of
+``enforcer.platforms.http`` (one budget per run); python-gitlab's own retries stay off.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
-import requests
-
 from enforcer.model import Report
-from enforcer.platforms import GITLAB_PATH
-from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError, seconds_from_env
+from enforcer.platforms import GITLAB_PATH, http
+from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError
 from enforcer.platforms.local import CONFIG_NAME, read_text
-from enforcer.publish import MARKER, Comment, State, Writes
+from enforcer.writeback import Note, NotFound, ReadOnly, Uncertain, Writer
 
 if TYPE_CHECKING:  # only for annotations: python-gitlab is imported when first used
     import gitlab
 
-RETRY_SECONDS = 60.0  # total time one request may spend on retries
-RETRY_BASE_SECONDS = 1.0  # first backoff; doubles on every retry
-TIMEOUT_SECONDS = 30.0  # connect and read timeout of every request
 PER_PAGE = 100  # GitLab's largest page: fewest requests
-TRANSIENT = frozenset({500, 502, 503, 504})
+RetryPolicy = http.Policy  # the name the tests and older callers know
 
 # Printed after "nothing published: " by the run, once, on standard error.
 JOB_TOKEN_BLOCKER = (
@@ -48,112 +39,18 @@ NO_TOKEN_BLOCKER = (
     "GITLAB_TOKEN is not set; set it to an access token with the api scope and the Developer "
     "role to post the comment and set labels"
 )
-WRITE_ACCESS = (
-    "the token needs the api scope (read_api only reads) and at least the Developer role "
-    "in the project"
+ACCESS = http.Access(
+    platform="GitLab",
+    token="GITLAB_TOKEN",
+    read="the read_api or api scope and at least the Reporter role",
+    write="the api scope (read_api only reads) and at least the Developer role in the project",
 )
-
-
-class RetryPolicy(NamedTuple):
-    """How long one request may keep retrying, and how fast."""
-
-    total_seconds: float = RETRY_SECONDS
-    base_seconds: float = RETRY_BASE_SECONDS
-    timeout_seconds: float = TIMEOUT_SECONDS
-
-    @classmethod
-    def from_env(cls, env: Environ) -> RetryPolicy:
-        return cls(
-            seconds_from_env(env, "ROLLOUT_ENFORCER_RETRY_SECONDS", RETRY_SECONDS),
-            seconds_from_env(env, "ROLLOUT_ENFORCER_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS),
-            seconds_from_env(env, "ROLLOUT_ENFORCER_TIMEOUT_SECONDS", TIMEOUT_SECONDS),
-        )
-
-    def backoff(self, attempt: int) -> float:
-        return self.base_seconds * 2**attempt
-
-
-class UncertainWrite(PlatformError):
-    """A POST got no clear answer (5xx, timeout, dropped connection): it may have happened."""
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - time.time())
-
-
-class RetryingSession(requests.Session):
-    """A ``requests`` session that retries what is safe to retry, within a time bound.
-
-    GET, PUT and DELETE are retried on 429, 5xx, timeouts and dropped connections; POST only
-    on 429 (GitLab did nothing), else ``UncertainWrite`` lets the caller look before retrying.
-    Past the bound, or when ``Retry-After`` asks for more than is left, ``PlatformError``.
-    """
-
-    def __init__(self, policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> None:
-        super().__init__()
-        self.policy = policy
-        self.sleep = sleep
-
-    def request(
-        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
-    ) -> requests.Response:  # type: ignore[override]
-        verb = method.decode() if isinstance(method, bytes) else str(method)
-        verb = verb.upper()
-        where = f"{verb} {_without_query(str(url))}"
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            try:
-                response = super().request(method, url, *args, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                problem = _describe(error)
-                if verb == "POST":
-                    raise UncertainWrite(f"GitLab gave no answer to {where}: {problem}") from None
-                wait = self.policy.backoff(attempt)
-            else:
-                status = response.status_code
-                if status == 429:
-                    problem = "429 Too Many Requests"
-                    asked = _retry_after(response)
-                    wait = asked if asked is not None else self.policy.backoff(attempt)
-                elif status in TRANSIENT:
-                    problem = f"{status} {response.reason or ''}".strip()
-                    if verb == "POST":
-                        raise UncertainWrite(f"GitLab answered {problem} to {where}")
-                    wait = self.policy.backoff(attempt)
-                else:
-                    return response
-            elapsed = time.monotonic() - started
-            if elapsed + wait > self.policy.total_seconds:
-                raise PlatformError(
-                    f"GitLab kept failing: {where} answered {problem} "
-                    f"({attempt + 1} attempt{'s' if attempt else ''} in {elapsed:.1f} s"
-                    f"{f', next wait {wait:.0f} s' if wait >= 1 else ''}); giving up after "
-                    f"the retry budget of {self.policy.total_seconds:g} s "
-                    "(ROLLOUT_ENFORCER_RETRY_SECONDS). Re-run the job later."
-                )
-            self.sleep(wait)
-            attempt += 1
-
-
-def _without_query(url: str) -> str:
-    return url.split("?", 1)[0]
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, requests.Timeout):
-        return "timed out"
-    return "connection dropped or refused"
+JOB_ACCESS = http.Access(
+    platform="GitLab",
+    token="CI_JOB_TOKEN (set GITLAB_TOKEN to an access token with the api scope instead)",
+    read="GITLAB_TOKEN: an access token with the read_api or api scope",
+    write="GITLAB_TOKEN: an access token with the api scope and the Developer role",
+)
 
 
 class Target(NamedTuple):
@@ -197,7 +94,8 @@ class GitLab:
         self._token = token
         self._job_token = job_token
         self.policy = policy or RetryPolicy()
-        self._sleep = sleep
+        self.budget = http.Budget(self.policy, sleep)
+        self._me: str | None = None
         self._gl: gitlab.Gitlab | None = None
         self._item: Any = None  # the merge request or issue, fetched once
 
@@ -208,9 +106,7 @@ class GitLab:
 
     def _client(self) -> gitlab.Gitlab:
         if self._gl is None:
-            import gitlab
-
-            self._gl = gitlab.Gitlab(
+            self._gl = _gitlab_class()(
                 _base_url(self.target.api_url),
                 private_token=self._token,
                 job_token=None if self._token else self._job_token,
@@ -218,7 +114,7 @@ class GitLab:
                 retry_transient_errors=False,
                 keep_base_url=True,
                 user_agent="rollout-enforcer",
-                session=RetryingSession(self.policy, self._sleep),
+                session=_session(self.budget),
             )
         return self._gl
 
@@ -247,6 +143,7 @@ class GitLab:
             labels=frozenset(item.attributes.get("labels") or ()),
             state=item.attributes.get("state") or "opened",
             web_url=web_url,
+            draft=bool(item.attributes.get("draft") or item.attributes.get("work_in_progress")),
         )
 
     def _config_ref(self) -> str | None:
@@ -271,7 +168,7 @@ class GitLab:
         except gitlab.GitlabError as error:
             if error.response_code == 404:
                 return None
-            raise _refused(error, "read", url, self._job_only) from None
+            raise self._failed(error, "read", url) from None
         return read_text(data)
 
     def changed_paths(self) -> Iterable[str]:
@@ -317,30 +214,28 @@ class GitLab:
 
     def _paged(self, items: Iterable[Any], url: str) -> Iterator[Any]:
         """Iterate a python-gitlab list whose later pages may fail like any request."""
-        import gitlab
-
         iterator = iter(items)
         while True:
             try:
                 item = next(iterator)
             except StopIteration:
                 return
-            except gitlab.GitlabError as error:
-                raise _refused(error, "read", url, self._job_only) from None
+            except Exception as error:  # noqa: BLE001 - sorted by _failed
+                raise self._failed(error, "read", url) from None
             yield item
 
-    # --- publishing -------------------------------------------------------------------
+    # --- writing back: enforcer.writeback.Writer ----------------------------------------
 
     @property
     def _job_only(self) -> bool:
         return not self._token and bool(self._job_token)
 
-    def publish_blocker(self) -> str | None:
+    def writer(self) -> Writer:
+        return self
+
+    def blocker(self) -> str | None:
         if not self._token:
             return JOB_TOKEN_BLOCKER if self._job_token else NO_TOKEN_BLOCKER
-        state = self._fetch().attributes.get("state")
-        if state in ("closed", "locked"):
-            return f"{self.target.noun} is {state}"
         return None
 
     def rerun_url(self) -> str | None:
@@ -349,175 +244,168 @@ class GitLab:
         web_url = self._fetch().attributes.get("web_url")
         return f"{web_url.rstrip('/')}/pipelines" if web_url else None
 
-    def _notes(self) -> Any:
-        return self._fetch().notes
+    def _note(self, attrs: dict[str, Any]) -> Note:
+        web_url = self._fetch().attributes.get("web_url")
+        return Note(
+            int(attrs["id"]),
+            attrs.get("body") or "",
+            (attrs.get("author") or {}).get("username") or "",
+            f"{web_url}#note_{attrs['id']}" if web_url else None,
+        )
 
-    def _marker_comments(self) -> tuple[Comment, ...]:
+    def comments(self) -> Sequence[Note]:
         url = self.target.api_path + "/notes"
-        manager = self._notes()
+        manager = self._fetch().notes
         notes = self._call(
-            lambda: manager.list(
-                iterator=True, per_page=PER_PAGE, sort="asc", order_by="created_at"
-            ),
+            lambda: manager.list(iterator=True, per_page=PER_PAGE, sort="asc", order_by="created_at"),
             "read",
             url,
         )
-        ours = [
-            note.attributes
+        found = [
+            self._note(note.attributes)
             for note in self._paged(notes, url)
-            if not note.attributes.get("system") and _is_ours(note.attributes.get("body"))
+            if not note.attributes.get("system")
         ]
-        ours.sort(key=lambda note: (note.get("created_at") or "", note["id"]))
-        return tuple(Comment(note["id"], note["body"]) for note in ours)
+        return sorted(found, key=lambda note: note.id)
 
-    def read_state(self) -> State:
-        labels = frozenset(self._fetch().attributes.get("labels") or ())
-        return State(labels, self._marker_comments())
+    def identity(self) -> str | None:
+        if self._me is None:
+            gl = self._client()
+            user = self._call(lambda: gl.http_get("/user"), "read", self.target.api_url + "/user")
+            self._me = user.get("username") if isinstance(user, dict) else None
+        return self._me
 
-    def apply(self, writes: Writes) -> None:
-        if writes.empty:
-            return
-        for note_id in writes.delete_comments:
-            self._delete_note(note_id)
-        if writes.edit_comment is not None:
-            note_id, body = writes.edit_comment
-            if not self._edit_note(note_id, body):
-                self._create_note(body)  # deleted since we read it
-        if writes.create_comment is not None:
-            self._create_note(writes.create_comment)
-        if writes.add_labels or writes.remove_labels:
-            # add_labels/remove_labels, never labels=: a label someone set meanwhile stays.
-            data = {}
-            if writes.add_labels:
-                data["add_labels"] = ",".join(writes.add_labels)
-            if writes.remove_labels:
-                data["remove_labels"] = ",".join(writes.remove_labels)
-            manager = self._fetch().manager
-            updated = self._call(
-                lambda: manager.update(self.target.iid, data),
-                "set labels on",
-                self.target.api_path,
-                write=True,
-            )
-            if isinstance(updated, dict) and "labels" in updated:
-                self._item._update_attrs({**self._item.attributes, "labels": updated["labels"]})
+    def create_comment(self, body: str) -> Note:
+        manager = self._fetch().notes
+        note = self._write(
+            lambda: manager.create({"body": body}), "post the comment on", "/notes", post=True
+        )
+        return self._note(note.attributes)
 
-    def _delete_note(self, note_id: int) -> None:
-        import gitlab
+    def edit_comment(self, note: Note, body: str) -> None:
+        manager = self._fetch().notes
+        self._write(lambda: manager.update(note.id, {"body": body}), "edit our comment on", f"/notes/{note.id}")
 
-        url = f"{self.target.api_path}/notes/{note_id}"
-        try:
-            self._notes().delete(note_id)
-        except gitlab.GitlabError as error:
-            if error.response_code != 404:  # already gone: a concurrent run removed it
-                raise _refused(
-                    error, "delete the duplicate comment", url, self._job_only, write=True
-                ) from None
+    def delete_comment(self, note: Note) -> None:
+        manager = self._fetch().notes
+        self._write(lambda: manager.delete(note.id), "delete our duplicate comment on", f"/notes/{note.id}")
 
-    def _edit_note(self, note_id: int, body: str) -> bool:
-        import gitlab
+    def add_labels(self, names: Sequence[str]) -> None:
+        # add_labels/remove_labels, never labels=: a label someone set meanwhile stays.
+        self._labels({"add_labels": ",".join(names)})
 
-        url = f"{self.target.api_path}/notes/{note_id}"
-        try:
-            self._notes().update(note_id, {"body": body})
-        except gitlab.GitlabError as error:
-            if error.response_code == 404:
-                return False
-            raise _refused(error, "edit the comment", url, self._job_only, write=True) from None
-        return True
+    def remove_labels(self, names: Sequence[str]) -> None:
+        self._labels({"remove_labels": ",".join(names)})
 
-    def _create_note(self, body: str) -> None:
-        """Post the comment once: after an unclear failure, look for it before posting again."""
-        url = self.target.api_path + "/notes"
-        manager = self._notes()
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            try:
-                self._call(
-                    lambda: manager.create({"body": body}), "post the comment", url, write=True
-                )
-                return
-            except UncertainWrite as error:
-                problem = str(error)
-            existing = self._marker_comments()
-            if existing:  # the lost answer was a success
-                if existing[0].body != body:
-                    self._edit_note(existing[0].id, body)
-                return
-            wait = self.policy.backoff(attempt)
-            if time.monotonic() - started + wait > self.policy.total_seconds:
-                raise PlatformError(
-                    f"{problem}; the comment is not there, and the retry budget of "
-                    f"{self.policy.total_seconds:g} s (ROLLOUT_ENFORCER_RETRY_SECONDS) is spent. "
-                    "Re-run the job later."
-                )
-            self._sleep(wait)
-            attempt += 1
+    def _labels(self, data: dict[str, str]) -> None:
+        manager = self._fetch().manager
+        updated = self._write(lambda: manager.update(self.target.iid, data), "set labels on", "")
+        if isinstance(updated, dict) and "labels" in updated:
+            self._item._update_attrs({**self._item.attributes, "labels": updated["labels"]})
+
+    def set_status(self, passed: bool, description: str, url: str | None) -> None:
+        from enforcer.writeback import STATUS_NAME
+
+        sha = self._fetch().attributes.get("sha")
+        if self.target.kind != "merge_request" or not sha:
+            return  # an issue has no commit
+        project = self._project()
+        data = {"state": "success" if passed else "failed", "name": STATUS_NAME, "description": description}
+        if url:
+            data["target_url"] = url
+        statuses = project.commits.get(sha, lazy=True).statuses
+        path = f"{self.target.api_url}/projects/{quote(self.target.project, safe='')}/statuses/{sha}"
+        self._write(lambda: statuses.create(data), "set the commit status on", "", post=True, url=path)
 
     def finish(self, report: Report, markdown: str, json_path: str | None) -> None:
         return None  # the component publishes the --report files as job artifacts
 
     # --- errors -----------------------------------------------------------------------
 
-    def _call(self, action: Callable[[], Any], verb: str, url: str, *, write: bool = False) -> Any:
+    def _access(self) -> http.Access:
+        return JOB_ACCESS if self._job_only else ACCESS
+
+    def _call(self, action: Callable[[], Any], verb: str, url: str) -> Any:
+        try:
+            return action()
+        except Exception as error:  # noqa: BLE001 - sorted by _failed
+            raise self._failed(error, verb, url) from None
+
+    def _failed(self, error: Exception, verb: str, url: str) -> Exception:
+        """A read's failure as a PlatformError saying what was tried and what would help."""
         import gitlab
 
+        if isinstance(error, gitlab.GitlabError):
+            code = error.response_code or 0
+            noun = self.target.noun if code == 404 and url.startswith(self.target.api_path) else None
+            sentence = http.worded(code, self._access(), verb, url, write=False)
+            if sentence is not None:
+                if noun:
+                    sentence = sentence.replace("found nothing", f"found no {noun}", 1)
+                return PlatformError(sentence)
+            return http.platform_error(self.budget, "GitLab", verb, url, f"{code} {error.error_message}")
+        if http.transport_failure(error):
+            return http.platform_error(self.budget, "GitLab", verb, url, "no answer")
+        return error
+
+    def _write(
+        self, action: Callable[[], Any], doing: str, tail: str, *, post: bool = False, url: str | None = None
+    ) -> Any:
+        """A write: its failure as one of writeback's refusals, or a PlatformError."""
+        import gitlab
+
+        where = url or self.target.api_path + tail
         try:
             return action()
         except gitlab.GitlabError as error:
-            raise _refused(
-                error, verb, url, self._job_only, write=write, noun=self.target.noun
+            code = error.response_code or 0
+            if code == 404:
+                raise NotFound(f"GitLab found nothing at {where} (404)") from None
+            if code == 403:
+                raise ReadOnly(http.worded(403, self._access(), doing, where, write=True)) from None
+            if code == 401:
+                raise PlatformError(http.worded(401, self._access(), doing, where, write=True)) from None
+            if post and code in http.TRANSIENT:
+                raise Uncertain(f"GitLab answered {code} to {doing} {where}") from None
+            raise http.platform_error(
+                self.budget, "GitLab", doing, where, f"{code} {error.error_message}"
             ) from None
+        except Exception as error:  # noqa: BLE001
+            if not http.transport_failure(error):
+                raise
+            if post:
+                raise Uncertain(f"GitLab gave no answer to {doing} {where}") from None
+            raise http.platform_error(self.budget, "GitLab", doing, where, "no answer") from None
 
 
-def _is_ours(body: str | None) -> bool:
-    """Our comment starts with the marker; a quote of it (``> <!-- ...``) is someone else's."""
-    return bool(body) and any(line.strip().startswith(MARKER) for line in body.splitlines())
+if TYPE_CHECKING:  # the type checker holds the adapter to the protocol
+    _writer: type[Writer] = GitLab
 
 
-def _refused(
-    error: Exception,
-    verb: str,
-    url: str,
-    job_only: bool,
-    *,
-    write: bool = False,
-    noun: str = "",
-) -> PlatformError:
-    code = getattr(error, "response_code", None)
-    where = _without_query(url)
-    if code == 401:
-        if job_only:
-            return PlatformError(
-                f"GitLab refused CI_JOB_TOKEN (401 Unauthorized) to {verb} {where}: set "
-                "GITLAB_TOKEN to an access token with the api scope (read_api to only read)"
-            )
-        return PlatformError(
-            f"GitLab refused the token (401 Unauthorized) to {verb} {where}: GITLAB_TOKEN is "
-            f"missing, wrong, expired or revoked{'; ' + WRITE_ACCESS if write else ''}"
-        )
-    if code == 403:
-        if job_only:
-            return PlatformError(
-                f"GitLab refused CI_JOB_TOKEN (403 Forbidden) to {verb} {where}: set GITLAB_TOKEN "
-                "to an access token with the api scope and the Developer role"
-            )
-        need = (
-            WRITE_ACCESS
-            if write
-            else "the token needs the read_api or api scope and at least the Reporter role"
-        )
-        return PlatformError(f"GitLab refused to {verb} {where} (403 Forbidden): {need}")
-    if code == 404:
-        what = noun or "it"
-        return PlatformError(
-            f"GitLab found no {what} at {where} (404 Not Found): check the project and number, "
-            "and that the token's user can see the project"
-        )
-    message = getattr(error, "error_message", "") or ""
-    detail = f" ({code} {message})" if code else f" ({message})"
-    return PlatformError(f"GitLab could not {verb} {where}{detail}")
+def _gitlab_class() -> type[gitlab.Gitlab]:
+    """python-gitlab with its own retries off for good: it sleeps whatever ``Retry-After``
+    asks on a 429, per call, unless told not to; the one HTTP policy has decided already."""
+    import gitlab
+
+    class Client(gitlab.Gitlab):
+        def http_request(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs["obey_rate_limit"] = False
+            kwargs["retry_transient_errors"] = False
+            return super().http_request(*args, **kwargs)
+
+    return Client
+
+
+def _session(budget: http.Budget) -> Any:
+    """A requests session whose retries follow the one HTTP policy."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=http.retry_for(budget))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _base_url(api_url: str) -> str:
@@ -532,7 +420,7 @@ def _api_url(root: str) -> str:
 
 
 def _policy(env: Environ) -> RetryPolicy:
-    return RetryPolicy.from_env(env)
+    return http.Policy.from_env(env)
 
 
 def from_ci(env: Environ, *, publish: bool) -> GitLab:

@@ -11,7 +11,7 @@ from enforcer.platforms.base import Subject, TargetError
 
 if TYPE_CHECKING:
     from enforcer.model import Report
-    from enforcer.publish import State, Writes
+    from enforcer.writeback import Writer
 
 CONFIG_NAME = ".rollout-plan.yml"
 
@@ -53,19 +53,11 @@ class Local:
     def linked_issues(self) -> Iterable[Subject]:
         return ()
 
-    def publish_blocker(self) -> str | None:
-        return "a local file has nowhere to publish to"
-
     def rerun_url(self) -> str | None:
         return None
 
-    def read_state(self) -> State:
-        from enforcer.publish import State
-
-        return State(frozenset())
-
-    def apply(self, writes: Writes) -> None:
-        raise NotImplementedError("a local file has nowhere to publish to")
+    def writer(self) -> Writer | None:
+        return None  # a local file has nowhere to publish to
 
     def finish(self, report: Report, markdown: str, json_path: str | None) -> None:
         return None

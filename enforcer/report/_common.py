@@ -48,6 +48,33 @@ def findings_for(report: Report, requirement: str | None) -> tuple[Finding, ...]
     return tuple(f for f in report.findings if f.requirement == requirement)
 
 
+def what_to_fix(report: Report, result: RequirementResult) -> str:
+    """What to do about one requirement, in plain sentences; "" when it is met.
+
+    For a section holding only prompts or template text (``empty``, ``placeholder``), the
+    requirement's hint: what a real answer contains. Otherwise the findings' messages,
+    without the requirement's title in front (the reader sees it beside them). Messages may
+    quote a heading from the description: untrusted, each renderer escapes the whole.
+    Shared by the comment and the GitHub annotations, so both say the same thing.
+    """
+    if result.status == "ok":
+        return ""
+    hint = one_line(result.hint)
+    if result.status in ("empty", "placeholder") and hint:
+        return hint
+    prefix = f"{one_line(result.title)}: "
+    sentences = []
+    for finding in findings_for(report, result.id):
+        message = one_line(finding.message)
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+        if message:
+            sentences.append(message[0].upper() + message[1:])
+    if not sentences and hint:
+        sentences.append(hint)
+    return " ".join(sentences)
+
+
 def is_problem(result: RequirementResult) -> bool:
     return result.status != "ok"
 

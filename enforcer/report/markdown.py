@@ -8,23 +8,34 @@ Failed: 1 of 4 required parts incomplete; 1 warning.
 | | Requirement | Found | What to fix |
 |---|---|---|---|
 | ✓ | Expected result | `Expectations`, line 5 | |
-| ✗ | Rollback plan | `Rollback`, line 12: template text only | `The section holds ...` |
+| ✗ | Rollback plan | `Rollback`, line 12: template text only | Say how to undo the change ... |
+
+<details><summary>Optional areas: 1 of 6 could say more</summary> ... the same table ... </details>
 
 <details><summary>Headings to add</summary> ... a fenced block ready to paste ... </details>
 
 Edit the description, then [re-run the check](https://...).
 ```
 
-Safety. Text from the description (a requirement's heading, finding messages, the source
-and the target) is untrusted; it goes only into code spans, built by ``code``:
+A passing plan's comment is short: the headline, the verdict, and the optional areas that
+could say more, by name. "What to fix" is plain sentences (``_common.what_to_fix``, the
+same words as the GitHub annotations): for a section that holds only prompts, what a real
+answer contains.
+
+Safety. Text from the description (a requirement's heading, finding messages that quote it,
+the source and the target) is untrusted. Headings, the source and the target go into code
+spans, built by ``code``; the sentences of "what to fix" into ``prose``:
 - flattened to one line, so it never starts a line: GitLab runs quick actions such as
   ``/merge`` written at the start of a note line;
-- fenced by a backtick run longer than any inside it, so it cannot close its span early;
-- ``|`` escaped in table cells, so a cell cannot spill into the next one and out of its span;
-- inside a code span ``@all`` does not ping anyone.
-Trusted text (titles, hints, notes) still passes through ``plain``, which flattens it and
-breaks every ``@mention`` with a zero-width joiner. The fenced block of headings to paste
-holds only trusted text. No time stamps or run ids: the same verdict gives the same bytes.
+- a code span is fenced by a backtick run longer than any inside it, so it cannot close
+  early; in prose every character that could open markup (backticks, brackets, angle
+  brackets, emphasis, ``$`` math, ``&`` entities, autolinks) is backslash-escaped;
+- ``|`` escaped in table cells, so a cell cannot spill into the next one;
+- inside a code span ``@all`` does not ping anyone; in prose every ``@`` is followed by a
+  zero-width joiner.
+Trusted text (titles, hints, notes) passes through ``plain``, which flattens it and breaks
+every ``@mention`` with a zero-width joiner. The fenced block of headings to paste holds only
+trusted text. No time stamps or run ids: the same verdict gives the same bytes.
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ from __future__ import annotations
 import re
 
 from enforcer.model import Report, RequirementResult
-from enforcer.report._common import STATUS_PHRASES, findings_for, one_line, shorten, summary
+from enforcer.report._common import STATUS_PHRASES, one_line, shorten, summary, what_to_fix
 
 ZWJ = "\u200d"
 _MENTION = re.compile(r"@(?=[\w.\-/])")
@@ -40,6 +51,8 @@ _BACKTICKS = re.compile(r"`+")
 _HEADING_LIMIT = 80
 _MESSAGE_LIMIT = 240
 _MARKS = {"ok": "✓", "error": "✗", "warning": "⚠"}
+# characters that could open markup in the middle of a line, and autolinks (www., ://)
+_MARKUP = re.compile(r"[\\`*_\[\]<>!|~&$]|(?<=www)\.|:(?=//)", re.IGNORECASE)
 
 
 def _escape_pipes(text: str) -> str:
@@ -77,6 +90,14 @@ def plain(text: str | None, *, table: bool = False) -> str:
     return text
 
 
+def prose(text: str | None, *, limit: int = _MESSAGE_LIMIT) -> str:
+    """Untrusted ``text`` as plain words on one line, safe anywhere in a line or a cell:
+    markup characters backslash-escaped (``|`` among them), every ``@`` defused."""
+    text = shorten(one_line(text), limit)
+    text = _MARKUP.sub(lambda match: "\\" + match.group(), text)
+    return _MENTION.sub("@" + ZWJ, text)
+
+
 def _found(result: RequirementResult) -> str:
     parts = []
     if result.heading:
@@ -91,12 +112,7 @@ def _found(result: RequirementResult) -> str:
 
 
 def _fix(report: Report, result: RequirementResult) -> str:
-    messages = [f.message for f in findings_for(report, result.id) if one_line(f.message)]
-    if messages:
-        return "; ".join(code(m, table=True) for m in messages)
-    if result.status != "ok" and result.hint:
-        return plain(result.hint, table=True)
-    return ""
+    return prose(what_to_fix(report, result), limit=2 * _MESSAGE_LIMIT)
 
 
 def _mark(result: RequirementResult) -> str:
@@ -144,6 +160,40 @@ def _paste_block(report: Report, missing: list[RequirementResult]) -> list[str]:
     ]
 
 
+def _table(report: Report, results: list[RequirementResult], noun: str) -> list[str]:
+    lines = [f"| | {noun} | Found | What to fix |", "|---|---|---|---|"]
+    for result in results:
+        cells = [
+            _mark(result),
+            plain(result.title, table=True),
+            _found(result),
+            _fix(report, result),
+        ]
+        lines.append("|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|")
+    return lines
+
+
+def _optional(report: Report) -> list[str]:
+    """The optional areas (warning severity), folded: a reviewer opens them when they care."""
+    optional = [r for r in report.requirements if r.severity == "warning"]
+    if not optional:
+        return []
+    short = sum(1 for r in optional if r.status != "ok")
+    summary_line = (
+        f"Optional areas: {short} of {len(optional)} could say more"
+        if short
+        else f"Optional areas: all {len(optional)} covered"
+    )
+    return [
+        "",
+        f"<details><summary>{summary_line}</summary>",
+        "",
+        *_table(report, optional, "Optional area"),
+        "",
+        "</details>",
+    ]
+
+
 def render(report: Report, *, color: bool = False) -> str:
     """The comment body (without the marker), ending in a newline; ``color`` is ignored."""
     lines = [_headline(report), "", plain(summary(report))]
@@ -156,16 +206,17 @@ def render(report: Report, *, color: bool = False) -> str:
             lines.append("")
             lines += [f"- {note}" for note in notes]
 
-    if report.requirements:
-        lines += ["", "| | Requirement | Found | What to fix |", "|---|---|---|---|"]
-        for result in report.requirements:
-            cells = [
-                _mark(result),
-                plain(result.title, table=True),
-                _found(result),
-                _fix(report, result),
-            ]
-            lines.append("|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|")
+    if report.status == "passed":
+        # short: what passed is no news; name the optional areas that could say more
+        more = [plain(r.title) for r in report.requirements if r.severity == "warning" and r.status != "ok"]
+        if more:
+            lines += ["", f"Optional areas that could say more: {', '.join(more)}."]
+        return "\n".join(lines) + "\n"
+
+    required = [r for r in report.requirements if r.severity == "error"]
+    if required:
+        lines += ["", *_table(report, required, "Requirement")]
+    lines += _optional(report)
 
     known = {r.id for r in report.requirements}
     loose = [f for f in report.findings if f.requirement is None or f.requirement not in known]
@@ -173,7 +224,7 @@ def render(report: Report, *, color: bool = False) -> str:
         lines.append("")
         for finding in loose:
             where = f" (line {finding.line})" if finding.line is not None else ""
-            lines.append(f"- {_MARKS[finding.severity]} {code(finding.message)}{where}")
+            lines.append(f"- {_MARKS[finding.severity]} {prose(finding.message)}{where}")
 
     # only what is missing: the other problems have their heading already, to fill in
     missing = [r for r in report.requirements if r.status == "missing"]

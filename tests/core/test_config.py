@@ -160,7 +160,7 @@ MISTAKES = [
         "requirement:\n  rollback: {severity: warning}\n",
         ('bad.yml: requirement: unknown key, did you mean "requirements"? Expected one of: applies_when, '
         "description, exempt_label, extends, labels, name, placeholders, plan_headings, "
-        "require_plan_heading, requirements, templates"),
+        "publish_on_drafts, require_plan_heading, requirements, templates"),
     ),
     (
         "unknown requirement key",
@@ -178,7 +178,13 @@ MISTAKES = [
         "unknown key, nothing close",
         "colour: red\n",
         ("bad.yml: colour: unknown key; expected one of: applies_when, description, exempt_label, extends, "
-        "labels, name, placeholders, plan_headings, require_plan_heading, requirements, templates"),
+        "labels, name, placeholders, plan_headings, publish_on_drafts, require_plan_heading, requirements, "
+        "templates"),
+    ),
+    (
+        "publish_on_drafts not a boolean",
+        "publish_on_drafts: sometimes\n",
+        'bad.yml: publish_on_drafts: expected true or false, got "sometimes"',
     ),
     (
         "min_words not a number",
@@ -269,6 +275,11 @@ MISTAKES = [
         "bad.yml: requirements.web.table.column: required: the column headings of the table cell",
     ),
 ]
+
+
+def test_publish_on_drafts_defaults_to_false_and_can_be_set() -> None:
+    assert load("extends: handbook\n").publish_on_drafts is False
+    assert load("publish_on_drafts: true\n").publish_on_drafts is True
 
 
 @pytest.mark.parametrize(("kind", "text", "message"), MISTAKES, ids=[m[0] for m in MISTAKES])

@@ -121,6 +121,7 @@ def test_more_wordings(heading: str, requirement: str) -> None:
     [
         "- Rollback: `/chatops run feature set quota_banner false`",
         "```\n/chatops run feature set quota_banner false\n```",
+        "```\n/label ~rollback\nkubectl rollout undo deployment/billing\n```",
         "Flip `new_billing_page` off in Flipper. Owner: @billing-oncall.",
         "*Add the CART_BACKEND=legacy variable back and redeploy.*",
         "*Note: revert the code first, then rake db:rollback.*",
@@ -435,6 +436,8 @@ WHY_NO_CONTENT = [
     ),
     ("## Rollback\n- _Describe the steps to undo it_\n- [ ] *Provide the runbook link*\n", "holds only the template's prompt"),
     ("## Rollback\n```\nYour text here\n```\n", 'holds only placeholder text (such as TBD or "Your text here")'),
+    # a fenced block of quick actions only: GitLab does not run them there, and they answer nothing
+    ("## Rollback\n```\n/label ~rollback\n/assign @oncall\n```\n", "holds only quick actions or issue references"),
     ("## Rollback\n\tTODO: describe the rollback\n", 'holds only placeholder text (such as TBD or "Your text here")'),
 ]
 

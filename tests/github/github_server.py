@@ -9,8 +9,14 @@ GitHub's own REST description (``test_server_schema.py`` checks them against
 @octokit/openapi).
 
 Faults on demand (``FakeGitHub.fault``): a 403 secondary rate limit with ``Retry-After``, any
-status (5xx), a slow answer, or a write carried out and then answered with an error.
+status (5xx, 429 with ``Retry-After``), a slow answer, a write carried out and then answered
+with an error, or a connection dropped before or after carrying the request out.
 Every request is logged for counting.
+
+Who the token is: ``token_user`` (a personal token's login, answered by ``GET /user``) or,
+when None, a workflow's ``GITHUB_TOKEN``: ``GET /user`` answers 403 "Resource not accessible by
+integration" and comments are written by ``github-actions[bot]``. Editing or deleting a
+comment of someone else needs ``maintainer`` (write access), as on GitHub.
 """
 
 from __future__ import annotations
@@ -46,8 +52,10 @@ class Fault:
     """Answer matching requests badly, ``times`` times.
 
     kind: ``secondary`` (403 rate limit with Retry-After), ``status`` (answer ``status``
-    without doing anything), ``after`` (do it, then answer ``status``: the ambiguous failure),
-    ``slow`` (do it, then wait ``delay`` seconds before answering).
+    without doing anything; with ``retry_after`` set for 429), ``after`` (do it, then answer
+    ``status``: the ambiguous failure), ``slow`` (do it, then wait ``delay`` seconds before
+    answering), ``drop`` (close the connection without doing anything), ``drop_after`` (do it,
+    then close the connection: the answer is lost).
     """
 
     method: str
@@ -76,6 +84,7 @@ class Item:
     head_sha: str = "h" * 40
     files: list[dict[str, Any]] = field(default_factory=list)
     merged: bool = False
+    draft: bool = False
 
 
 @dataclass
@@ -87,6 +96,7 @@ class Repo:
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[tuple[str, str], str] = field(default_factory=dict)  # (ref, path) -> text
+    statuses: list[dict[str, Any]] = field(default_factory=list)  # commit statuses, in order
 
 
 class FakeGitHub:
@@ -99,6 +109,8 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.token: str | None = None  # when set, requests must carry it
         self.read_only = False  # writes answered 403 "Resource not accessible by integration"
+        self.token_user: str | None = None  # None: a workflow's GITHUB_TOKEN (the Actions bot)
+        self.maintainer = True  # whether the token may edit and delete others' comments
         self.lock = threading.RLock()
         self._ids = 1000
         self.httpd: ThreadingHTTPServer | None = None
@@ -444,7 +456,7 @@ class FakeGitHub:
             },
             "author_association": "OWNER",
             "auto_merge": None,
-            "draft": False,
+            "draft": item.draft,
             "merged": item.merged,
             "mergeable": True,
             "rebaseable": True,
@@ -577,7 +589,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(*_error(403, SECONDARY_MESSAGE, **{"Retry-After": str(fault.retry_after)}))
             return
         if fault is not None and fault.kind == "status":
-            self._send(*_error(fault.status, "Server Error"))
+            extra = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+            self._send(*_error(fault.status, "Server Error", **extra))
+            return
+        if fault is not None and fault.kind == "drop":
+            self._drop()
             return
 
         with fake.lock:
@@ -586,10 +602,22 @@ class _Handler(BaseHTTPRequestHandler):
             answer = _error(fault.status, "Server Error")
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
+        if fault is not None and fault.kind == "drop_after":
+            self._drop()
+            return
         try:
             self._send(*answer)
         except OSError:
             pass  # the client gave up waiting: that was the point
+
+    def _drop(self) -> None:
+        import socket
+
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _fault(self, method: str, path: str) -> Fault | None:
         for fault in self.github.faults:
@@ -626,6 +654,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     REPO = r"/repos/(?P<repo>[^/]+/[^/]+)"
     ROUTES: ClassVar[list[tuple[str, str, str]]] = [
+        ("POST", REPO + r"/statuses/(?P<sha>[^/]+)", "create_status"),
         ("GET", REPO, "get_repo"),
         ("GET", REPO + r"/pulls/(?P<n>\d+)", "get_pull"),
         ("GET", REPO + r"/pulls/(?P<n>\d+)/files", "list_files"),
@@ -643,6 +672,11 @@ class _Handler(BaseHTTPRequestHandler):
     ]
 
     def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> Answer:
+        if path == "/user" and method == "GET":
+            login = self.github.token_user
+            if login is None:
+                return _error(403, "Resource not accessible by integration")
+            return 200, self.github.user_json(login), {}
         for verb, pattern, name in self.ROUTES:
             match = re.fullmatch(pattern, path)
             if verb == method and match:
@@ -711,8 +745,13 @@ class _Handler(BaseHTTPRequestHandler):
             return _error(404, "Not Found")
         if not isinstance(body, dict) or not isinstance(body.get("body"), str):
             return _error(422, "Invalid request.\n\n\"body\" wasn't supplied.")
-        comment = self.github.add_comment(repo.full_name, item.number, body["body"], "github-actions[bot]")
+        author = self.github.token_user or "github-actions[bot]"
+        comment = self.github.add_comment(repo.full_name, item.number, body["body"], author)
         return 201, self.github.comment_json(repo, comment), {}
+
+    def _may_change(self, comment: dict) -> bool:
+        me = self.github.token_user or "github-actions[bot]"
+        return comment["user"] == me or self.github.maintainer
 
     def _find_comment(self, repo: Repo, args: dict) -> dict | None:
         for comments in repo.comments.values():
@@ -731,6 +770,8 @@ class _Handler(BaseHTTPRequestHandler):
         comment = self._find_comment(repo, args)
         if comment is None:
             return _error(404, "Not Found")
+        if not self._may_change(comment):
+            return _error(403, "You must have write access to edit this comment")
         comment["body"] = body["body"]
         return 200, self.github.comment_json(repo, comment), {}
 
@@ -738,6 +779,8 @@ class _Handler(BaseHTTPRequestHandler):
         comment = self._find_comment(repo, args)
         if comment is None:
             return _error(404, "Not Found")
+        if not self._may_change(comment):
+            return _error(403, "You must have write access to delete this comment")
         repo.comments[comment["number"]].remove(comment)
         return 204, None, {}
 
@@ -776,6 +819,33 @@ class _Handler(BaseHTTPRequestHandler):
             return _error(404, "Label does not exist")
         item.labels.remove(args["name"])
         return 200, self._labels_of(repo, item), {}
+
+    def _create_status(self, repo: Repo, args: dict, query: dict, body: Any) -> Answer:
+        if not isinstance(body, dict) or body.get("state") not in ("error", "failure", "pending", "success"):
+            return _error(422, "Validation Failed")
+        status = {
+            "id": self.github.next_id(),
+            "sha": args["sha"],
+            "state": body["state"],
+            "context": body.get("context", "default"),
+            "description": body.get("description"),
+            "target_url": body.get("target_url"),
+        }
+        repo.statuses.append(status)
+        api = self.github.api(f"/repos/{repo.full_name}/statuses/{args['sha']}")
+        return 201, {
+            "url": api,
+            "avatar_url": None,
+            "id": status["id"],
+            "node_id": f"SC_{status['id']}",
+            "state": status["state"],
+            "description": status["description"],
+            "target_url": status["target_url"],
+            "context": status["context"],
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "creator": self.github.user_json(self.github.token_user or "github-actions[bot]"),
+        }, {}
 
     def _get_contents(self, repo: Repo, args: dict, query: dict, body: Any) -> Answer:
         ref = query.get("ref", repo.default_branch)

@@ -27,7 +27,7 @@ EXAMPLES = NODE_MODULES / "@octokit" / "webhooks-examples" / "api.github.com" / 
 OPENAPI = NODE_MODULES / "@octokit" / "openapi" / "generated" / "api.github.com.json"
 REPO = "Codertocat/Hello-World"  # the repository of @octokit/webhooks-examples' payloads
 TOKEN = "test-token-not-a-secret"
-FAST = adapter.Tuning(timeout=2, retry_seconds=3.0, seconds_between_writes=0.0)
+FAST = adapter.Tuning(total_seconds=3.0, base_seconds=0.05, timeout_seconds=2.0)
 
 
 def env_for(fake: FakeGitHub, event: str, event_path: Path, **more: str) -> dict[str, str]:

@@ -46,7 +46,9 @@ def test_workflows_are_valid_against_the_github_workflows_schema():
 
 def test_inputs_outputs_and_branding():
     data = action()
-    assert set(data["inputs"]) == {"token", "ruleset", "config", "publish", "warn-only", "python-version"}
+    assert set(data["inputs"]) == {
+        "token", "ruleset", "config", "publish", "warn-only", "commit-status", "python-version"
+    }
     assert data["inputs"]["token"]["default"] == "${{ github.token }}"
     assert set(data["outputs"]) == {"status", "report"}
     assert data["branding"]["icon"] and data["branding"]["color"]
@@ -71,7 +73,9 @@ def test_our_pull_requests_use_the_action_from_this_checkout():
     uses = [step.get("uses") for job in data["jobs"].values() for step in job["steps"]]
     assert "./" in uses
     triggers = data[True] if True in data else data["on"]  # YAML 1.1 reads `on` as true
-    assert "edited" in triggers["pull_request"]["types"]
+    assert {"edited", "ready_for_review"} <= set(triggers["pull_request"]["types"])
+    # one run per pull request at a time; a newer event cancels the older run
+    assert data["concurrency"]["group"] == "rollout-plan-${{ github.event.pull_request.number }}"
 
 
 # --- the smoke test: the action's own steps, with bash, in a simulated runner ----------

@@ -72,11 +72,11 @@ def test_record_against_the_local_server(fake):
     fake.add_comment(REPO, 2, "a human remark")
     platform = adapter.GitHub(
         adapter.Target(fake.api_url, REPO, 2, "pull_request"), TOKEN, publish=True, env={},
-        tuning=adapter.Tuning(timeout=5, retry_seconds=5, seconds_between_writes=0),
+        tuning=adapter.Tuning(total_seconds=5, base_seconds=0.05, timeout_seconds=5),
     )
     with recorder("all").use_cassette("first_failing_run.yaml"):
         first_run(platform)
-    assert len(fake.log) == 5
+    assert len(fake.log) == 6
 
 
 @pytest.mark.skipif(RECORD != "real", reason="ROLLOUT_ENFORCER_RECORD=real re-records on GitHub")
@@ -99,7 +99,7 @@ def test_replay(name):
     replay_root = f"{host.scheme}://{host.hostname}:9{host.path}"
     platform = adapter.GitHub(
         adapter.Target(replay_root, repo, number, "pull_request"), "replayed", publish=True,
-        env={}, tuning=adapter.Tuning(timeout=1, retry_seconds=0, seconds_between_writes=0),
+        env={}, tuning=adapter.Tuning(total_seconds=0, base_seconds=0.05, timeout_seconds=1),
     )
     with recorder("none").use_cassette(name, allow_playback_repeats=False) as cassette:
         outcome = first_run(platform)

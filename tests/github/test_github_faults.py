@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,13 +10,13 @@ from github_support import REPO, TOKEN
 
 from enforcer.platforms import github as adapter
 from enforcer.platforms.base import PlatformError
-from enforcer.publish import Writes
+from enforcer.writeback import Uncertain
 
 PULL = rf"/repos/{REPO}/pulls/1"
 
 
 def platform_for(fake, retry_seconds=3.0, timeout=1):
-    tuning = adapter.Tuning(timeout=timeout, retry_seconds=retry_seconds, seconds_between_writes=0)
+    tuning = adapter.Tuning(total_seconds=retry_seconds, base_seconds=0.05, timeout_seconds=timeout)
     target = adapter.Target(fake.api_url, REPO, 1, "pull_request")
     return adapter.GitHub(target, TOKEN, publish=True, env={}, tuning=tuning)
 
@@ -39,15 +40,26 @@ def test_secondary_rate_limit_with_retry_after_then_success(fake, pull):
 def test_secondary_rate_limit_on_a_write_is_retried(fake, pull):
     fake.fault("POST", rf"/repos/{REPO}/issues/1/comments", "secondary", retry_after=1)
     platform = platform_for(fake)
-    platform.apply(Writes(create_comment="<!-- rollout-enforcer -->\nhi"))
-    assert len(fake.comments(REPO, 1)) == 1
+    platform.create_comment("<!-- rollout-enforcer -->\nhi")
+    assert [c["body"] for c in fake.comments(REPO, 1)] == ["<!-- rollout-enforcer -->\nhi"]
     assert len(fake.requests("POST")) == 2
+
+
+def test_a_500_on_a_post_is_uncertain_and_not_retried_blindly(fake, pull):
+    fake.fault("POST", rf"/repos/{REPO}/issues/1/comments", "status", status=500)
+    with pytest.raises(Uncertain, match="500"):
+        platform_for(fake).create_comment("<!-- rollout-enforcer -->\nhi")
+    assert len(fake.requests("POST")) == 1
 
 
 def test_a_retry_after_longer_than_the_budget_is_not_waited_for(fake, pull):
     fake.fault("GET", PULL, "secondary", retry_after=3600)
     started = time.monotonic()
-    with pytest.raises(PlatformError, match="403 .*secondary rate limit"):
+    with pytest.raises(
+        PlatformError,
+        match=r"kept failing to read .*: answered 403 Forbidden; gave up after 0\.\d s and 1 "
+        r"attempt \(the next wait of 3600 s would pass the retry budget of 2 s",
+    ):
         platform_for(fake, retry_seconds=2).subject()
     assert time.monotonic() - started < 1.0
 
@@ -79,24 +91,26 @@ def test_a_slow_answer_times_out_and_is_retried(fake, pull):
 def test_persistent_timeouts_are_a_platform_error_within_the_bound(fake, pull):
     fake.fault("GET", PULL, "slow", delay=1.5, times=1000)
     started = time.monotonic()
-    with pytest.raises(PlatformError, match="could not reach GitHub"):
+    with pytest.raises(PlatformError, match=r"timed out; gave up after (\d+\.\d) s") as raised:
         platform_for(fake, retry_seconds=2, timeout=1).subject()
+    spent = time.monotonic() - started
+    said = float(re.search(r"gave up after (\d+\.\d) s", str(raised.value))[1])
+    assert abs(said - spent) < 0.5  # the time really spent, not the budget
     # the budget, plus at most one request's timeout in flight when it ran out
     assert time.monotonic() - started < 2 + 1 + 0.5
 
 
 def test_an_unreachable_api_is_a_platform_error():
     target = adapter.Target("http://127.0.0.1:9", REPO, 1, "pull_request")
-    tuning = adapter.Tuning(timeout=1, retry_seconds=1, seconds_between_writes=0)
+    tuning = adapter.Tuning(total_seconds=1, base_seconds=0.05, timeout_seconds=1)
     started = time.monotonic()
-    with pytest.raises(PlatformError, match="could not reach GitHub"):
+    with pytest.raises(PlatformError, match=r"got no answer \(connection dropped or refused\); gave up after"):
         adapter.GitHub(target, TOKEN, publish=False, env={}, tuning=tuning).subject()
     assert time.monotonic() - started < 2.5
 
 
 def test_the_retry_budget_comes_from_the_environment():
     tuning = adapter.tuning_from({"ROLLOUT_ENFORCER_RETRY_SECONDS": "7", "ROLLOUT_ENFORCER_TIMEOUT_SECONDS": "4"})
-    assert (tuning.retry_seconds, tuning.timeout) == (7.0, 4)
+    assert (tuning.total_seconds, tuning.timeout_seconds) == (7.0, 4.0)
     default = adapter.tuning_from({})
-    assert default.retry_seconds == 90 and default.timeout == 10
-    assert default.seconds_between_writes < 1  # PyGithub's default pause is 1 s
+    assert default.total_seconds == 60 and default.timeout_seconds == 30  # as on GitLab

@@ -15,7 +15,10 @@ def report(n_errors=2, n_warnings=1, status="failed") -> Report:
         for i in range(n_errors)
     ]
     results += [
-        RequirementResult(f"w{i}", f"Warning part {i}", "warning", "empty", heading="Metrics", line=4)
+        RequirementResult(
+            f"w{i}", f"Warning part {i}", "warning", "empty", heading="Metrics", line=4,
+            hint="Fill it in.",
+        )
         for i in range(n_warnings)
     ]
     results.append(RequirementResult("ok", "Fine part", "error", "ok", heading="Risks", line=1))
@@ -51,8 +54,12 @@ def test_summary_outputs_and_annotations(tmp_path):
     assert parse_outputs(output.read_text()) == {"status": "failed", "report": "/tmp/r t/rollout-plan.json"}
     lines = stream.getvalue().splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::error", "::warning"]
-    assert lines[0] == "::error title=Rollout plan%3A Error part 0::Error part 0: missing. Add it."
-    assert "(under 'Metrics', line 4)" in lines[2]
+    # the comment's words: what was found, then what to fix (a prompt-only section: the hint)
+    assert lines[0] == "::error title=Rollout plan%3A Error part 0::Error part 0: not found. Add it."
+    assert lines[2] == (
+        "::warning title=Rollout plan%3A Warning part 0::"
+        "Warning part 0: section is empty (under 'Metrics', line 4). Fill it in."
+    )
 
 
 def test_outputs_are_safe_for_multiline_values(tmp_path):
@@ -64,7 +71,7 @@ def test_outputs_are_safe_for_multiline_values(tmp_path):
 
 
 def test_at_most_ten_annotations_of_each_kind():
-    lines = adapter.annotations(report(n_errors=14, n_warnings=3))
+    lines = adapter.annotation_lines(report(n_errors=14, n_warnings=3))
     errors = [line for line in lines if line.startswith("::error")]
     assert len(errors) == 10
     assert errors[-1].endswith("::5 more; see the job summary")
@@ -73,7 +80,7 @@ def test_at_most_ten_annotations_of_each_kind():
 
 def test_findings_without_a_requirement_are_annotated_too():
     extra = Finding("config", None, "warning", "unknown heading level")
-    lines = adapter.annotations(Report("t", "h", "passed", findings=(extra,)))
+    lines = adapter.annotation_lines(Report("t", "h", "passed", findings=(extra,)))
     assert lines == ["::warning title=Rollout plan::unknown heading level"]
 
 

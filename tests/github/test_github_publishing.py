@@ -7,7 +7,7 @@ from github_support import FAST, REPO, TOKEN
 
 from enforcer import run
 from enforcer.platforms import github as adapter
-from enforcer.publish import MARKER, Writes
+from enforcer.publish import MARKER
 from enforcer.report import render
 
 NUMBER = 2
@@ -45,6 +45,7 @@ def ours(fake, number=NUMBER):
 
 
 def test_first_failing_run_labels_and_comments_within_six_requests(fake):
+    """pull, config, comments, label, comment, comments again (did a racing run post too?)"""
     fake.add_pull(REPO, NUMBER, FAILING, labels=("bug",))
     for i in range(3):
         fake.add_comment(REPO, NUMBER, f"a review remark {i}")
@@ -55,23 +56,26 @@ def test_first_failing_run_labels_and_comments_within_six_requests(fake):
     assert fake.labels(REPO, NUMBER) == ["bug", "rollout-plan::incomplete"]
     [comment] = ours(fake)
     assert comment["body"].startswith(MARKER + "\n")
+    assert comment["user"] == "github-actions[bot]"
     assert len(fake.log) <= 6, [(r.method, r.path) for r in fake.log]
+    assert not any(r.path == "/user" for r in fake.log)
     assert [(r.method, r.path) for r in fake.writes] == [
         ("POST", f"/repos/{REPO}/issues/{NUMBER}/labels"),
         ("POST", f"/repos/{REPO}/issues/{NUMBER}/comments"),
     ]
 
 
-def test_second_run_with_nothing_changed_writes_nothing_within_four_requests(fake):
+def test_second_run_with_nothing_changed_writes_nothing_within_three_requests(fake):
     fake.add_pull(REPO, NUMBER, FAILING)
     one_run(fake)
+    [before] = [dict(c) for c in ours(fake)]
     fake.reset_log()
 
     one_run(fake)
 
     assert fake.writes == []
-    assert len(fake.log) <= 4, [(r.method, r.path) for r in fake.log]
-    assert len(ours(fake)) == 1
+    assert len(fake.log) <= 3, [(r.method, r.path) for r in fake.log]
+    assert ours(fake) == [before]
 
 
 def test_a_plan_that_passes_on_the_first_run_gets_a_label_and_no_comment(fake):
@@ -109,9 +113,9 @@ def test_our_comment_is_found_on_a_later_page(fake):
     fake.add_comment(REPO, NUMBER, body, user="github-actions[bot]")  # on page 3
     fake.reset_log()
 
-    state = platform.read_state()
+    found = platform.comments()
 
-    assert [c.body for c in state.comments] == [body]
+    assert [(n.body, n.author) for n in found][-1] == (body, "github-actions[bot]")
     assert [r.query.get("page", "1") for r in fake.log] == ["1", "2", "3"]
     run.publish(platform, outcome, render("markdown", outcome.report), lambda _: None)
     assert fake.writes == []
@@ -119,15 +123,16 @@ def test_our_comment_is_found_on_a_later_page(fake):
 
 def test_duplicates_from_a_race_are_removed_keeping_the_oldest(fake):
     fake.add_pull(REPO, NUMBER, FAILING)
-    first = fake.add_comment(REPO, NUMBER, f"{MARKER}\nfrom run A")
+    first = fake.add_comment(REPO, NUMBER, f"{MARKER}\nfrom run A", user="github-actions[bot]")
     fake.add_comment(REPO, NUMBER, "a human")
-    fake.add_comment(REPO, NUMBER, f"{MARKER}\nfrom run B")
+    fake.add_comment(REPO, NUMBER, f"{MARKER}\nfrom run B", user="github-actions[bot]")
 
-    one_run(fake)
+    outcome = one_run(fake)
 
     [kept] = ours(fake)
     assert kept["id"] == first["id"]
-    assert len(fake.comments(REPO, NUMBER)) == 2
+    assert kept["body"] == run.comment_body(render("markdown", outcome.report))
+    assert [c["body"] for c in fake.comments(REPO, NUMBER)] == [kept["body"], "a human"]
 
 
 def test_labels_go_one_by_one_and_a_label_already_gone_is_fine(fake):
@@ -135,7 +140,8 @@ def test_labels_go_one_by_one_and_a_label_already_gone_is_fine(fake):
     platform = platform_for(fake)
     platform.subject()
 
-    platform.apply(Writes(add_labels=("a::b",), remove_labels=("never-there", "x")))
+    platform.add_labels(("a::b",))
+    platform.remove_labels(("never-there", "x"))
 
     assert fake.labels(REPO, NUMBER) == ["a::b"]
     assert [r.method for r in fake.writes] == ["POST", "DELETE", "DELETE"]
@@ -148,9 +154,11 @@ def test_a_retried_create_never_leaves_a_second_comment(fake):
     fake.add_pull(REPO, NUMBER, FAILING)
     fake.fault("POST", rf"/repos/{REPO}/issues/{NUMBER}/comments", "after", status=502)
 
-    one_run(fake)
+    outcome = one_run(fake)
 
-    assert len(ours(fake)) == 1
+    assert [c["body"] for c in ours(fake)] == [
+        run.comment_body(render("markdown", outcome.report))
+    ]
     assert len(fake.requests("POST")) == 2  # the label and the one comment; no second try
 
 
@@ -167,25 +175,25 @@ def test_a_fork_pull_request_under_pull_request_publishes_nothing(fake):
     fake.add_pull(REPO, NUMBER, FAILING, head_repo="someone/Hello-World")
     platform = platform_for(fake, fork="someone/Hello-World")
 
-    blocker = platform.publish_blocker()
+    blocker = platform.blocker()
 
     assert blocker is not None and "fork" in blocker and "pull_request_target" in blocker
     one_run(fake, fork="someone/Hello-World")
     assert fake.writes == []
 
 
-def test_a_read_only_token_stops_at_the_first_refused_write(fake, capsys):
+def test_a_read_only_token_stops_at_the_first_refused_write(fake):
     fake.add_pull(REPO, NUMBER, FAILING)
     fake.read_only = True
     platform = platform_for(fake)
     outcome = run.check(platform, run.Options(), lambda _: None)
+    logged: list[str] = []
 
-    run.publish(platform, outcome, render("markdown", outcome.report), lambda _: None)
+    result = run.publish(platform, outcome, render("markdown", outcome.report), logged.append)
 
     assert len(fake.writes) == 1  # refused once; nothing more tried
-    assert "not accessible by integration" in platform.publish_blocker()
-    platform.finish(outcome.report, "x", None)  # outside Actions: one plain line
-    assert capsys.readouterr().err.count("nothing more could be posted") == 1
+    assert result.refused and "not accessible by integration" in result.blocked
+    assert logged == [f"nothing published: {result.blocked}"]  # said once
 
 
 def test_without_a_token_nothing_is_published(fake):

@@ -57,7 +57,7 @@ def test_synchronize_and_pull_request_target(fake, tmp_path):
     for event in ("pull_request", "pull_request_target"):
         platform = resolve(None, env_for(fake, event, path), publish=True)
         assert platform.subject().description == PLAN
-        assert platform.publish_blocker() is None
+        assert platform.blocker() is None
 
 
 @pytest.mark.parametrize("body", [None, ""])
@@ -192,7 +192,7 @@ def test_linked_issues_are_read_live_one_by_one(fake, tmp_path):
 def test_url_target_on_github_com_uses_api_github_com():
     platform = adapter.from_url("https://github.com/o/r/pull/7", {}, publish=False)
     assert platform.target == adapter.Target("https://api.github.com", "o/r", 7, "pull_request")
-    assert platform.publish_blocker() == "GITHUB_TOKEN is not set: nothing is posted"
+    assert platform.blocker() == "GITHUB_TOKEN is not set: nothing is posted"
 
 
 def test_url_target_on_enterprise_server_uses_api_v3(ghes):

@@ -103,6 +103,7 @@ class GitLabState:
         self.faults: list[Fault] = []
         self.log: list[Logged] = []
         self.quick_actions: list[str] = []  # every quick action a note carried
+        self.statuses: list[dict[str, Any]] = []  # commit statuses, in the order set
         self._ids = itertools.count(1001)
         self._clock = itertools.count(1)
 
@@ -407,6 +408,8 @@ class GitLabState:
         rest = segments[2:]
         if not rest and method == "GET":
             return 200, project, {}
+        if rest[:1] == ["statuses"] and len(rest) == 2 and method == "POST":
+            return 201, self.commit_status(pid, rest[1], arg, token), {}
         if rest[:2] == ["repository", "files"] and len(rest) in (3, 4) and method == "GET":
             return self.file(pid, rest[2], arg.get("ref"), raw=len(rest) == 4 and rest[3] == "raw")
         if (
@@ -496,6 +499,33 @@ class GitLabState:
             },
             {},
         )
+
+    def commit_status(
+        self, pid: int, sha: str, arg: dict[str, Any], token: Token | None
+    ) -> dict[str, Any]:
+        """POST /projects/:id/statuses/:sha (doc/api/commits.md#set-the-pipeline-status-of-a-commit)."""
+        if arg.get("state") not in ("pending", "running", "success", "failed", "canceled", "skipped"):
+            raise HttpError(400, {"message": "state does not have a valid value"})
+        assert token is not None
+        stamp = self._stamp()
+        status = {
+            "id": next(self._ids),
+            "sha": sha,
+            "ref": None,
+            "status": arg["state"],
+            "name": arg.get("name") or arg.get("context") or "default",
+            "target_url": arg.get("target_url"),
+            "description": arg.get("description"),
+            "created_at": stamp,
+            "started_at": None,
+            "finished_at": stamp,
+            "allow_failure": False,
+            "coverage": None,
+            "author": token.user,
+            "project_id": pid,
+        }
+        self.statuses.append(status)
+        return status
 
     def update(
         self, item: dict[str, Any], arg: dict[str, Any], token: Token | None

@@ -112,21 +112,18 @@ def run_once(
     text: str = "Rollout plan: incomplete",
     *,
     config: Config = CONFIG_OBJECT,
+    status: bool = False,
 ):
-    """What ``enforcer.run`` does with a platform, minus parsing: read, plan, write.
+    """What ``enforcer.run`` does with a platform, minus parsing: read, then write back
+    through ``enforcer.writeback``. Returns its Result. The closing issues are read when the
+    report is failing (the description holds no plan), as the run does."""
+    from enforcer.publish import MARKER
+    from enforcer.writeback import carry_out
 
-    Returns the writes made. The description lacks a plan in a failing report, so the
-    closing issues are read then, as the run does.
-    """
-    from enforcer.publish import MARKER, plan_writes
-
-    adapter.subject()
+    subject = adapter.subject()
     adapter.config_text()
-    if report.status == "failed":
+    if report.status == "failed" and not report.plan_found:
         list(adapter.linked_issues())
-    if adapter.publish_blocker() is not None:
-        return None
-    state = adapter.read_state()
-    writes = plan_writes(report, config, state, MARKER + "\n" + text)
-    adapter.apply(writes)
-    return writes
+    return carry_out(
+        adapter.writer(), report, config, subject, MARKER + "\n" + text, status=status
+    )

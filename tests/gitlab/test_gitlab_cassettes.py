@@ -67,17 +67,17 @@ def read_everything(adapter: GitLab) -> dict:
         "config": adapter.config_text(),
         "paths": list(adapter.changed_paths()),
         "issues": list(adapter.linked_issues()),
-        "state": adapter.read_state(),
+        "comments": adapter.comments(),
         "rerun": adapter.rerun_url(),
     }
 
 
 def publish_first_run(adapter: GitLab) -> dict:
-    return {"writes": run_once(adapter, failing_report(), "plan incomplete")}
+    return {"result": run_once(adapter, failing_report(), "plan incomplete")}
 
 
 def publish_nothing_changed(adapter: GitLab) -> dict:
-    return {"writes": run_once(adapter, failing_report(), "plan incomplete")}
+    return {"result": run_once(adapter, failing_report(), "plan incomplete")}
 
 
 def _seed_published(server: GitLabServer) -> None:
@@ -123,19 +123,20 @@ def test_replay(name):
         assert result["config"] == CONFIG
         assert result["paths"] == ["billing/worker.py", "old/name.txt", "new/name.txt"]
         assert [issue.title for issue in result["issues"]] == ["Billing queue", "Tracker item"]
-        assert result["state"].comments == ()
+        assert result["comments"] == []
         assert result["rerun"].endswith(f"/merge_requests/{MR}/pipelines")
     elif name == "publish_first_run":
-        assert len(requests) == 6
-        assert requests[-2:] == [
-            ("POST", f"/api/v4/projects/{PROJECT}/merge_requests/{MR}/notes"),
+        assert len(requests) == 7
+        assert requests[-3:] == [
             ("PUT", f"/api/v4/projects/{PROJECT}/merge_requests/{MR}"),
+            ("POST", f"/api/v4/projects/{PROJECT}/merge_requests/{MR}/notes"),
+            ("GET", f"/api/v4/projects/{PROJECT}/merge_requests/{MR}/notes"),
         ]
-        assert result["writes"].create_comment == f"{MARKER}\nplan incomplete"
+        assert result["result"].done == ("label rollout-plan::missing added", "comment posted")
     else:
         assert len(requests) == 4
         assert all(method == "GET" for method, _ in requests)
-        assert result["writes"].empty
+        assert result["result"].done == () and result["result"].blocked is None
 
 
 REAL = CASSETTES / "real"

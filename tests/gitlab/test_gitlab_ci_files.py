@@ -61,17 +61,19 @@ def test_component_inputs_and_job_shape():
         "ruleset",
         "config",
         "warn_only",
+        "commit_status",
         "python_image",
         "package",
         "python",
         "token_variable",
     }
-    assert inputs["warn_only"]["type"] == "boolean"
+    assert inputs["warn_only"]["type"] == inputs["commit_status"]["type"] == "boolean"
     assert all(spec.get("description") for spec in inputs.values())
     used = {name for name in inputs if f"inputs.{name} ]]" in component_documents()[1]}
     assert used == set(inputs), "every input is used"
     [job] = jobs.values()
     assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["resource_group"] == "rollout-plan-mr-$CI_MERGE_REQUEST_IID"  # one per MR
     assert job["artifacts"]["when"] == "always"
     assert set(job["artifacts"]["reports"]) == {"junit", "codequality"}
     script = "\n".join(job["script"])

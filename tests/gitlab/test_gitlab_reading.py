@@ -24,7 +24,7 @@ def test_subject_is_the_live_merge_request(ci_adapter, state):
 def test_subject_is_fetched_once(ci_adapter, state):
     ci_adapter.subject()
     ci_adapter.subject()
-    ci_adapter.read_state()
+    ci_adapter.comments()
     assert [entry.path for entry in state.requests("GET")].count(
         f"/projects/{PROJECT}/merge_requests/{MR}"
     ) == 1
@@ -81,34 +81,38 @@ def test_linked_issues_include_other_projects(ci_adapter, state):
     assert issues[1].description == ""  # null in the API
 
 
-def test_state_reuses_the_labels_and_finds_our_comment(ci_adapter, state):
+def test_comments_come_with_their_authors_in_one_request(ci_adapter, state):
     ci_adapter.subject()
-    state.add_note(PROJECT, MR, "LGTM")
+    lgtm = state.add_note(PROJECT, MR, "LGTM", author=state.users[2])
     ours = state.add_note(PROJECT, MR, f"{MARKER}\nRollout plan: incomplete", author=state.users[1])
-    state.add_note(PROJECT, MR, f"> {MARKER}\n> quoted by someone")
     before = len(state.log)
-    found = ci_adapter.read_state()
-    assert found.labels == frozenset({"backend"})
-    assert [c.id for c in found.comments] == [ours["id"]]
-    assert len(state.log) - before == 1  # the notes only; the labels came with the subject
+    found = ci_adapter.comments()
+    assert [(n.id, n.author, n.body) for n in found] == [
+        (lgtm["id"], "alice", "LGTM"),
+        (ours["id"], "enforcer-bot", f"{MARKER}\nRollout plan: incomplete"),
+    ]
+    assert found[1].url == f"{state.base_url}/group/sub/app/-/merge_requests/{MR}#note_{ours['id']}"
+    assert len(state.log) - before == 1
 
 
-def test_marker_on_page_three_is_found_and_system_notes_skipped(ci_adapter, state):
+def test_comments_on_page_three_are_found_and_system_notes_skipped(ci_adapter, state):
     state.max_per_page = 3
     for number in range(7):
         state.add_note(PROJECT, MR, f"comment {number}")
     state.add_note(PROJECT, MR, f"{MARKER}\nadded label by a system note", system=True)
     ours = state.add_note(PROJECT, MR, f"{MARKER}\nours")
-    found = ci_adapter.read_state()
-    assert [c.id for c in found.comments] == [ours["id"]]
+    found = ci_adapter.comments()
+    assert [n.body for n in found][-1] == f"{MARKER}\nours"
+    assert ours["id"] in [n.id for n in found]
+    assert f"{MARKER}\nadded label by a system note" not in [n.body for n in found]
     pages = [e.query.get("page", ["1"])[0] for e in state.log if e.path.endswith("/notes")]
     assert pages == ["1", "2", "3"]
 
 
-def test_duplicate_comments_come_oldest_first(ci_adapter, state):
-    first = state.add_note(PROJECT, MR, f"{MARKER}\none")
-    second = state.add_note(PROJECT, MR, f"{MARKER}\ntwo")
-    assert [c.id for c in ci_adapter.read_state().comments] == [first["id"], second["id"]]
+def test_identity_is_the_token_user_read_once(ci_adapter, state):
+    assert ci_adapter.identity() == "enforcer-bot"
+    assert ci_adapter.identity() == "enforcer-bot"
+    assert [e.path for e in state.log] == ["/user"]
 
 
 def test_rerun_url_is_the_pipelines_page(ci_adapter, state):
@@ -117,22 +121,43 @@ def test_rerun_url_is_the_pipelines_page(ci_adapter, state):
     )
 
 
-def test_closed_merge_request_is_read_but_not_published(ci_adapter, state):
-    state.merge_requests[(PROJECT, MR)]["state"] = "closed"
-    assert ci_adapter.subject().state == "closed"
-    assert ci_adapter.publish_blocker() == f"merge request !{MR} is closed"
+@pytest.mark.parametrize(("state_name", "draft"), [("opened", True), ("closed", False), ("locked", False)])
+def test_closed_locked_or_draft_merge_request_is_read_but_not_published(ci_adapter, state, state_name, draft):
+    from gitlab_support import failing_report, run_once
+
+    state.merge_requests[(PROJECT, MR)].update(state=state_name, draft=draft)
+    subject = ci_adapter.subject()
+    assert (subject.state, subject.draft) == (state_name, draft)
+    result = run_once(ci_adapter, failing_report())
+    assert result.blocked == (
+        f"the merge request is a draft; the verdict is published once it is marked ready "
+        "(publish_on_drafts: true publishes on drafts too)"
+        if draft
+        else f"the merge request is {state_name}"
+    )
+    assert not state.writes()
+
+
+def test_a_draft_is_published_on_with_publish_on_drafts(ci_adapter, state):
+    from gitlab_support import CONFIG_OBJECT, failing_report, run_once
+
+    state.merge_requests[(PROJECT, MR)]["draft"] = True
+    config = CONFIG_OBJECT._replace(publish_on_drafts=True)
+    result = run_once(ci_adapter, failing_report(), "plan incomplete", config=config)
+    assert result.blocked is None and "comment posted" in result.done
+    assert [n["body"] for n in state.marker_notes(PROJECT, MR, MARKER)] == [f"{MARKER}\nplan incomplete"]
 
 
 def test_with_gitlab_token_nothing_blocks(ci_adapter):
-    assert ci_adapter.publish_blocker() is None
+    assert ci_adapter.blocker() is None
 
 
 def test_job_token_reads_and_blocks_publishing(gitlab_server, state):
     adapter = from_ci(ci_env(gitlab_server, GITLAB_TOKEN=""), publish=True)
     assert adapter.subject().description == DESCRIPTION
     assert adapter.config_text() == CONFIG
-    assert adapter.read_state().labels == frozenset({"backend"})
-    assert adapter.publish_blocker() == JOB_TOKEN_BLOCKER
+    assert adapter.subject().labels == frozenset({"backend"})
+    assert adapter.blocker() == JOB_TOKEN_BLOCKER
     assert "\n" not in JOB_TOKEN_BLOCKER
     assert all("job-token" in e.headers and "private-token" not in e.headers for e in state.log)
     assert not state.writes()

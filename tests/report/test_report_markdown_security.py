@@ -147,24 +147,44 @@ def test_trusted_text_mentions_are_defused() -> None:
 
 def test_table_never_breaks() -> None:
     rows = table_rows(comment(HOSTILE))
-    assert len(rows) == 2 + len(HOSTILE.requirements)
+    # the required parts, then the optional ones (folded): each table with its two header rows
+    assert len(rows) == 2 + len(HOSTILE.requirements) + 2
     for row in rows:
         assert len(row) == 4, row
 
 
+def _rows_by_title() -> dict[str, list[str]]:
+    return {row[1]: row for row in table_rows(comment(HOSTILE)) if row[1].startswith("Requirement ")}
+
+
 def test_headings_survive_their_code_spans_unchanged() -> None:
-    rows = table_rows(comment(HOSTILE))[2:]
-    for row, heading in zip(rows, HOSTILE_HEADINGS):
-        _, spans = code_spans(row[2])
+    rows = _rows_by_title()
+    assert len(rows) == len(HOSTILE.requirements)
+    for result in HOSTILE.requirements:
+        _, spans = code_spans(rows[result.title][2])
         # the zero-width space keeps a backslash before "|" from escaping our escape
-        assert spans[0].replace("\u200b", "") == " ".join(heading.split())
+        assert spans[0].replace("\u200b", "") == " ".join(result.heading.split())
 
 
-def test_messages_survive_their_code_spans_unchanged() -> None:
-    rows = table_rows(comment(HOSTILE))[2:]
-    for row, finding in zip(rows, HOSTILE.findings):
-        _, spans = code_spans(row[3])
-        assert [s.replace("\u200b", "") for s in spans] == [" ".join(finding.message.split())]
+def unescape(cell: str) -> str:
+    """What a reader sees of a prose cell: backslash escapes resolved, joiners dropped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", cell).replace("\u200d", "")
+
+
+def test_messages_survive_as_plain_sentences_unchanged() -> None:
+    rows = _rows_by_title()
+    seen = set()
+    for result, finding in zip(HOSTILE.requirements, HOSTILE.findings):
+        cell = rows[result.title][3]
+        outside, spans = code_spans(cell)
+        assert spans == [] and outside == cell  # plain sentences, no code span
+        if result.status == "missing":
+            message = " ".join(finding.message.split())
+            assert unescape(cell) == message[0].upper() + message[1:]
+        elif result.status == "placeholder":  # only prompts: what a real answer holds
+            assert unescape(cell) == " ".join(result.hint.split())
+        seen.add(result.status)
+    assert seen == {"ok", "missing", "placeholder"}
 
 
 def test_source_is_only_in_a_code_span() -> None:
