@@ -3,7 +3,8 @@
 ``check_and_publish(job, settings)`` is the one place a job meets the rest of the tool: it
 builds the platform adapter against the *configured* API root (never a URL from a payload),
 runs the same check as ``enforce check`` on the live description, and writes the verdict back
-(comment, labels, commit status) through ``enforcer.run.publish``.
+(comment, labels, commit status) through ``enforcer.run.publish`` and ``enforcer.writeback``,
+whose rules keep one comment per merge request however many replicas race.
 
 A check that fails with a platform error (unreachable, 5xx past the adapter's own retries) is
 tried again after 2, 4, 8 ... s (at most 60 s between two attempts) until
@@ -62,26 +63,28 @@ def platform_for(job: Job, settings: Settings) -> Platform:
 
 
 def check_and_publish(job: Job, settings: Settings) -> Checked:
-    """Check ``job``'s merge request, pull request or issue as it is now, and write back."""
+    """Check ``job``'s merge request, pull request or issue as it is now, and write back:
+    the comment, the labels and the commit status ``rollout-plan`` on the head commit."""
     from enforcer import run
     from enforcer.report import render
 
-    notes: list[str] = []
     started = time.monotonic()
     platform = platform_for(job, settings)
-    outcome = run.check(platform, run.Options(), notes.append)
+    outcome = run.check(platform, run.Options(), lambda _note: None)
     checked = time.monotonic()
-    subject = platform.subject()  # read once by the check already
+    subject = outcome.subject or platform.subject()  # read once by the check already
     if subject.state != "opened":
-        return Checked("skipped", f"the {job.kind.replace('_', ' ')} is {subject.state}",
-                       checked - started, 0.0)
-    run.publish(platform, outcome, render("markdown", outcome.report), notes.append)
-    published = [note for note in notes if note.startswith(("published", "nothing published"))]
+        return Checked(
+            "skipped", f"the {job.kind.replace('_', ' ')} is {subject.state}", checked - started, 0.0
+        )
+    markdown = render("markdown", outcome.report)
+    result = run.publish(platform, outcome, markdown, lambda _note: None, status=True)
     return Checked(
         outcome.report.status,
-        published[-1] if published else "",
+        result.summary,
         checked - started,
         time.monotonic() - checked,
+        result.comment_url,
     )
 
 
