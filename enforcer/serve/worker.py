@@ -37,6 +37,7 @@ class Checked(NamedTuple):
     check_seconds: float
     publish_seconds: float
     comment_url: str | None = None
+    notes: tuple[str, ...] = ()  # what the run said on the way (a race settled, a blocker)
 
 
 def platform_for(job: Job, settings: Settings) -> Platform:
@@ -68,9 +69,10 @@ def check_and_publish(job: Job, settings: Settings) -> Checked:
     from enforcer import run
     from enforcer.report import render
 
+    notes: list[str] = []
     started = time.monotonic()
     platform = platform_for(job, settings)
-    outcome = run.check(platform, run.Options(), lambda _note: None)
+    outcome = run.check(platform, run.Options(), notes.append)
     checked = time.monotonic()
     subject = outcome.subject or platform.subject()  # read once by the check already
     if subject.state != "opened":
@@ -78,13 +80,14 @@ def check_and_publish(job: Job, settings: Settings) -> Checked:
             "skipped", f"the {job.kind.replace('_', ' ')} is {subject.state}", checked - started, 0.0
         )
     markdown = render("markdown", outcome.report)
-    result = run.publish(platform, outcome, markdown, lambda _note: None, status=True)
+    result = run.publish(platform, outcome, markdown, notes.append, status=True)
     return Checked(
         outcome.report.status,
         result.summary,
         checked - started,
         time.monotonic() - checked,
         result.comment_url,
+        tuple(note for note in notes if note != result.summary),
     )
 
 
@@ -180,7 +183,11 @@ class Pool:
             self.metrics.stage.labels("check").observe(checked.check_seconds)
             self.metrics.stage.labels("publish").observe(checked.publish_seconds)
             self.metrics.stage.labels("total").observe(ticket.waited + time.monotonic() - started)
-            self._log_check(ticket, attempt, checked.verdict, published=checked.published)
+            extra = {"notes": list(checked.notes)} if checked.notes else {}
+            self._log_check(
+                ticket, attempt, checked.verdict, published=checked.published,
+                comment=checked.comment_url, **extra,
+            )
             return
 
     def _log_check(self, ticket: Ticket, attempt: int, outcome: str, **fields: Any) -> None:
