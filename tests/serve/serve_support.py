@@ -35,7 +35,11 @@ EVIL = "http://127.0.0.1:9"  # replaced by a fake server's address in the forged
 class Receiver:
     """``enforce serve`` in a subprocess; ``with Receiver(env) as r: r.url``."""
 
-    def __init__(self, env: dict[str, str], *, ready_timeout: float = 30.0) -> None:
+    def __init__(
+        self, env: dict[str, str], *, ready_timeout: float = 30.0, log_path: Path | None = None
+    ) -> None:
+        """``log_path``: the receiver writes its log there instead of to a pipe this process
+        reads (the load benchmark: a busy reader must not slow the receiver down)."""
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
         self.env.update(env)
         self.ready_timeout = ready_timeout
@@ -44,12 +48,14 @@ class Receiver:
         self._lines: queue.Queue[str] = queue.Queue()
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
+        self.log_path = log_path
 
     def __enter__(self) -> Receiver:  # noqa: PYI034
+        log = open(self.log_path, "w") if self.log_path else subprocess.PIPE  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "enforcer", "serve", "--port", "0"],
             env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
+            stderr=log, text=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
         deadline = time.monotonic() + self.ready_timeout
@@ -68,14 +74,41 @@ class Receiver:
         return self
 
     def _read(self) -> None:
-        assert self.process is not None and self.process.stderr is not None
+        assert self.process is not None
+        if self.log_path is not None:
+            self._follow(self.log_path)
+            return
+        assert self.process.stderr is not None
         for raw in self.process.stderr:
-            self.raw.append(raw)
-            try:
-                self.lines.append(json.loads(raw))
-            except ValueError:
-                pass
-            self._lines.put(raw)
+            self._take(raw)
+
+    def _follow(self, path: Path) -> None:
+        with open(path) as handle:
+            while self.process is not None:
+                raw = handle.readline()
+                if raw:
+                    self._take(raw)
+                    if self.url:
+                        return  # the rest is read once, at the end (read_log)
+                elif self.process.poll() is not None:
+                    return
+                else:
+                    time.sleep(0.05)
+
+    def read_log(self) -> None:
+        """With ``log_path``: read the whole log now (after the receiver stopped)."""
+        assert self.log_path is not None
+        self.raw, self.lines = [], []
+        for raw in self.log_path.read_text().splitlines(keepends=True):
+            self._take(raw)
+
+    def _take(self, raw: str) -> None:
+        self.raw.append(raw)
+        try:
+            self.lines.append(json.loads(raw))
+        except ValueError:
+            pass
+        self._lines.put(raw)
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
