@@ -6,6 +6,7 @@ its queue on SIGTERM (or Ctrl-C), bounded by ``ROLLOUT_ENFORCER_DRAIN_SECONDS``,
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from collections.abc import Callable
@@ -46,6 +47,12 @@ def serve(host: str, port: int, env: Environ, say: Callable[[str], None]) -> int
         say(f"serve: cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}")
         return EXIT_USAGE
 
+    # A receiver has no working tree: checks must not read templates or rule files from
+    # wherever it was started (a repository checkout, say). An empty folder holds none.
+    import tempfile
+
+    empty = tempfile.mkdtemp(prefix="enforce-serve-")
+    os.chdir(empty)
     # Checks parse Markdown in worker threads while the event loop answers webhooks: a
     # shorter switch interval hands the loop the GIL sooner (measured in benchmarks/load.py).
     sys.setswitchinterval(SWITCH_INTERVAL)
@@ -64,7 +71,10 @@ def serve(host: str, port: int, env: Environ, say: Callable[[str], None]) -> int
     bound = sock.getsockname()
     log("listening", url=f"http://{_host(bound[0])}:{bound[1]}")
     server = _server_class()(config)
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        os.rmdir(empty)
     if not server.started:
         say("serve: the receiver did not start")
         return EXIT_USAGE
