@@ -8,8 +8,9 @@ What makes a check (everything else is answered 200 with the reason, at no API c
 
 GitLab "Merge Request Hook"
     ``open``, ``reopen``; ``update`` with a new head commit (``oldrev``: a push), or a change
-    of ``description``, ``title``, ``target_branch`` (the rules are read there) or of labels
-    other than the status labels this tool sets itself. ``close``, ``merge``, approvals and a
+    of ``description``, ``title``, ``target_branch`` (the rules are read there), ``draft``
+    (nothing is published on a draft) or of labels other than the status labels this tool
+    sets itself. ``close``, ``merge``, approvals and a
     closed or merged merge request: left alone.
 GitLab "Issue Hook" (plans kept in issues)
     ``open``, ``reopen``; ``update`` changing ``description``, ``title`` or labels.
@@ -32,7 +33,7 @@ OWN_LABELS = frozenset(Labels().family())
 
 GITLAB_MR_ACTIONS = frozenset({"open", "reopen", "update"})
 GITLAB_ISSUE_ACTIONS = frozenset({"open", "reopen", "update"})
-GITLAB_MR_FIELDS = ("description", "title", "target_branch")
+GITLAB_MR_FIELDS = ("description", "title", "target_branch", "draft")
 GITLAB_ISSUE_FIELDS = ("description", "title")
 GITHUB_PULL_ACTIONS = frozenset(
     {"opened", "reopened", "edited", "synchronize", "labeled", "unlabeled", "ready_for_review"}

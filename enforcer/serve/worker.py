@@ -59,8 +59,8 @@ def platform_for(job: Job, settings: Settings) -> Platform:
 
     assert settings.github_api_url is not None
     kind: Any = job.kind
-    target = github.Target(settings.github_api_url, job.project, job.number, kind)
-    return github.GitHub(target, settings.github_token, publish=True, env=settings.env)
+    pull = github.Target(settings.github_api_url, job.project, job.number, kind)
+    return github.GitHub(pull, settings.github_token, publish=True, env=settings.env)
 
 
 def check_and_publish(job: Job, settings: Settings) -> Checked:

@@ -31,6 +31,7 @@ GITLAB = [
     ("title edited", mr("update", changes={"title": {}}), "title changed"),
     ("target branch", mr("update", changes={"target_branch": {}}), "target_branch changed"),
     ("push", mr("update", oldrev="b" * 40), "head commit changed"),
+    ("marked ready", mr("update", changes={"draft": {"previous": True, "current": False}}), "draft changed"),
     ("exempt label", mr("update", changes=labels([], ["rollout-plan::not-needed"])), "labels changed"),
     ("other label", mr("update", changes=labels(["a"], [])), "labels changed"),
     ("issue edited", mr("update", kind="issue", changes={"description": {}}), "description changed"),
