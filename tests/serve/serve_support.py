@@ -350,7 +350,14 @@ def github_event(event: str, action: str, repo: str, number: int, *, head_sha: s
     """An octokit example, with its repository and number changed to the local server's.
 
     ``forged``: every URL in the payload points there instead."""
-    payload = copy.deepcopy(octokit(event, action))
+    if action == "edited" and event == "pull_request":
+        # @octokit/webhooks-examples has no pull_request.edited: GitHub's shape is the pull
+        # request's payload with the action and `changes.body.from`
+        from github_support import edited
+
+        payload = edited(octokit(event, "opened"), "the description before")
+    else:
+        payload = copy.deepcopy(octokit(event, action))
     payload["action"] = action
     payload["repository"]["full_name"] = repo
     payload["repository"]["name"] = repo.split("/")[1]

@@ -132,3 +132,47 @@ def test_sigterm_drain_is_bounded(start, gitlab) -> None:  # type: ignore[no-unt
     assert receiver.stop(timeout=25) == 0  # long before the 30 s answer
     [drained] = receiver.logged("drained")
     assert drained["left_undone"] == 1
+
+
+def test_two_replicas_on_github(start, github) -> None:  # type: ignore[no-untyped-def]
+    from conftest import GITHUB_REPO
+    from serve_support import github_event
+
+    numbers = list(range(2, 8))
+    for number in numbers:
+        github.add_pull(GITHUB_REPO, number, gl.DESCRIPTION)
+    replicas = [start(), start()]
+
+    def send(replica, payload) -> None:  # type: ignore[no-untyped-def]
+        assert replica.github("pull_request", payload)[0] == 202
+
+    def both(action: str) -> None:
+        threads = [threading.Thread(target=send, args=(r, github_event("pull_request", action, GITHUB_REPO, n)))
+                   for n in numbers for r in replicas]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def done(total: int) -> bool:
+        return sum(r.metric("rollout_enforcer_checks_total") for r in replicas) >= total and all(
+            r.metric("rollout_enforcer_queue_depth") == 0
+            and r.metric("rollout_enforcer_checks_running") == 0 for r in replicas)
+
+    both("opened")
+    poll(lambda: done(2 * len(numbers)), what="the first checks")
+    repo = github.repos[GITHUB_REPO]
+    for number in numbers[::2]:
+        repo.items[number].body = COMPLETE
+    both("edited")
+    poll(lambda: done(4 * len(numbers)), what="the re-checks")
+    for number in numbers:
+        ours = [c for c in github.comments(GITHUB_REPO, number) if c["body"].startswith(MARKER)]
+        assert len(ours) == 1, (number, ours)
+        complete = number in numbers[::2]
+        labels = github.labels(GITHUB_REPO, number)
+        assert ("rollout-plan::complete" in labels) is complete
+        last = [s for s in repo.statuses if s["context"] == "rollout-plan"][-1:]
+        mine = [s for s in repo.statuses if s["context"] == "rollout-plan"
+                and s["target_url"] and f"/pull/{number}#" in s["target_url"]]
+        assert last and mine and mine[-1]["state"] == ("success" if complete else "failure")
