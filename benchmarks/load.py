@@ -141,7 +141,7 @@ def main() -> int:
     parser.add_argument("--deliveries", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=200.0, help="deliveries per second")
     parser.add_argument("--workers", type=int, default=4, help="the receiver's ROLLOUT_ENFORCER_WORKERS")
-    parser.add_argument("--senders", type=int, default=16, help="concurrent connections sending")
+    parser.add_argument("--senders", type=int, default=32, help="concurrent connections sending")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--fake-gitlab", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

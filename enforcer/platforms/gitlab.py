@@ -212,6 +212,20 @@ class GitLab:
             )
         return subjects
 
+    def closing_merge_requests(self) -> list[tuple[str, int]]:
+        """(project id, iid) of the open merge requests that close this issue, where a plan
+        kept in the issue counts: ``enforce serve`` re-checks them when the issue changes."""
+        if self.target.kind != "issue":
+            return []
+        item = self._fetch()
+        url = self.target.api_path + "/closed_by"
+        found = self._call(lambda: item.closed_by(), "read", url)
+        return [
+            (str(mr["project_id"]), int(mr["iid"]))
+            for mr in found or ()
+            if isinstance(mr, dict) and mr.get("state") == "opened"
+        ]
+
     def _paged(self, items: Iterable[Any], url: str) -> Iterator[Any]:
         """Iterate a python-gitlab list whose later pages may fail like any request."""
         iterator = iter(items)

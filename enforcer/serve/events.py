@@ -13,7 +13,8 @@ GitLab "Merge Request Hook"
     sets itself. ``close``, ``merge``, approvals and a
     closed or merged merge request: left alone.
 GitLab "Issue Hook" (plans kept in issues)
-    ``open``, ``reopen``; ``update`` changing ``description``, ``title`` or labels.
+    ``open``, ``reopen``; ``update`` changing ``description``, ``title`` or labels. The
+    worker then re-checks the open merge requests that close the issue.
 GitHub ``pull_request``
     ``opened``, ``reopened``, ``edited``, ``synchronize`` (a push), ``labeled``,
     ``unlabeled``, ``ready_for_review``; of an open pull request.

@@ -10,6 +10,9 @@ A check that fails with a platform error (unreachable, 5xx past the adapter's ow
 tried again after 2, 4, 8 ... s (at most 60 s between two attempts) until
 ``ROLLOUT_ENFORCER_CHECK_RETRY_SECONDS`` (300 s) are spent; then it is given up, logged and
 counted. A configuration error in the repository is no outage: it is logged at once.
+
+After a GitLab issue is checked, the open merge requests that close it are queued too: a
+plan kept in the issue is where their check finds it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, NamedTuple
 
 from enforcer.platforms.base import Platform, PlatformError
 from enforcer.serve.events import Job
-from enforcer.serve.jobs import CoalescingQueue, Ticket
+from enforcer.serve.jobs import MERGED, CoalescingQueue, Ticket
 from enforcer.serve.metrics import Metrics
 from enforcer.serve.settings import Settings
 
@@ -38,6 +41,7 @@ class Checked(NamedTuple):
     publish_seconds: float
     comment_url: str | None = None
     notes: tuple[str, ...] = ()  # what the run said on the way (a race settled, a blocker)
+    follow_ups: tuple[Job, ...] = ()  # merge requests to re-check: their plan is in this issue
 
 
 def platform_for(job: Job, settings: Settings) -> Platform:
@@ -81,6 +85,13 @@ def check_and_publish(job: Job, settings: Settings) -> Checked:
         )
     markdown = render("markdown", outcome.report)
     result = run.publish(platform, outcome, markdown, notes.append, status=True)
+    follow_ups: tuple[Job, ...] = ()
+    closing = getattr(platform, "closing_merge_requests", None)
+    if job.kind == "issue" and closing is not None:
+        follow_ups = tuple(
+            Job(job.platform, project, "merge_request", iid, f"plan in issue {job.name} changed")
+            for project, iid in closing()
+        )
     return Checked(
         outcome.report.status,
         result.summary,
@@ -88,6 +99,7 @@ def check_and_publish(job: Job, settings: Settings) -> Checked:
         time.monotonic() - checked,
         result.comment_url,
         tuple(note for note in notes if note != result.summary),
+        follow_ups,
     )
 
 
@@ -183,12 +195,24 @@ class Pool:
             self.metrics.stage.labels("check").observe(checked.check_seconds)
             self.metrics.stage.labels("publish").observe(checked.publish_seconds)
             self.metrics.stage.labels("total").observe(ticket.waited + time.monotonic() - started)
-            extra = {"notes": list(checked.notes)} if checked.notes else {}
+            extra: dict[str, Any] = {"notes": list(checked.notes)} if checked.notes else {}
+            if checked.follow_ups:
+                extra["follow_ups"] = self._follow_up(ticket, checked.follow_ups)
             self._log_check(
                 ticket, attempt, checked.verdict, published=checked.published,
                 comment=checked.comment_url, **extra,
             )
             return
+
+    def _follow_up(self, ticket: Ticket, jobs: tuple[Job, ...]) -> list[str]:
+        """Schedule the merge requests whose plan lives in the issue just checked."""
+        said = []
+        for job in jobs:
+            how = self.queue.offer(job, f"{ticket.deliveries[-1]}/{job.name}")
+            if how == MERGED:
+                self.metrics.coalesced.inc()
+            said.append(f"{job.name}: {how}")
+        return said
 
     def _log_check(self, ticket: Ticket, attempt: int, outcome: str, **fields: Any) -> None:
         job = ticket.job

@@ -458,6 +458,13 @@ class GitLabState:
                 if method == "DELETE":
                     notes.remove(note)
                     return 204, None, {}
+            if kind == "issues" and tail == ["closed_by"] and method == "GET":
+                closing = [
+                    mr
+                    for key, refs in sorted(self.closes.items())
+                    if (pid, iid) in refs and (mr := self.merge_requests.get(key)) is not None
+                ]
+                return self.page(closing, segments, query)
             if kind == "merge_requests" and tail == ["closes_issues"] and method == "GET":
                 issues = [self.issues[ref] for ref in self.closes[(pid, iid)] if ref in self.issues]
                 return self.page(issues, segments, query)

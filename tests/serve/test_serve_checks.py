@@ -178,3 +178,25 @@ def test_a_failing_platform_is_retried_within_the_budget(start, gitlab) -> None:
     assert len(state.marker_notes(gl.PROJECT, gl.MR, MARKER)) == 1
     retrying = [line for line in receiver.logged("check") if line["outcome"] == "retrying"]
     assert retrying and "502" in retrying[0]["error"]
+
+
+def test_a_plan_kept_in_an_issue_re_checks_the_merge_requests_closing_it(start, gitlab) -> None:  # type: ignore[no-untyped-def]
+    """MR !7 says "Closes #12" and has no plan of its own; writing the plan in issue #12
+    turns !7's label and status to complete, with no event on !7 itself."""
+    receiver = start()
+    state = gitlab.state
+    project, mr = state.projects[gl.PROJECT], state.merge_requests[(gl.PROJECT, gl.MR)]
+    receiver.gitlab(gitlab_mr_hook(project, mr, "open"))
+    poll(lambda: checks(receiver) == 1, what="the merge request's check")
+    assert statuses(state, mr["sha"])[-1]["status"] == "failed"
+
+    issue = state.issues[(gl.PROJECT, 12)]
+    before, issue["description"] = issue["description"], COMPLETE
+    hook = gitlab_issue_hook(project, issue, "update",
+                             changes=field_change("description", before, COMPLETE))
+    assert receiver.gitlab(hook, event="Issue Hook")[0] == 202
+    poll(lambda: checks(receiver) == 3, what="the issue's check and the merge request's re-check")
+    assert "rollout-plan::complete" in mr["labels"]
+    assert statuses(state, mr["sha"])[-1]["status"] == "success"
+    [issue_check] = [line for line in receiver.logged("check") if line["target"] == f"gitlab:{gl.PROJECT}#12"]
+    assert issue_check["follow_ups"] == [f"gitlab:{gl.PROJECT}!{gl.MR}: queued"]
