@@ -335,6 +335,8 @@ class GitLab:
         """A read's failure as a PlatformError saying what was tried and what would help."""
         import gitlab
 
+        if self.budget.has_given_up():  # retried until the budget ran out: say so
+            return http.platform_error(self.budget, "GitLab", verb, url, "no answer")
         if isinstance(error, gitlab.GitlabError):
             code = error.response_code or 0
             noun = self.target.noun if code == 404 and url.startswith(self.target.api_path) else None
@@ -352,30 +354,36 @@ class GitLab:
         self, action: Callable[[], Any], doing: str, tail: str, *, post: bool = False, url: str | None = None
     ) -> Any:
         """A write: its failure as one of writeback's refusals, or a PlatformError."""
-        import gitlab
-
         where = url or self.target.api_path + tail
         try:
             return action()
-        except gitlab.GitlabError as error:
+        except Exception as error:  # noqa: BLE001 - sorted below
+            if self.budget.has_given_up():  # retried until the budget ran out: say so
+                raise http.platform_error(self.budget, "GitLab", doing, where, "no answer") from None
+            raise self._refusal(error, doing, where, post) from None
+
+    def _refusal(self, error: Exception, doing: str, where: str, post: bool) -> Exception:
+        """A write's failure as one of writeback's refusals, or a PlatformError."""
+        import gitlab
+
+        if isinstance(error, gitlab.GitlabError):
             code = error.response_code or 0
             if code == 404:
-                raise NotFound(f"GitLab found nothing at {where} (404)") from None
+                return NotFound(f"GitLab found nothing at {where} (404)")
             if code == 403:
-                raise ReadOnly(http.worded(403, self._access(), doing, where, write=True)) from None
+                return ReadOnly(http.worded(403, self._access(), doing, where, write=True))
             if code == 401:
-                raise PlatformError(http.worded(401, self._access(), doing, where, write=True)) from None
+                return PlatformError(http.worded(401, self._access(), doing, where, write=True))
             if post and code in http.TRANSIENT:
-                raise Uncertain(f"GitLab answered {code} to {doing} {where}") from None
-            raise http.platform_error(
+                return Uncertain(f"GitLab answered {code} to {doing} {where}")
+            return http.platform_error(
                 self.budget, "GitLab", doing, where, f"{code} {error.error_message}"
-            ) from None
-        except Exception as error:  # noqa: BLE001
-            if not http.transport_failure(error):
-                raise
-            if post:
-                raise Uncertain(f"GitLab gave no answer to {doing} {where}") from None
-            raise http.platform_error(self.budget, "GitLab", doing, where, "no answer") from None
+            )
+        if not http.transport_failure(error):
+            return error
+        if post:
+            return Uncertain(f"GitLab gave no answer to {doing} {where}")
+        return http.platform_error(self.budget, "GitLab", doing, where, "no answer")
 
 
 if TYPE_CHECKING:  # the type checker holds the adapter to the protocol
