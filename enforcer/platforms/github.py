@@ -482,6 +482,11 @@ class GitHub:
                 ) from None
             if status == 404:
                 raise NotFound(f"GitHub found nothing to {doing} {self.where} (404)") from None
+            if status == 403 and "rate limit" in _message(error).lower():
+                raise PlatformError(  # a secondary rate limit that named no time to wait
+                    f"GitHub rate-limited us when trying to {doing} {self.where} "
+                    f"({_message(error)}). Re-run later."
+                ) from None
             if status == 403:
                 sentence = http.worded(403, ACCESS, doing, self.where, write=True)
                 raise ReadOnly(f"{sentence} ({_message(error)})") from None
