@@ -14,13 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
 
 
-def test_accuracy_on_real_descriptions_holds() -> None:
+@pytest.mark.parametrize("mode", [[], ["--templates"]], ids=["alone", "with-templates"])
+def test_accuracy_on_real_descriptions_holds(mode: list[str]) -> None:
+    """Alone, and with each description's template from the corpus pairs (--template)."""
     if not SHARED.is_dir():
         if os.environ.get("CI") == "true":
             pytest.fail(f"the shared corpus is missing in CI: {SHARED}")
         pytest.skip(f"no shared corpus beside this checkout ({SHARED})")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "accuracy.py"), "--check", "--quiet"],
+        [sys.executable, str(ROOT / "benchmarks" / "accuracy.py"), "--check", "--quiet", *mode],
         capture_output=True, text=True, cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout + done.stderr
