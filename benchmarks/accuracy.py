@@ -294,7 +294,8 @@ def _name(corpus: Path) -> str:
         return str(corpus.relative_to(ROOT))
     if corpus.is_relative_to(ROOT.parent):
         return "../" + str(corpus.relative_to(ROOT.parent))
-    return str(corpus)
+    # a checkout elsewhere (a git worktree) finds the same shared corpus: the same name
+    return f"../{corpus.parent.name}/{corpus.name}"
 
 
 def main(argv: list[str] | None = None) -> int:
