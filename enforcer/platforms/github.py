@@ -72,6 +72,7 @@ class Target(NamedTuple):
     kind: Kind
     base_sha: str | None = None  # from the event; a URL target takes the live pull's
     fork: str | None = None  # the head repository, when the event says it is a fork
+    dependabot: bool = False  # a Dependabot pull request under `pull_request`: read-only token
 
 
 Tuning = http.Policy  # the run's timeout and retry budget, as on GitLab
@@ -111,8 +112,12 @@ def from_ci(env: Environ, *, publish: bool) -> GitHub:
         fork = None
         if event == "pull_request" and head_repo != base_repo:
             fork = head_repo or "a deleted fork"
+        # Dependabot's runs of `pull_request` get a read-only token too (GitHub docs,
+        # "Automating Dependabot with GitHub Actions").
+        dependabot = event == "pull_request" and env.get("GITHUB_ACTOR") == "dependabot[bot]"
         target = Target(
-            api_url, repo, number, "pull_request", _get(pull, "base", "sha") or None, fork
+            api_url, repo, number, "pull_request", _get(pull, "base", "sha") or None, fork,
+            dependabot,
         )
     return GitHub(target, env.get("GITHUB_TOKEN") or None, publish=publish, env=env)
 
@@ -393,6 +398,11 @@ class GitHub:
                 "`pull_request` workflows of fork pull requests a read-only token, so nothing "
                 "could be posted. Run on `pull_request_target` to comment on fork pull requests "
                 "(see docs/github.md)"
+            )
+        if self.target.dependabot:
+            return (
+                "this run was triggered by Dependabot, whose `pull_request` runs get a "
+                "read-only token, so nothing could be posted (see docs/github.md)"
             )
         return None
 
