@@ -536,7 +536,6 @@ def finish_actions(
     json_path: str | None,
     env: Environ,
     *,
-    blocked: str | None = None,
     stream: Any = None,
 ) -> None:
     """What a GitHub Actions step reports besides the API: summary, outputs, annotations."""
@@ -555,8 +554,6 @@ def finish_actions(
         return
     for line in annotation_lines(report):
         stream.write(line + "\n")
-    if blocked:
-        stream.write(workflow_command("notice", blocked, title="rollout-enforcer") + "\n")
     stream.flush()
 
 
