@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
+from enforcer import shown
+
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 MAX_INPUT_VAR = "ROLLOUT_ENFORCER_MAX_INPUT_BYTES"
 _CHUNK = 1024 * 1024
@@ -30,9 +32,7 @@ def max_input_bytes(env: Mapping[str, str] | None = None) -> int:
     if not raw:
         return MAX_INPUT_BYTES
     if not raw.isascii() or not raw.isdigit() or int(raw) == 0 or len(raw) > 15:
-        from enforcer.shown import value
-
-        raise ReadError(f"{MAX_INPUT_VAR}: expected a whole number of bytes above 0, got {value(raw)}")
+        raise ReadError(f"{MAX_INPUT_VAR}: expected a whole number of bytes above 0, got {shown.value(raw)}")
     return int(raw)
 
 
@@ -94,7 +94,7 @@ def read_stdin(limit: int) -> bytes:
 def read_path(path: str, limit: int, name: str | None = None) -> bytes:
     """A file's bytes, bounded; FileNotFoundError is left to the caller, who knows what a
     missing file means there."""
-    name = name or path
+    name = shown.name(name or path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -126,7 +126,7 @@ def tree_reader(root: str, limit: int | None = None) -> Reader:
     def read(relative: str) -> str | None:
         path = os.path.join(root, *relative.split("/"))
         if not inside(os.path.realpath(path), real_root):
-            raise ReadError(f"{relative}: a symbolic link that leads out of the repository")
+            raise ReadError(f"{shown.name(relative)}: a symbolic link that leads out of the repository")
         try:
             return text_of(read_path(path, bound, relative))
         except FileNotFoundError:

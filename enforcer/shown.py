@@ -23,3 +23,8 @@ def message(text: str, limit: int = MESSAGE_CHARS) -> str:
     """A whole message on one line, at most ``limit`` characters."""
     flat = " ".join(text.split("\n")).replace("\r", "")
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def name(text: str, limit: int = 200) -> str:
+    """A file name or path for a message, unquoted: its first line, at most ``limit``."""
+    return value(text, limit)[1:-1]
