@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from enforcer import config as config_module
+from enforcer import shown
 from enforcer.report import render
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
@@ -25,10 +26,8 @@ REPORT_FORMATS = ("json", "markdown", "junit", "codequality")
 
 
 def _log(message: str) -> None:
-    from enforcer.shown import message as one_line
-
     try:
-        click.echo(f"enforce: {one_line(message)}", err=True)
+        click.echo(f"enforce: {shown.message(message)}", err=True)
     except OSError:
         pass  # standard error is gone too: the exit code is all that is left to say it
 
@@ -41,7 +40,7 @@ def _stdout_failed(error: OSError) -> NoReturn:
         os.dup2(null, 1)
     except OSError:
         pass
-    _log(f"cannot write the report to standard output: {error.strerror or type(error).__name__}")
+    _log(f"cannot write to standard output: {error.strerror or type(error).__name__}")
     sys.exit(EXIT_USAGE)
 
 
@@ -87,7 +86,7 @@ def _report_option(value: str) -> tuple[str, str]:
     fmt, sep, path = value.partition(":")
     if not sep or not path or fmt not in REPORT_FORMATS:
         raise click.BadParameter(
-            f"expected FORMAT:PATH with FORMAT one of {', '.join(REPORT_FORMATS)}, got {value!r}",
+            f"expected FORMAT:PATH with FORMAT one of {', '.join(REPORT_FORMATS)}, got {shown.value(value)}",
             param_hint="--report",
         )
     return fmt, path
@@ -95,7 +94,8 @@ def _report_option(value: str) -> tuple[str, str]:
 
 def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        click.echo(ctx.get_help(), color=ctx.color)
+        _require_stdout()
+        _echo(ctx.get_help(), color=ctx.color)
         ctx.exit()
 
 
@@ -103,7 +103,8 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     if value and not ctx.resilient_parsing:
         from importlib.metadata import version
 
-        click.echo(f"enforce, version {version('rollout-enforcer')}", color=ctx.color)
+        _require_stdout()
+        _echo(f"enforce, version {version('rollout-enforcer')}", color=ctx.color)
         ctx.exit()
 
 
@@ -271,18 +272,28 @@ def template(ruleset: str | None, config_path: str | None) -> None:
 
 
 def main() -> None:
-    """The console script: no traceback ever reaches a user."""
+    """The console script: no traceback ever reaches a user, and only an incomplete plan is
+    exit 1 (click's own handling would make Ctrl-C and a broken pipe 1 as well)."""
     try:
-        cli(prog_name="enforce")
-    except KeyboardInterrupt:
+        code = cli.main(prog_name="enforce", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C, which click turns into Abort
         _log("interrupted")
         sys.exit(130)
+    except click.ClickException as error:  # usage: a bad option or argument
+        try:
+            error.show()
+        except OSError:
+            pass
+        sys.exit(EXIT_USAGE)
+    except OSError as error:  # standard output gone while click wrote help or version
+        _stdout_failed(error)
     except MemoryError:
         _log("out of memory")
         sys.exit(EXIT_USAGE)
     except Exception as error:  # a bug of ours: said in one line, with what to report
         _log(f"internal error ({type(error).__name__}); please report it with the command that led to it")
         sys.exit(EXIT_USAGE)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -71,8 +71,8 @@ def work() -> Iterator[Path]:
 STREAMS = [
     ("closed standard input", "enforce check - <&-", "standard input is closed"),
     ("closed standard output", "enforce check plan.md >&-", "standard output is closed"),
-    ("full standard output", "enforce check plan.md >/dev/full", "No space left on device"),
-    ("rules to a full output", "enforce rules >/dev/full", "No space left on device"),
+    ("full standard output", "enforce check plan.md >/dev/full", "cannot write to standard output: No space left on device"),
+    ("rules to a full output", "enforce rules >/dev/full", "cannot write to standard output: No space left on device"),
     ("template to a closed output", "enforce template >&-", "standard output is closed"),
     ("endless zeros", "enforce check - </dev/zero", "larger than 10 MiB"),
     ("endless yes", "yes | enforce check -", "larger than 10 MiB"),
@@ -231,3 +231,40 @@ def test_unreadable_files(work: Path, name: str, text: str, command: str, says: 
     (work / name).chmod(0)
     done = enforce_sh(work, command, user=user)
     assert_one_line_exit_2(done, says)
+
+
+def _popen(work: Path, *args: str, **options) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "enforcer", *args], cwd=work, env=env,
+                            stderr=subprocess.PIPE, **options)
+
+
+def test_a_reader_that_went_away_is_exit_2(work: Path) -> None:
+    """`enforce check plan.md | head -c 0`: the pipe is closed before the report is written."""
+    (work / "big.md").write_text("## Rollback\n\nTurn it off.\n" * 20_000)
+    child = _popen(work, "check", "big.md", "--format", "json", stdout=subprocess.PIPE)
+    assert child.stdout is not None
+    child.stdout.close()
+    _, stderr = child.communicate(timeout=60)
+    done = subprocess.CompletedProcess(child.args, child.returncode, b"", stderr)
+    assert_one_line_exit_2(done, "cannot write to standard output: Broken pipe")
+
+
+def test_ctrl_c_is_130_not_1(work: Path) -> None:
+    import signal
+    import time
+
+    child = _popen(work, "check", "-", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    time.sleep(1.5)  # started, and waiting on standard input
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130, stderr
+    assert b"Traceback" not in stderr and b"interrupted" in stderr
+
+
+@pytest.mark.parametrize("command", ["enforce --version >&-", "enforce check --help >/dev/full",
+                                     "enforce check plan.md --report 'x" + "y" * 5000 + "'"])
+def test_click_s_own_output_and_errors(work: Path, command: str) -> None:
+    done = enforce_sh(work, command)
+    assert done.returncode == 2, done.stderr
+    assert b"Traceback" not in done.stderr and len(done.stderr) < 600
