@@ -17,7 +17,6 @@ import yaml
 
 from enforcer import shown
 from enforcer.files import Reader, ReadError, max_input_bytes, read_path, text_of, tree_reader
-
 from enforcer.model import (
     SEVERITIES,
     AppliesWhen,
