@@ -1,15 +1,16 @@
 """Every local failure is one line on standard error and exit 2; never a traceback.
 
 Each case runs the real command in a shell, with the redirection or the file that fails.
-Unreadable files are tried as an unprivileged user: as root, ``chmod 000`` stops no read, so
-the command runs under the ``nobody`` uid (setpriv) when the tests run as root.
+Unreadable files are tried without the privilege to read them: as root, ``chmod 000`` stops
+no read, so the command runs with root's file-reading capabilities dropped (setpriv
+``--bounding-set=-dac_override,-dac_read_search``), which makes mode 000 refuse it like any
+user, while the checkout and its Python, wherever they are, stay readable to their owner.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -21,26 +22,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "## Rollback\n\nTurn the flag off and redeploy.\n"
-NOBODY = 65534
 
 
-def enforce_sh(cwd: Path, command: str, *, env: dict[str, str] | None = None, user: int | None = None,
-               timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
-    """``command`` in sh, with ``enforce`` meaning this checkout's ``python -m enforcer``."""
+def enforce_sh(cwd: Path, command: str, *, env: dict[str, str] | None = None,
+               unprivileged: list[str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+    """``command`` in sh, with ``enforce`` meaning this checkout's ``python -m enforcer``;
+    ``unprivileged``: a prefix that runs it without the right to read mode-000 files."""
     python = f"'{sys.executable}' -m enforcer"
     script = command.replace("enforce ", python + " ", 1)
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_", "GITHUB_"))}
     full_env["PYTHONPATH"] = str(ROOT)
     full_env.update(env or {})
-    argv = ["sh", "-c", script]
-    if user is not None:
-        # no shell between: sh checks the interpreter's path itself and refuses one under a
-        # folder the user cannot list, which setpriv's own exec does not
-        assert command.startswith("enforce ") and not set("<>|&;$") & set(command), command
-        argv = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups",
-                sys.executable, "-m", "enforcer", *shlex.split(command)[1:]]
     return subprocess.run(
-        argv, cwd=cwd, env=full_env, capture_output=True, timeout=timeout, check=False,
+        [*(unprivileged or []), "sh", "-c", script], cwd=cwd, env=full_env, capture_output=True,
+        timeout=timeout, check=False,
     )
 
 
@@ -188,16 +183,20 @@ def test_github_event_file_not_json(work: Path) -> None:
 # --- unreadable files, as an unprivileged user ---------------------------------------------
 
 
-def _unprivileged(work: Path) -> int | None:
-    """The uid to run as so that mode 000 stops a read; skip when there is none."""
+def _unprivileged(work: Path) -> list[str]:
+    """A command prefix under which mode 000 stops a read; skip when there is none."""
     if os.geteuid() != 0:
-        return None
+        return []
     if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: no unprivileged user to try unreadable files")
-    probe = enforce_sh(work, "enforce --version", user=NOBODY)
-    if probe.returncode != 0:
-        pytest.skip(f"the nobody user cannot run this checkout's Python: {probe.stderr[-200:]!r}")
-    return NOBODY
+        pytest.skip("running as root without setpriv: nothing stops root reading a mode-000 file")
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+    (work / "probe").write_text("x")
+    (work / "probe").chmod(0)
+    probe = subprocess.run([*prefix, "cat", str(work / "probe")], capture_output=True, check=False)
+    (work / "probe").unlink()
+    if probe.returncode == 0:
+        pytest.skip("root reads a mode-000 file even without CAP_DAC_OVERRIDE here")
+    return prefix
 
 
 UNREADABLE = [
@@ -220,7 +219,7 @@ UNREADABLE = [
 @pytest.mark.parametrize(("name", "text", "command", "says"), UNREADABLE,
                          ids=[f"{u[0]} ({u[2].split(' ', 2)[-1]})" for u in UNREADABLE])
 def test_unreadable_files(work: Path, name: str, text: str, command: str, says: str) -> None:
-    user = _unprivileged(work)
+    unprivileged = _unprivileged(work)
     if name == "team.yml":
         (work / ".rollout-plan.yml").write_text("extends: team.yml\n")
     if name == "tpl.md" and "--template" not in command:
@@ -229,7 +228,7 @@ def test_unreadable_files(work: Path, name: str, text: str, command: str, says: 
         path.chmod(0o644)
     (work / name).write_text(text)
     (work / name).chmod(0)
-    done = enforce_sh(work, command, user=user)
+    done = enforce_sh(work, command, unprivileged=unprivileged)
     assert_one_line_exit_2(done, says)
 
 
