@@ -319,7 +319,7 @@ def _subject_blocker(subject: Subject, config: Config) -> str | None:
     noun = subject.kind.replace("_", " ")
     if subject.state in ("closed", "locked"):
         return f"the {noun} is {subject.state}"
-    if getattr(subject, "draft", False) and not getattr(config, "publish_on_drafts", False):
+    if subject.draft and not config.publish_on_drafts:
         return (
             f"the {noun} is a draft; the verdict is published once it is marked ready "
             "(publish_on_drafts: true publishes on drafts too)"

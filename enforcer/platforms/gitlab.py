@@ -156,15 +156,19 @@ class GitLab:
         return project.attributes.get("default_branch")
 
     def config_text(self) -> str | None:
+        return self.file_text(CONFIG_NAME)
+
+    def file_text(self, path: str) -> str | None:
+        """A file of the repository at the target branch (the files API); None when missing."""
         ref = self._config_ref()
         if not ref:
             return None  # an empty repository: no file, the defaults apply
         project = self._project()
-        url = f"{self.target.api_url}/projects/{quote(self.target.project, safe='')}/repository/files/{quote(CONFIG_NAME, safe='')}/raw?ref={ref}"
+        url = f"{self.target.api_url}/projects/{quote(self.target.project, safe='')}/repository/files/{quote(path, safe='')}/raw?ref={ref}"
         import gitlab
 
         try:
-            data = project.files.raw(file_path=CONFIG_NAME, ref=ref)
+            data = project.files.raw(file_path=path, ref=ref)
         except gitlab.GitlabError as error:
             if error.response_code == 404:
                 return None
@@ -349,6 +353,8 @@ class GitLab:
         """A read's failure as a PlatformError saying what was tried and what would help."""
         import gitlab
 
+        if self.budget.has_given_up():  # retried until the budget ran out: say so
+            return http.platform_error(self.budget, "GitLab", verb, url, "no answer")
         if isinstance(error, gitlab.GitlabError):
             code = error.response_code or 0
             noun = self.target.noun if code == 404 and url.startswith(self.target.api_path) else None
@@ -366,30 +372,36 @@ class GitLab:
         self, action: Callable[[], Any], doing: str, tail: str, *, post: bool = False, url: str | None = None
     ) -> Any:
         """A write: its failure as one of writeback's refusals, or a PlatformError."""
-        import gitlab
-
         where = url or self.target.api_path + tail
         try:
             return action()
-        except gitlab.GitlabError as error:
+        except Exception as error:  # noqa: BLE001 - sorted below
+            if self.budget.has_given_up():  # retried until the budget ran out: say so
+                raise http.platform_error(self.budget, "GitLab", doing, where, "no answer") from None
+            raise self._refusal(error, doing, where, post) from None
+
+    def _refusal(self, error: Exception, doing: str, where: str, post: bool) -> Exception:
+        """A write's failure as one of writeback's refusals, or a PlatformError."""
+        import gitlab
+
+        if isinstance(error, gitlab.GitlabError):
             code = error.response_code or 0
             if code == 404:
-                raise NotFound(f"GitLab found nothing at {where} (404)") from None
+                return NotFound(f"GitLab found nothing at {where} (404)")
             if code == 403:
-                raise ReadOnly(http.worded(403, self._access(), doing, where, write=True)) from None
+                return ReadOnly(http.worded(403, self._access(), doing, where, write=True))
             if code == 401:
-                raise PlatformError(http.worded(401, self._access(), doing, where, write=True)) from None
+                return PlatformError(http.worded(401, self._access(), doing, where, write=True))
             if post and code in http.TRANSIENT:
-                raise Uncertain(f"GitLab answered {code} to {doing} {where}") from None
-            raise http.platform_error(
+                return Uncertain(f"GitLab answered {code} to {doing} {where}")
+            return http.platform_error(
                 self.budget, "GitLab", doing, where, f"{code} {error.error_message}"
-            ) from None
-        except Exception as error:  # noqa: BLE001
-            if not http.transport_failure(error):
-                raise
-            if post:
-                raise Uncertain(f"GitLab gave no answer to {doing} {where}") from None
-            raise http.platform_error(self.budget, "GitLab", doing, where, "no answer") from None
+            )
+        if not http.transport_failure(error):
+            return error
+        if post:
+            return Uncertain(f"GitLab gave no answer to {doing} {where}")
+        return http.platform_error(self.budget, "GitLab", doing, where, "no answer")
 
 
 if TYPE_CHECKING:  # the type checker holds the adapter to the protocol
@@ -440,7 +452,13 @@ def _policy(env: Environ) -> RetryPolicy:
 def from_ci(env: Environ, *, publish: bool) -> GitLab:
     """The merge request of the current merge request pipeline."""
     iid = env.get("CI_MERGE_REQUEST_IID", "")
-    if not iid.isdigit():
+    if iid and not (iid.isascii() and iid.isdigit() and int(iid) > 0):
+        from enforcer.shown import value
+
+        raise TargetError(
+            f"CI_MERGE_REQUEST_IID: expected the merge request's number, got {value(iid)}"
+        )
+    if not iid:
         raise TargetError(
             "CI_MERGE_REQUEST_IID is not set: this is not a merge request pipeline. Run the job "
             'only there (rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event"), or name '

@@ -676,7 +676,13 @@ class _Handler(BaseHTTPRequestHandler):
             login = self.github.token_user
             if login is None:
                 return _error(403, "Resource not accessible by integration")
-            return 200, self.github.user_json(login), {}
+            user = self.github.user_json(login)
+            user.update(  # GET /user answers a public-user: the profile fields too
+                name=None, company=None, blog="", location=None, email=None, hireable=None,
+                bio=None, public_repos=0, public_gists=0, followers=0, following=0,
+                created_at=STAMP, updated_at=STAMP,
+            )
+            return 200, user, {}
         for verb, pattern, name in self.ROUTES:
             match = re.fullmatch(pattern, path)
             if verb == method and match:

@@ -95,6 +95,16 @@ def test_fork_pull_request_reports_but_posts_nothing(fake, job, tmp_path):
     assert "Rollout plan" in (tmp_path / "summary.md").read_text()
 
 
+def test_a_dependabot_run_reports_but_posts_nothing(fake, job):
+    env, _, tmp_path = job
+    env["GITHUB_ACTOR"] = "dependabot[bot]"
+    result = enforce("check", env=env)
+    assert result.returncode == 1  # the verdict: its read-only token is no platform error
+    assert fake.writes == []
+    assert result.stderr.count("triggered by Dependabot") == 1
+    assert "Rollout plan" in (tmp_path / "summary.md").read_text()
+
+
 def test_read_only_token_discovered_on_the_first_write(fake, job):
     env, _, _ = job
     fake.read_only = True

@@ -97,10 +97,3 @@ def test_no_annotations_outside_actions_and_nothing_on_standard_output(tmp_path,
     out, err = capsys.readouterr()
     assert out == ""  # only the report goes to standard output
     assert re.match(r"::error ", err)
-
-
-def test_a_blocked_publish_leaves_one_notice():
-    stream = io.StringIO()
-    env = {"GITHUB_ACTIONS": "true"}
-    adapter.finish_actions(report(0, 0, "passed"), "x", None, env, blocked="fork: read-only", stream=stream)
-    assert stream.getvalue() == "::notice title=rollout-enforcer::fork: read-only\n"

@@ -126,3 +126,22 @@ def test_self_referential_urls_point_back_here(api, fake):
     for url in (pull["url"], pull["issue_url"], pull["comments_url"], pull["base"]["repo"]["url"]):
         assert url.startswith(fake.api_url)
         assert requests.get(url, headers={"Authorization": f"token {TOKEN}"}, timeout=5).ok
+
+
+def test_commit_status(api, fake):
+    sha = "h" * 40
+    answer = api(
+        "POST", f"/repos/{REPO}/statuses/{sha}",
+        json={"state": "failure", "context": "rollout-plan", "description": "Rollout plan incomplete"},
+    )
+    check(answer, R + "/statuses/{sha}", "post")
+    assert fake.repos[REPO].statuses[-1]["state"] == "failure"
+
+
+def test_the_token_user(api, fake):
+    fake.token_user = "release-bot"
+    check(api("GET", "/user"), "/user", "get")
+    fake.token_user = None  # a workflow's GITHUB_TOKEN cannot read it
+    refused = requests.get(fake.api("/user"), headers={"Authorization": f"token {TOKEN}"}, timeout=5)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Resource not accessible by integration"

@@ -167,3 +167,15 @@ def test_one_retry_budget_for_the_whole_run(make_adapter, state):
         adapter.config_text()
     assert waits == [0.1, 0.2]
     assert adapter.budget.spent == pytest.approx(0.3)
+
+
+def test_a_rate_limit_past_the_budget_on_a_write_is_no_refusal(make_adapter, state):
+    """A 403 that asks to wait is a rate limit: past the budget it is a platform error that
+    says so, not a read-only token."""
+    waits: list[float] = []
+    state.fault("PUT", MR_PATH, status=403, headers={"Retry-After": "30"}, times=1000)
+    adapter = make_adapter(sleep=waits.append)
+    adapter.subject()
+    with pytest.raises(PlatformError, match=r"kept failing .*answered 403 .*next wait of 30 s"):
+        adapter.add_labels(("rollout-plan::missing",))
+    assert waits == []

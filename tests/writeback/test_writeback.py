@@ -75,9 +75,8 @@ def test_who_we_are_is_asked_only_before_a_write_and_once(world):
     assert world.ours() == [f"{MARKER}\nverdict two"]
 
 
+@pytest.mark.parametrize("world", ["github"], indirect=True)
 def test_a_personal_github_token_writes_as_its_user_and_leaves_the_bot_alone(world):
-    if not isinstance(world, GitHubWorld):
-        pytest.skip("GitHub: the Actions bot and a personal token are two identities")
     bots = f"{MARKER}\nthe workflow's own verdict"
     world.add_comment(bots, author="github-actions[bot]")
     world.fake.token_user = world.me = "release-bot"
@@ -89,9 +88,8 @@ def test_a_personal_github_token_writes_as_its_user_and_leaves_the_bot_alone(wor
     ]
 
 
+@pytest.mark.parametrize("world", ["github"], indirect=True)
 def test_a_github_app_token_names_its_bot_and_leaves_the_actions_bot_alone(world):
-    if not isinstance(world, GitHubWorld):
-        pytest.skip("GitHub: an app's installation token cannot read GET /user")
     from enforcer.platforms import github as github_adapter
 
     actions = f"{MARKER}\nposted by a workflow"
@@ -111,11 +109,10 @@ def test_a_github_app_token_names_its_bot_and_leaves_the_actions_bot_alone(world
     assert ("GET", "/user") not in world.requests()
 
 
+@pytest.mark.parametrize("world", ["gitlab"], indirect=True)
 def test_a_gitlab_note_by_a_maintainer_with_the_marker_first_is_not_ours(world):
     """The issue's first finding: a human note whose first line is the marker made every run
     edit it, get 403 and exit 3; the tool never posted its own."""
-    if not isinstance(world, GitLabWorld):
-        pytest.skip("GitLab")
     world.add_comment(f"{MARKER}\nnote by a person", author="maintainer-mo")
     result = world.run(failing(), "verdict")
     assert result.blocked is None and result.done[-1] == "comment posted"
