@@ -48,11 +48,10 @@ def serve(host: str, port: int, env: Environ, say: Callable[[str], None]) -> int
         return EXIT_USAGE
 
     # A receiver has no working tree: checks must not read templates or rule files from
-    # wherever it was started (a repository checkout, say). An empty folder holds none.
-    import tempfile
-
-    empty = tempfile.mkdtemp(prefix="enforce-serve-")
-    os.chdir(empty)
+    # wherever it was started (a repository checkout, say). An empty folder holds none; on a
+    # read-only file system, the root folder, as daemons do.
+    empty = _empty_folder()
+    os.chdir(empty or "/")
     # Checks parse Markdown in worker threads while the event loop answers webhooks: a
     # shorter switch interval hands the loop the GIL sooner (measured in benchmarks/load.py).
     sys.setswitchinterval(SWITCH_INTERVAL)
@@ -74,11 +73,21 @@ def serve(host: str, port: int, env: Environ, say: Callable[[str], None]) -> int
     try:
         server.run(sockets=[sock])
     finally:
-        os.rmdir(empty)
+        if empty:
+            os.rmdir(empty)
     if not server.started:
         say("serve: the receiver did not start")
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _empty_folder() -> str | None:
+    import tempfile
+
+    try:
+        return tempfile.mkdtemp(prefix="enforce-serve-")
+    except OSError:
+        return None
 
 
 def _host(address: str) -> str:

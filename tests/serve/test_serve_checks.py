@@ -93,9 +93,12 @@ def test_gitlab_issue_hook_checks_the_issue(start, gitlab) -> None:  # type: ign
     receiver.gitlab(gitlab_issue_hook(state.projects[gl.PROJECT], issue, "update",
                                       changes=field_change("description", "", issue["description"])),
                     event="Issue Hook")
-    poll(lambda: checks(receiver) == 1, what="the issue's check")
+    # the issue, then !7 that closes it
+    poll(lambda: checks(receiver) == 2, what="the issue's check and its merge request's")
     assert len(state.marker_notes(gl.PROJECT, 12, MARKER, kind="issues")) == 1
-    assert state.statuses == []  # an issue has no commit
+    targets = [line["target"] for line in receiver.logged("check")]
+    assert targets == [f"gitlab:{gl.PROJECT}#12", f"gitlab:{gl.PROJECT}!{gl.MR}"]
+    assert {s["sha"] for s in state.statuses} == {state.merge_requests[(gl.PROJECT, gl.MR)]["sha"]}
 
 
 def test_github_pull_request_from_octokit_payloads(start, github) -> None:  # type: ignore[no-untyped-def]
