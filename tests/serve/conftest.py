@@ -16,8 +16,6 @@ import gitlab_server  # noqa: E402
 import gitlab_support  # noqa: E402
 from github_support import FakeGitHub, TOKEN  # noqa: E402
 
-GITHUB_REPO = "Codertocat/Hello-World"  # the repository of the octokit examples
-
 
 @pytest.fixture
 def gitlab() -> Iterator[gitlab_server.GitLabServer]:

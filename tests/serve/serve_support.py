@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "gitlab"), str(ROOT / "tests" / "github")]
 
 SECRET = "serve-test-secret-not-real"
+GITHUB_REPO = "Codertocat/Hello-World"  # the repository of the octokit examples
 EVIL = "http://127.0.0.1:9"  # replaced by a fake server's address in the forged-URL tests
 
 

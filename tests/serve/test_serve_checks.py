@@ -6,9 +6,9 @@ from __future__ import annotations
 import gitlab_server
 import gitlab_support as gl
 import pytest
-from conftest import GITHUB_REPO
 from github_support import TOKEN, FakeGitHub
 from serve_support import (
+    GITHUB_REPO,
     ROOT,
     field_change,
     github_event,

@@ -135,8 +135,7 @@ def test_sigterm_drain_is_bounded(start, gitlab) -> None:  # type: ignore[no-unt
 
 
 def test_two_replicas_on_github(start, github) -> None:  # type: ignore[no-untyped-def]
-    from conftest import GITHUB_REPO
-    from serve_support import github_event
+    from serve_support import GITHUB_REPO, github_event
 
     numbers = list(range(2, 8))
     for number in numbers:
