@@ -75,8 +75,11 @@ def fake_gitlab(count: int) -> None:
                     requests["GET" if entry.method == "GET" else "write"] += 1
             return {
                 "merge_requests": {str(iid): mr for (_, iid), mr in self.merge_requests.items()},
-                "notes": {str(iid): notes for (_, kind, iid), notes in self.notes.items()
-                          if kind == "merge_requests"},
+                "notes": {
+                    str(iid): notes
+                    for (_, kind, iid), notes in self.notes.items()
+                    if kind == "merge_requests"
+                },
                 "statuses": self.statuses,
                 "requests": requests,
             }
@@ -138,11 +141,15 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mrs", type=int, default=50)
     parser.add_argument("--deliveries", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=200.0, help="deliveries per second")
-    parser.add_argument("--workers", type=int, default=4, help="the receiver's ROLLOUT_ENFORCER_WORKERS")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="the receiver's ROLLOUT_ENFORCER_WORKERS"
+    )
     parser.add_argument("--senders", type=int, default=32, help="concurrent connections sending")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--fake-gitlab", type=int, help=argparse.SUPPRESS)
@@ -156,14 +163,19 @@ def main() -> int:
 
     child = subprocess.Popen(
         [sys.executable, __file__, "--fake-gitlab", str(args.mrs)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     assert child.stdout is not None
     gitlab_url = child.stdout.readline().strip()
     client = GitLabClient(gitlab_url)
     env = {
-        "GITLAB_URL": gitlab_url, "GITLAB_TOKEN": gl.DEV_TOKEN,
-        "ROLLOUT_ENFORCER_WEBHOOK_SECRET": SECRET, "ROLLOUT_ENFORCER_WORKERS": str(args.workers),
+        "GITLAB_URL": gitlab_url,
+        "GITLAB_TOKEN": gl.DEV_TOKEN,
+        "ROLLOUT_ENFORCER_WEBHOOK_SECRET": SECRET,
+        "ROLLOUT_ENFORCER_WORKERS": str(args.workers),
         "ROLLOUT_ENFORCER_RETRY_BASE_SECONDS": "0.05",
     }
     mrs = list(range(101, 101 + args.mrs))
@@ -193,33 +205,63 @@ def main() -> int:
                         changes: dict[str, Any] = {}
                         oldrev = None
                         if kind == "description":
-                            text = rng.choice((COMPLETE, INCOMPLETE, "", INCOMPLETE + f"\n\nedit {rng.random()}\n"))
+                            text = rng.choice(
+                                (
+                                    COMPLETE,
+                                    INCOMPLETE,
+                                    "",
+                                    INCOMPLETE + f"\n\nedit {rng.random()}\n",
+                                )
+                            )
                             before = mr["description"]
-                            mr = client.call("PUT", f"/projects/{PROJECT}/merge_requests/{iid}", {"description": text})
+                            mr = client.call(
+                                "PUT",
+                                f"/projects/{PROJECT}/merge_requests/{iid}",
+                                {"description": text},
+                            )
                             changes = {"description": {"previous": before, "current": text}}
                         elif kind == "push":
                             oldrev = mr["sha"]
-                            mr = client.call("PUT", f"/projects/{PROJECT}/merge_requests/{iid}",
-                                             {"_bench_sha": f"{rng.getrandbits(160):040x}"})
+                            mr = client.call(
+                                "PUT",
+                                f"/projects/{PROJECT}/merge_requests/{iid}",
+                                {"_bench_sha": f"{rng.getrandbits(160):040x}"},
+                            )
                         elif kind == "label":
                             had = WEB_LABEL in mr["labels"]
                             field = "remove_labels" if had else "add_labels"
-                            after = client.call("PUT", f"/projects/{PROJECT}/merge_requests/{iid}", {field: WEB_LABEL})
-                            changes = {"labels": {"previous": [{"title": t} for t in mr["labels"]],
-                                                  "current": [{"title": t} for t in after["labels"]]}}
+                            after = client.call(
+                                "PUT",
+                                f"/projects/{PROJECT}/merge_requests/{iid}",
+                                {field: WEB_LABEL},
+                            )
+                            changes = {
+                                "labels": {
+                                    "previous": [{"title": t} for t in mr["labels"]],
+                                    "current": [{"title": t} for t in after["labels"]],
+                                }
+                            }
                             mr = after
                         else:
                             changes = {"assignees": {"previous": [], "current": []}}
                         known[iid] = mr
-                        body = json.dumps(gitlab_mr_hook(project, mr, "update", changes=changes, oldrev=oldrev)).encode()
+                        body = json.dumps(
+                            gitlab_mr_hook(project, mr, "update", changes=changes, oldrev=oldrev)
+                        ).encode()
                         wait = due - time.perf_counter()
                         if wait > 0:
                             time.sleep(wait)
                         sent = time.perf_counter()
-                        conn.request("POST", "/webhooks/gitlab", body=body, headers={
-                            "X-Gitlab-Token": SECRET, "Content-Type": "application/json",
-                            "X-Gitlab-Event": "Merge Request Hook",
-                        })
+                        conn.request(
+                            "POST",
+                            "/webhooks/gitlab",
+                            body=body,
+                            headers={
+                                "X-Gitlab-Token": SECRET,
+                                "Content-Type": "application/json",
+                                "X-Gitlab-Event": "Merge Request Hook",
+                            },
+                        )
                         answer = conn.getresponse()
                         answer.read()
                         took = time.perf_counter() - sent
@@ -238,19 +280,35 @@ def main() -> int:
             for thread in threads:
                 thread.join()
             sending = time.perf_counter() - started
-            poll(lambda: receiver.metric("rollout_enforcer_queue_depth") == 0
-                 and receiver.metric("rollout_enforcer_checks_running") == 0,
-                 timeout=600, what="the receiver to finish its checks")
+            poll(
+                lambda: (
+                    receiver.metric("rollout_enforcer_queue_depth") == 0
+                    and receiver.metric("rollout_enforcer_checks_running") == 0
+                ),
+                timeout=600,
+                what="the receiver to finish its checks",
+            )
             checks = receiver.metric("rollout_enforcer_checks_total")
             coalesced = receiver.metric("rollout_enforcer_coalesced_total")
             failures = receiver.metric("rollout_enforcer_check_failures_total")
             given_up = receiver.metric("rollout_enforcer_checks_given_up_total")
             assert receiver.process is not None
             status_file = Path(f"/proc/{receiver.process.pid}/status")
-            peak = next((line.split()[1] for line in status_file.read_text().splitlines()
-                         if line.startswith("VmHWM")), "?") if status_file.exists() else "?"
+            peak = (
+                next(
+                    (
+                        line.split()[1]
+                        for line in status_file.read_text().splitlines()
+                        if line.startswith("VmHWM")
+                    ),
+                    "?",
+                )
+                if status_file.exists()
+                else "?"
+            )
             server_ack = receiver.metric("rollout_enforcer_stage_seconds_sum", stage="ack") / max(
-                1, receiver.metric("rollout_enforcer_stage_seconds_count", stage="ack"))
+                1, receiver.metric("rollout_enforcer_stage_seconds_count", stage="ack")
+            )
             exit_code = receiver.stop()
             receiver.read_log()
             delivery_lines = len(receiver.logged("delivery"))
@@ -274,18 +332,32 @@ def main() -> int:
     requests = dump["requests"]
     per_mr = sum(requests.values()) / len(mrs)
     ms = [value * 1000 for value in latencies]
-    print(f"deliveries          {args.deliveries} to {args.mrs} MRs in {sending:.1f} s "
-          f"({args.deliveries / sending:.0f}/s), answers {dict(sorted(codes.items()))}")
-    print(f"ack latency         p50 {percentile(ms, 0.5):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
-          f"max {max(ms):.1f} ms (sender's view; receiver's own mean {server_ack * 1000:.2f} ms)")
-    print(f"checks              {checks:g} run for {accepted} accepted deliveries = "
-          f"{checks / max(1, accepted):.2f} per delivery ({coalesced:g} coalesced); "
-          f"{failures:g} failed attempts, {given_up:g} given up")
-    print(f"API requests        {per_mr:.1f} per MR by the receiver ({requests['GET']} reads and "
-          f"{requests['write']} writes in all, {sum(requests.values()) / max(1, checks):.1f} per check)")
-    print(f"peak memory         {int(peak) / 1024:.1f} MiB (receiver VmHWM)" if peak != "?" else "peak memory ?")
-    print(f"verified            {len(mrs)} MRs: comment, label and status match the last "
-          f"description; {'OK' if not problems else f'{len(problems)} PROBLEMS'}")
+    print(
+        f"deliveries          {args.deliveries} to {args.mrs} MRs in {sending:.1f} s "
+        f"({args.deliveries / sending:.0f}/s), answers {dict(sorted(codes.items()))}"
+    )
+    print(
+        f"ack latency         p50 {percentile(ms, 0.5):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
+        f"max {max(ms):.1f} ms (sender's view; receiver's own mean {server_ack * 1000:.2f} ms)"
+    )
+    print(
+        f"checks              {checks:g} run for {accepted} accepted deliveries = "
+        f"{checks / max(1, accepted):.2f} per delivery ({coalesced:g} coalesced); "
+        f"{failures:g} failed attempts, {given_up:g} given up"
+    )
+    print(
+        f"API requests        {per_mr:.1f} per MR by the receiver ({requests['GET']} reads and "
+        f"{requests['write']} writes in all, {sum(requests.values()) / max(1, checks):.1f} per check)"
+    )
+    print(
+        f"peak memory         {int(peak) / 1024:.1f} MiB (receiver VmHWM)"
+        if peak != "?"
+        else "peak memory ?"
+    )
+    print(
+        f"verified            {len(mrs)} MRs: comment, label and status match the last "
+        f"description; {'OK' if not problems else f'{len(problems)} PROBLEMS'}"
+    )
     for problem in problems[:20]:
         print("  -", problem)
     target_missed = percentile(ms, 0.99) > 100
@@ -325,10 +397,14 @@ def verify(dump: dict[str, Any], gitlab_url: str, mrs: list[int]) -> list[str]:
             problems.append(f"!{iid}: the comment does not match the last description")
         if not ours and report.status == "failed":
             problems.append(f"!{iid}: no comment on a failing plan")
-        mine = [s for s in dump["statuses"] if s["sha"] == mr["sha"] and s["name"] == "rollout-plan"]
+        mine = [
+            s for s in dump["statuses"] if s["sha"] == mr["sha"] and s["name"] == "rollout-plan"
+        ]
         wanted = "failed" if report.status == "failed" else "success"
         if not mine or mine[-1]["status"] != wanted:
-            problems.append(f"!{iid}: status on the head {mine[-1]['status'] if mine else None}, expected {wanted}")
+            problems.append(
+                f"!{iid}: status on the head {mine[-1]['status'] if mine else None}, expected {wanted}"
+            )
     return problems
 
 

@@ -90,37 +90,68 @@ def create_app(receiver: Receiver) -> Starlette:
     metrics = receiver.metrics
 
     def answer(
-        platform: str, delivery: str, started: float, code: int, outcome: str,
-        fields: dict[str, Any], headers: dict[str, str] | None = None,
+        platform: str,
+        delivery: str,
+        started: float,
+        code: int,
+        outcome: str,
+        fields: dict[str, Any],
+        headers: dict[str, str] | None = None,
     ) -> Response:
         elapsed = time.perf_counter() - started
         metrics.deliveries.labels(platform, str(code)).inc()
         metrics.stage.labels("ack").observe(elapsed)
         receiver.log(
-            "delivery", delivery=delivery, platform=platform, code=code, outcome=outcome,
-            ms=round(elapsed * 1000, 2), **fields,
+            "delivery",
+            delivery=delivery,
+            platform=platform,
+            code=code,
+            outcome=outcome,
+            ms=round(elapsed * 1000, 2),
+            **fields,
         )
-        body = {"status": outcome, **{k: v for k, v in fields.items() if k in ("reason", "target", "error")}}
+        body = {
+            "status": outcome,
+            **{k: v for k, v in fields.items() if k in ("reason", "target", "error")},
+        }
         return JSONResponse(body, status_code=code, headers=headers)
 
     def schedule(
-        platform: str, delivery: str, started: float, decision: events.Decision,
+        platform: str,
+        delivery: str,
+        started: float,
+        decision: events.Decision,
         fields: dict[str, Any],
     ) -> Response:
         if isinstance(decision, events.Skip):
-            return answer(platform, delivery, started, 200, "ignored", {**fields, "reason": decision.reason})
+            return answer(
+                platform, delivery, started, 200, "ignored", {**fields, "reason": decision.reason}
+            )
         job: Job = decision
         fields = {**fields, "target": job.name, "reason": job.reason}
         if job.platform not in settings.platforms:
             token = "GITLAB_URL and GITLAB_TOKEN" if job.platform == "gitlab" else "GITHUB_TOKEN"
-            return answer(platform, delivery, started, 200, "ignored",
-                          {**fields, "reason": f"this receiver has no {token} set"})
+            return answer(
+                platform,
+                delivery,
+                started,
+                200,
+                "ignored",
+                {**fields, "reason": f"this receiver has no {token} set"},
+            )
         how = receiver.queue.offer(job, delivery)
         if how in (FULL, CLOSED):
             retry = str(settings.busy_retry_after)
             why = "the queue is full" if how == FULL else "the receiver is shutting down"
-            return answer(platform, delivery, started, 503, "busy", {**fields, "error": why},
-                          {"Retry-After": retry})
+            return answer(
+                platform,
+                delivery,
+                started,
+                503,
+                "busy",
+                {**fields, "error": why},
+                {"Retry-After": retry},
+            )
         if how == "merged":
             metrics.coalesced.inc()
         return answer(platform, delivery, started, 202, "accepted", {**fields, "queue": how})
@@ -130,17 +161,31 @@ def create_app(receiver: Receiver) -> Starlette:
         delivery = request.headers.get("x-gitlab-event-uuid") or f"local-{uuid.uuid4()}"
         fields = {"kind": request.headers.get("x-gitlab-event", "")[:60]}
         if not verify.gitlab_token_ok(request.headers.get("x-gitlab-token"), settings.secret):
-            return answer("gitlab", delivery, started, 401, "unauthorized",
-                          {**fields, "error": "X-Gitlab-Token is missing or wrong"})
+            return answer(
+                "gitlab",
+                delivery,
+                started,
+                401,
+                "unauthorized",
+                {**fields, "error": "X-Gitlab-Token is missing or wrong"},
+            )
         try:
             body = await _body(request, settings.max_body)
         except TooLarge:
-            return answer("gitlab", delivery, started, 413, "too-large",
-                          {**fields, "error": f"the body is over {settings.max_body} bytes"})
+            return answer(
+                "gitlab",
+                delivery,
+                started,
+                413,
+                "too-large",
+                {**fields, "error": f"the body is over {settings.max_body} bytes"},
+            )
         try:
             decision = events.gitlab(_payload(body, request.headers.get("content-type", "")))
         except (ValueError, events.BadPayload) as error:
-            return answer("gitlab", delivery, started, 400, "malformed", {**fields, "error": _said(error)})
+            return answer(
+                "gitlab", delivery, started, 400, "malformed", {**fields, "error": _said(error)}
+            )
         return schedule("gitlab", delivery, started, decision, fields)
 
     async def github(request: Request) -> Response:
@@ -150,20 +195,40 @@ def create_app(receiver: Receiver) -> Starlette:
         fields = {"kind": (event or "")[:60]}
         signature = request.headers.get("x-hub-signature-256")
         if not verify.github_signature_shape_ok(signature):
-            return answer("github", delivery, started, 401, "unauthorized",
-                          {**fields, "error": "X-Hub-Signature-256 is missing or malformed"})
+            return answer(
+                "github",
+                delivery,
+                started,
+                401,
+                "unauthorized",
+                {**fields, "error": "X-Hub-Signature-256 is missing or malformed"},
+            )
         try:
             body = await _body(request, settings.max_body)
         except TooLarge:
-            return answer("github", delivery, started, 413, "too-large",
-                          {**fields, "error": f"the body is over {settings.max_body} bytes"})
+            return answer(
+                "github",
+                delivery,
+                started,
+                413,
+                "too-large",
+                {**fields, "error": f"the body is over {settings.max_body} bytes"},
+            )
         if not verify.github_signature_ok(signature, body, settings.secret):
-            return answer("github", delivery, started, 401, "unauthorized",
-                          {**fields, "error": "X-Hub-Signature-256 does not match the body"})
+            return answer(
+                "github",
+                delivery,
+                started,
+                401,
+                "unauthorized",
+                {**fields, "error": "X-Hub-Signature-256 does not match the body"},
+            )
         try:
             decision = events.github(event, _payload(body, request.headers.get("content-type", "")))
         except (ValueError, events.BadPayload) as error:
-            return answer("github", delivery, started, 400, "malformed", {**fields, "error": _said(error)})
+            return answer(
+                "github", delivery, started, 400, "malformed", {**fields, "error": _said(error)}
+            )
         if event == "ping":
             decision = events.Skip("ping: the webhook reaches the receiver")
         return schedule("github", delivery, started, decision, fields)
@@ -179,8 +244,12 @@ def create_app(receiver: Receiver) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
         receiver.start()
-        receiver.log("ready", platforms=list(settings.platforms), workers=settings.workers,
-                     queue_size=settings.queue_size)
+        receiver.log(
+            "ready",
+            platforms=list(settings.platforms),
+            workers=settings.workers,
+            queue_size=settings.queue_size,
+        )
         yield
         pending = receiver.queue.pending()
         receiver.log("draining", pending=pending, timeout_seconds=settings.drain_seconds)

@@ -33,7 +33,9 @@ class JsonLines:
 
 def _now() -> str:
     moment = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment % 1 * 1000):03d}Z"
+    return (
+        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment % 1 * 1000):03d}Z"
+    )
 
 
 class JsonFormatter(logging.Formatter):

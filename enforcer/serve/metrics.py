@@ -28,33 +28,43 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.deliveries = Counter(
-            f"{PREFIX}_deliveries", "Webhook deliveries, by platform and answer code.",
-            ("platform", "code"), registry=r,
+            f"{PREFIX}_deliveries",
+            "Webhook deliveries, by platform and answer code.",
+            ("platform", "code"),
+            registry=r,
         )
         self.coalesced = Counter(
             f"{PREFIX}_coalesced", "Deliveries merged into a check already waiting.", registry=r
         )
         self.checks = Counter(
-            f"{PREFIX}_checks", "Checks run to the end, by platform and verdict "
-            "(passed, failed, exempt, skipped).", ("platform", "verdict"), registry=r,
+            f"{PREFIX}_checks",
+            "Checks run to the end, by platform and verdict (passed, failed, exempt, skipped).",
+            ("platform", "verdict"),
+            registry=r,
         )
         self.failures = Counter(
-            f"{PREFIX}_check_failures", "Check attempts that failed (a platform error); "
-            "retried within the budget.", ("platform",), registry=r,
+            f"{PREFIX}_check_failures",
+            "Check attempts that failed (a platform error); retried within the budget.",
+            ("platform",),
+            registry=r,
         )
         self.given_up = Counter(
-            f"{PREFIX}_checks_given_up", "Checks that failed past their retry budget, or were "
-            "dropped by a drain that ran out of time.", ("platform",), registry=r,
+            f"{PREFIX}_checks_given_up",
+            "Checks that failed past their retry budget, or were "
+            "dropped by a drain that ran out of time.",
+            ("platform",),
+            registry=r,
         )
         self.stage = Histogram(
-            f"{PREFIX}_stage_seconds", "Latency of each stage: ack (receiving and answering a "
+            f"{PREFIX}_stage_seconds",
+            "Latency of each stage: ack (receiving and answering a "
             "delivery), queue (waiting for a worker), check (reading and judging), publish "
             "(comment, labels and commit status), total (first delivery to published).",
-            ("stage",), buckets=BUCKETS, registry=r,
+            ("stage",),
+            buckets=BUCKETS,
+            registry=r,
         )
-        depth_gauge = Gauge(
-            f"{PREFIX}_queue_depth", "Checks waiting for a worker.", registry=r
-        )
+        depth_gauge = Gauge(f"{PREFIX}_queue_depth", "Checks waiting for a worker.", registry=r)
         depth_gauge.set_function(depth)
         busy_gauge = Gauge(f"{PREFIX}_checks_running", "Checks running now.", registry=r)
         busy_gauge.set_function(busy)

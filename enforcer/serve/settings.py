@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import NamedTuple
 
 from enforcer.platforms.base import Environ, TargetError, seconds_from_env
@@ -27,7 +28,7 @@ class Settings(NamedTuple):
     retry_base_seconds: float = 2.0  # first wait between two attempts; doubles, at most 60 s
     drain_seconds: float = 25.0  # ROLLOUT_ENFORCER_DRAIN_SECONDS: SIGTERM waits this long
     busy_retry_after: int = 30  # the Retry-After of a 503 when the queue is full
-    env: Environ = {}  # passed on to the adapters (timeouts, request retries)
+    env: Environ = MappingProxyType({})  # for the adapters (timeouts, request retries)
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -82,7 +83,9 @@ def from_env(env: Environ) -> Settings:
             "GITLAB_TOKEN is set but GITLAB_URL is not: set GITLAB_URL to the instance's base "
             "URL (https://gitlab.example.com); the token is sent nowhere else"
         )
-    github_api_url = _root(env, "GITHUB_API_URL", "https://api.github.com" if github_token else None)
+    github_api_url = _root(
+        env, "GITHUB_API_URL", "https://api.github.com" if github_token else None
+    )
     settings = Settings(
         secret=secret.encode(),
         gitlab_url=gitlab_url,

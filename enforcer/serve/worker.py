@@ -81,7 +81,10 @@ def check_and_publish(job: Job, settings: Settings) -> Checked:
     subject = outcome.subject or platform.subject()  # read once by the check already
     if subject.state != "opened":
         return Checked(
-            "skipped", f"the {job.kind.replace('_', ' ')} is {subject.state}", checked - started, 0.0
+            "skipped",
+            f"the {job.kind.replace('_', ' ')} is {subject.state}",
+            checked - started,
+            0.0,
         )
     markdown = render("markdown", outcome.report)
     result = run.publish(platform, outcome, markdown, notes.append, status=True)
@@ -199,8 +202,12 @@ class Pool:
             if checked.follow_ups:
                 extra["follow_ups"] = self._follow_up(ticket, checked.follow_ups)
             self._log_check(
-                ticket, attempt, checked.verdict, published=checked.published,
-                comment=checked.comment_url, **extra,
+                ticket,
+                attempt,
+                checked.verdict,
+                published=checked.published,
+                comment=checked.comment_url,
+                **extra,
             )
             return
 

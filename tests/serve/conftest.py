@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+HERE = Path(__file__).parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "gitlab"), str(HERE.parent / "github")]
 
-from serve_support import SECRET, Receiver  # noqa: E402
-
-import gitlab_server  # noqa: E402
-import gitlab_support  # noqa: E402
-from github_support import FakeGitHub, TOKEN  # noqa: E402
+import gitlab_server
+import gitlab_support
+from github_support import TOKEN, FakeGitHub
+from serve_support import SECRET, Receiver
 
 
 @pytest.fixture

@@ -52,11 +52,15 @@ class Receiver:
         self.log_path = log_path
 
     def __enter__(self) -> Receiver:  # noqa: PYI034
-        log = open(self.log_path, "w") if self.log_path else subprocess.PIPE  # noqa: SIM115
+        log = open(self.log_path, "w") if self.log_path else subprocess.PIPE
         self.process = subprocess.Popen(
             [sys.executable, "-m", "enforcer", "serve", "--port", "0"],
-            env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=log, text=True,
+            env=self.env,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
         deadline = time.monotonic() + self.ready_timeout
@@ -125,9 +129,15 @@ class Receiver:
     # --- talking to it
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
-        request = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
+        request = urllib.request.Request(
+            self.url + path, data=body, method=method, headers=headers or {}
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
                 return answer.status, dict(answer.headers.items()), answer.read()
@@ -138,8 +148,15 @@ class Receiver:
         status, _, body = self.request("GET", path)
         return status, body
 
-    def gitlab(self, payload: Any, *, token: str | None = SECRET, delivery: str | None = None,
-               event: str = "Merge Request Hook", raw: bytes | None = None) -> tuple[int, dict]:
+    def gitlab(
+        self,
+        payload: Any,
+        *,
+        token: str | None = SECRET,
+        delivery: str | None = None,
+        event: str = "Merge Request Hook",
+        raw: bytes | None = None,
+    ) -> tuple[int, dict]:
         headers = {"Content-Type": "application/json", "X-Gitlab-Event": event}
         if token is not None:
             headers["X-Gitlab-Token"] = token
@@ -149,9 +166,16 @@ class Receiver:
         status, _, answer = self.request("POST", "/webhooks/gitlab", body, headers)
         return status, json.loads(answer or b"{}")
 
-    def github(self, event: str, payload: Any, *, secret: str | None = SECRET,
-               delivery: str | None = None, raw: bytes | None = None,
-               signature: str | None = None) -> tuple[int, dict]:
+    def github(
+        self,
+        event: str,
+        payload: Any,
+        *,
+        secret: str | None = SECRET,
+        delivery: str | None = None,
+        raw: bytes | None = None,
+        signature: str | None = None,
+    ) -> tuple[int, dict]:
         from enforcer.serve.verify import github_signature
 
         body = raw if raw is not None else json.dumps(payload).encode()
@@ -218,7 +242,9 @@ def gitlab_mr_hook(
 
     ``web_url`` replaces every URL in the payload (the forged-URL tests point them at a
     server that must receive nothing)."""
-    base = web_url or project["web_url"].rsplit("/", project["path_with_namespace"].count("/") + 1)[0]
+    base = (
+        web_url or project["web_url"].rsplit("/", project["path_with_namespace"].count("/") + 1)[0]
+    )
     path = project["path_with_namespace"]
     mr_url = f"{web_url or project['web_url']}/-/merge_requests/{mr['iid']}"
     attrs = {
@@ -250,8 +276,11 @@ def gitlab_mr_hook(
         "updated_by_id": None,
         "url": mr_url,
         "source": {"name": project["name"], "web_url": web_url or project["web_url"]},
-        "target": {"name": project["name"], "web_url": web_url or project["web_url"],
-                   "path_with_namespace": path},
+        "target": {
+            "name": project["name"],
+            "web_url": web_url or project["web_url"],
+            "path_with_namespace": path,
+        },
         "last_commit": {
             "id": mr["sha"],
             "message": "Change something",
@@ -266,8 +295,17 @@ def gitlab_mr_hook(
         "human_time_estimate": None,
         "assignee_ids": [],
         "reviewer_ids": [],
-        "labels": [{"id": 1, "title": t, "color": "#ededed", "project_id": project["id"],
-                    "type": "ProjectLabel", "group_id": None} for t in mr["labels"]],
+        "labels": [
+            {
+                "id": 1,
+                "title": t,
+                "color": "#ededed",
+                "project_id": project["id"],
+                "type": "ProjectLabel",
+                "group_id": None,
+            }
+            for t in mr["labels"]
+        ],
         "state": mr["state"],
         "blocking_discussions_resolved": True,
         "first_contribution": False,
@@ -279,8 +317,13 @@ def gitlab_mr_hook(
     return {
         "object_kind": "merge_request",
         "event_type": "merge_request",
-        "user": {"id": 2, "name": "Alice", "username": "alice",
-                 "avatar_url": f"{base}/uploads/alice.png", "email": "[REDACTED]"},
+        "user": {
+            "id": 2,
+            "name": "Alice",
+            "username": "alice",
+            "avatar_url": f"{base}/uploads/alice.png",
+            "email": "[REDACTED]",
+        },
         "project": {
             "id": project["id"],
             "name": project["name"],
@@ -302,24 +345,47 @@ def gitlab_mr_hook(
         "object_attributes": attrs,
         "labels": attrs["labels"],
         "changes": changes or {},
-        "repository": {"name": project["name"], "url": f"git@127.0.0.1:{path}.git",
-                       "description": "", "homepage": web_url or project["web_url"]},
+        "repository": {
+            "name": project["name"],
+            "url": f"git@127.0.0.1:{path}.git",
+            "description": "",
+            "homepage": web_url or project["web_url"],
+        },
     }
 
 
-def gitlab_issue_hook(project: dict[str, Any], issue: dict[str, Any], action: str,
-                      *, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+def gitlab_issue_hook(
+    project: dict[str, Any],
+    issue: dict[str, Any],
+    action: str,
+    *,
+    changes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """An "Issue Hook" body as GitLab documents it."""
     hook = gitlab_mr_hook(
         project,
-        {**issue, "author": issue["author"], "source_branch": "", "target_branch": "",
-         "sha": "0" * 40},
-        action, changes=changes,
+        {
+            **issue,
+            "author": issue["author"],
+            "source_branch": "",
+            "target_branch": "",
+            "sha": "0" * 40,
+        },
+        action,
+        changes=changes,
     )
     hook["object_kind"] = hook["event_type"] = "issue"
     attrs = hook["object_attributes"]
-    for key in ("source_branch", "target_branch", "last_commit", "merge_status", "source",
-                "target", "merge_params", "detailed_merge_status"):
+    for key in (
+        "source_branch",
+        "target_branch",
+        "last_commit",
+        "merge_status",
+        "source",
+        "target",
+        "merge_params",
+        "detailed_merge_status",
+    ):
         attrs.pop(key, None)
     attrs["url"] = f"{project['web_url']}/-/issues/{issue['iid']}"
     return hook
@@ -327,7 +393,9 @@ def gitlab_issue_hook(project: dict[str, Any], issue: dict[str, Any], action: st
 
 def label_change(before: list[str], after: list[str]) -> dict[str, Any]:
     def labels(names: list[str]) -> list[dict[str, Any]]:
-        return [{"id": index + 1, "title": name, "color": "#ededed"} for index, name in enumerate(names)]
+        return [
+            {"id": index + 1, "title": name, "color": "#ededed"} for index, name in enumerate(names)
+        ]
 
     return {"labels": {"previous": labels(before), "current": labels(after)}}
 
@@ -346,8 +414,16 @@ def octokit(event: str, action: str) -> dict[str, Any]:
     return webhook(event, action)
 
 
-def github_event(event: str, action: str, repo: str, number: int, *, head_sha: str | None = None,
-                 forged: str | None = None, **extra: Any) -> dict[str, Any]:
+def github_event(
+    event: str,
+    action: str,
+    repo: str,
+    number: int,
+    *,
+    head_sha: str | None = None,
+    forged: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """An octokit example, with its repository and number changed to the local server's.
 
     ``forged``: every URL in the payload points there instead."""

@@ -53,7 +53,9 @@ def test_gitlab_merge_request_lifecycle(start, gitlab) -> None:  # type: ignore[
 
     # the author writes the plan: no pipeline runs, the receiver re-checks
     mr["description"] = COMPLETE
-    payload = gitlab_mr_hook(project, mr, "update", changes=field_change("description", INCOMPLETE, COMPLETE))
+    payload = gitlab_mr_hook(
+        project, mr, "update", changes=field_change("description", INCOMPLETE, COMPLETE)
+    )
     assert receiver.gitlab(payload)[0] == 202
     poll(lambda: checks(receiver) == 2, what="the re-check")
     assert "rollout-plan::complete" in mr["labels"]
@@ -70,7 +72,9 @@ def test_gitlab_merge_request_lifecycle(start, gitlab) -> None:  # type: ignore[
 
     # the plan emptied after it passed: the label and the status follow
     mr["description"] = ""
-    payload = gitlab_mr_hook(project, mr, "update", changes=field_change("description", COMPLETE, ""))
+    payload = gitlab_mr_hook(
+        project, mr, "update", changes=field_change("description", COMPLETE, "")
+    )
     receiver.gitlab(payload)
     poll(lambda: checks(receiver) == 4, what="the check after emptying")
     assert "rollout-plan::complete" not in mr["labels"]
@@ -78,10 +82,18 @@ def test_gitlab_merge_request_lifecycle(start, gitlab) -> None:  # type: ignore[
 
     # the exemption label: exempt, success
     mr["labels"] = sorted([*mr["labels"], "rollout-plan::not-needed"])
-    receiver.gitlab(gitlab_mr_hook(project, mr, "update", changes=label_change([], ["rollout-plan::not-needed"])))
+    receiver.gitlab(
+        gitlab_mr_hook(
+            project, mr, "update", changes=label_change([], ["rollout-plan::not-needed"])
+        )
+    )
     poll(lambda: checks(receiver) == 5, what="the check after the exemption label")
     assert statuses(state, "c" * 40)[-1]["status"] == "success"
-    assert not {"rollout-plan::incomplete", "rollout-plan::missing", "rollout-plan::complete"} & set(mr["labels"])
+    assert not {
+        "rollout-plan::incomplete",
+        "rollout-plan::missing",
+        "rollout-plan::complete",
+    } & set(mr["labels"])
     assert receiver.metric("rollout_enforcer_checks_total", verdict="exempt") == 1
 
 
@@ -90,9 +102,15 @@ def test_gitlab_issue_hook_checks_the_issue(start, gitlab) -> None:  # type: ign
     state = gitlab.state
     issue = state.issues[(gl.PROJECT, 12)]
     issue["description"] = "## Rollout plan\n\nNothing yet.\n"
-    receiver.gitlab(gitlab_issue_hook(state.projects[gl.PROJECT], issue, "update",
-                                      changes=field_change("description", "", issue["description"])),
-                    event="Issue Hook")
+    receiver.gitlab(
+        gitlab_issue_hook(
+            state.projects[gl.PROJECT],
+            issue,
+            "update",
+            changes=field_change("description", "", issue["description"]),
+        ),
+        event="Issue Hook",
+    )
     # the issue, then !7 that closes it
     poll(lambda: checks(receiver) == 2, what="the issue's check and its merge request's")
     assert len(state.marker_notes(gl.PROJECT, 12, MARKER, kind="issues")) == 1
@@ -106,7 +124,9 @@ def test_github_pull_request_from_octokit_payloads(start, github) -> None:  # ty
     item = github.add_pull(GITHUB_REPO, 2, "no plan here", labels=("backend",))
     github.set_file(GITHUB_REPO, item.base_sha, ".rollout-plan.yml", "extends: handbook\n")
 
-    status, answer = receiver.github("pull_request", github_event("pull_request", "opened", GITHUB_REPO, 2), delivery="gh-1")
+    status, answer = receiver.github(
+        "pull_request", github_event("pull_request", "opened", GITHUB_REPO, 2), delivery="gh-1"
+    )
     assert status == 202, answer
     poll(lambda: checks(receiver) == 1, what="the pull request's check")
     comments = [c for c in github.comments(GITHUB_REPO, 2) if c["body"].startswith(MARKER)]
@@ -119,7 +139,10 @@ def test_github_pull_request_from_octokit_payloads(start, github) -> None:  # ty
 
     item.body = COMPLETE
     item.head_sha = "d" * 40
-    receiver.github("pull_request", github_event("pull_request", "synchronize", GITHUB_REPO, 2, head_sha="d" * 40))
+    receiver.github(
+        "pull_request",
+        github_event("pull_request", "synchronize", GITHUB_REPO, 2, head_sha="d" * 40),
+    )
     poll(lambda: checks(receiver) == 2, what="the check after the push")
     assert "rollout-plan::complete" in github.labels(GITHUB_REPO, 2)
     assert [s["state"] for s in repo.statuses if s["sha"] == "d" * 40] == ["success"]
@@ -154,8 +177,12 @@ def test_forged_urls_receive_no_request(start, gitlab, github, evil_gitlab, evil
     only to the configured API root."""
     receiver = start()
     state = gitlab.state
-    forged = gitlab_mr_hook(state.projects[gl.PROJECT], state.merge_requests[(gl.PROJECT, gl.MR)],
-                            "open", web_url=f"{evil_gitlab.url}/group/sub/app")
+    forged = gitlab_mr_hook(
+        state.projects[gl.PROJECT],
+        state.merge_requests[(gl.PROJECT, gl.MR)],
+        "open",
+        web_url=f"{evil_gitlab.url}/group/sub/app",
+    )
     assert evil_gitlab.url in forged["project"]["web_url"]
     assert receiver.gitlab(forged)[0] == 202
     github.add_pull(GITHUB_REPO, 2, "no plan")
@@ -174,8 +201,15 @@ def test_a_failing_platform_is_retried_within_the_budget(start, gitlab) -> None:
     # more 502s than the adapter's own retry budget absorbs: the worker tries again
     state.fault("GET", rf"^/projects/{gl.PROJECT}/merge_requests/{gl.MR}$", status=502, times=400)
     receiver = start(ROLLOUT_ENFORCER_RETRY_SECONDS="0.3")
-    receiver.gitlab(gitlab_mr_hook(state.projects[gl.PROJECT], state.merge_requests[(gl.PROJECT, gl.MR)], "open"))
-    poll(lambda: receiver.metric("rollout_enforcer_check_failures_total") >= 1, what="a failed attempt")
+    receiver.gitlab(
+        gitlab_mr_hook(
+            state.projects[gl.PROJECT], state.merge_requests[(gl.PROJECT, gl.MR)], "open"
+        )
+    )
+    poll(
+        lambda: receiver.metric("rollout_enforcer_check_failures_total") >= 1,
+        what="a failed attempt",
+    )
     state.faults.clear()
     poll(lambda: checks(receiver) == 1, what="the retried check")
     assert len(state.marker_notes(gl.PROJECT, gl.MR, MARKER)) == 1
@@ -195,11 +229,14 @@ def test_a_plan_kept_in_an_issue_re_checks_the_merge_requests_closing_it(start, 
 
     issue = state.issues[(gl.PROJECT, 12)]
     before, issue["description"] = issue["description"], COMPLETE
-    hook = gitlab_issue_hook(project, issue, "update",
-                             changes=field_change("description", before, COMPLETE))
+    hook = gitlab_issue_hook(
+        project, issue, "update", changes=field_change("description", before, COMPLETE)
+    )
     assert receiver.gitlab(hook, event="Issue Hook")[0] == 202
     poll(lambda: checks(receiver) == 3, what="the issue's check and the merge request's re-check")
     assert "rollout-plan::complete" in mr["labels"]
     assert statuses(state, mr["sha"])[-1]["status"] == "success"
-    [issue_check] = [line for line in receiver.logged("check") if line["target"] == f"gitlab:{gl.PROJECT}#12"]
+    [issue_check] = [
+        line for line in receiver.logged("check") if line["target"] == f"gitlab:{gl.PROJECT}#12"
+    ]
     assert issue_check["follow_ups"] == [f"gitlab:{gl.PROJECT}!{gl.MR}: queued"]

@@ -15,7 +15,11 @@ def enforce(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "enforcer", *args],
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
-        capture_output=True, text=True, timeout=60, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
     )
 
 
@@ -31,8 +35,14 @@ def test_server_libraries_are_not_imported_for_a_local_check() -> None:
         "('starlette', 'uvicorn', 'prometheus_client', 'anyio', 'h11') or m.startswith('enforcer.serve'))\n"
         "print(repr((code, heavy)), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+    )
     assert done.stderr.strip().splitlines()[-1] == "(0, [])"
 
 
@@ -42,16 +52,25 @@ def test_help_names_the_options() -> None:
     assert "--host" in done.stdout and "--port" in done.stdout
 
 
-BASE = {"ROLLOUT_ENFORCER_WEBHOOK_SECRET": SECRET, "GITLAB_URL": "http://127.0.0.1:9",
-        "GITLAB_TOKEN": "glpat-x"}
+BASE = {
+    "ROLLOUT_ENFORCER_WEBHOOK_SECRET": SECRET,
+    "GITLAB_URL": "http://127.0.0.1:9",
+    "GITLAB_TOKEN": "glpat-x",
+}
 
 REFUSALS = [
     ({**BASE, "ROLLOUT_ENFORCER_WEBHOOK_SECRET": ""}, "ROLLOUT_ENFORCER_WEBHOOK_SECRET is not set"),
-    ({**BASE, "ROLLOUT_ENFORCER_WEBHOOK_SECRET": "   "}, "ROLLOUT_ENFORCER_WEBHOOK_SECRET is not set"),
+    (
+        {**BASE, "ROLLOUT_ENFORCER_WEBHOOK_SECRET": "   "},
+        "ROLLOUT_ENFORCER_WEBHOOK_SECRET is not set",
+    ),
     ({"ROLLOUT_ENFORCER_WEBHOOK_SECRET": SECRET}, "no platform to write to"),
     ({"ROLLOUT_ENFORCER_WEBHOOK_SECRET": SECRET, "GITLAB_TOKEN": "glpat-x"}, "GITLAB_URL is not"),
     ({**BASE, "GITLAB_URL": "gitlab.example.com"}, "GITLAB_URL: expected an http(s) URL"),
-    ({**BASE, "ROLLOUT_ENFORCER_WORKERS": "0"}, "ROLLOUT_ENFORCER_WORKERS: expected a whole number"),
+    (
+        {**BASE, "ROLLOUT_ENFORCER_WORKERS": "0"},
+        "ROLLOUT_ENFORCER_WORKERS: expected a whole number",
+    ),
     ({**BASE, "ROLLOUT_ENFORCER_QUEUE_SIZE": "many"}, "ROLLOUT_ENFORCER_QUEUE_SIZE"),
     ({**BASE, "ROLLOUT_ENFORCER_DRAIN_SECONDS": "-1"}, "ROLLOUT_ENFORCER_DRAIN_SECONDS"),
 ]

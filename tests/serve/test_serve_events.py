@@ -8,20 +8,34 @@ from enforcer.serve import events
 from enforcer.serve.events import BadPayload, Job, Skip
 
 
-def mr(action: str | None, *, state: str = "opened", changes: dict | None = None,
-       oldrev: str | None = None, kind: str = "merge_request") -> dict:
+def mr(
+    action: str | None,
+    *,
+    state: str = "opened",
+    changes: dict | None = None,
+    oldrev: str | None = None,
+    kind: str = "merge_request",
+) -> dict:
     attrs: dict = {"iid": 7, "state": state, "last_commit": {"id": "a" * 40}}
     if action is not None:
         attrs["action"] = action
     if oldrev:
         attrs["oldrev"] = oldrev
-    return {"object_kind": kind, "project": {"id": 42, "web_url": "https://evil.example"},
-            "object_attributes": attrs, "changes": changes or {}}
+    return {
+        "object_kind": kind,
+        "project": {"id": 42, "web_url": "https://evil.example"},
+        "object_attributes": attrs,
+        "changes": changes or {},
+    }
 
 
 def labels(before: list[str], after: list[str]) -> dict:
-    return {"labels": {"previous": [{"title": t} for t in before],
-                       "current": [{"title": t} for t in after]}}
+    return {
+        "labels": {
+            "previous": [{"title": t} for t in before],
+            "current": [{"title": t} for t in after],
+        }
+    }
 
 
 GITLAB = [
@@ -31,11 +45,27 @@ GITLAB = [
     ("title edited", mr("update", changes={"title": {}}), "title changed"),
     ("target branch", mr("update", changes={"target_branch": {}}), "target_branch changed"),
     ("push", mr("update", oldrev="b" * 40), "head commit changed"),
-    ("marked ready", mr("update", changes={"draft": {"previous": True, "current": False}}), "draft changed"),
-    ("exempt label", mr("update", changes=labels([], ["rollout-plan::not-needed"])), "labels changed"),
+    (
+        "marked ready",
+        mr("update", changes={"draft": {"previous": True, "current": False}}),
+        "draft changed",
+    ),
+    (
+        "exempt label",
+        mr("update", changes=labels([], ["rollout-plan::not-needed"])),
+        "labels changed",
+    ),
     ("other label", mr("update", changes=labels(["a"], [])), "labels changed"),
-    ("issue edited", mr("update", kind="issue", changes={"description": {}}), "description changed"),
-    ("only our labels", mr("update", changes=labels(["rollout-plan::missing"], ["rollout-plan::complete"])), None),
+    (
+        "issue edited",
+        mr("update", kind="issue", changes={"description": {}}),
+        "description changed",
+    ),
+    (
+        "only our labels",
+        mr("update", changes=labels(["rollout-plan::missing"], ["rollout-plan::complete"])),
+        None,
+    ),
     ("assignee", mr("update", changes={"assignees": {}}), None),
     ("no changes", mr("update"), None),
     ("close", mr("close", state="closed"), None),
@@ -65,21 +95,34 @@ BAD_GITLAB = [
     ("no project", {"object_kind": "merge_request"}, "project: expected an object"),
     ("project id a string", {**mr("open"), "project": {"id": "42"}}, "project.id"),
     ("project id negative", {**mr("open"), "project": {"id": -1}}, "project.id"),
-    ("iid missing", {**mr("open"), "object_attributes": {"action": "open"}}, "object_attributes.iid"),
+    (
+        "iid missing",
+        {**mr("open"), "object_attributes": {"action": "open"}},
+        "object_attributes.iid",
+    ),
     ("iid a bool", {**mr("open"), "object_attributes": {"iid": True}}, "object_attributes.iid"),
-    ("labels not a list", mr("update", changes={"labels": {"previous": "x"}}), "changes.labels.previous"),
+    (
+        "labels not a list",
+        mr("update", changes={"labels": {"previous": "x"}}),
+        "changes.labels.previous",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "payload", "message"), BAD_GITLAB, ids=[row[0] for row in BAD_GITLAB])
+@pytest.mark.parametrize(
+    ("name", "payload", "message"), BAD_GITLAB, ids=[row[0] for row in BAD_GITLAB]
+)
 def test_gitlab_malformed(name: str, payload: object, message: str) -> None:
     with pytest.raises(BadPayload, match=message.replace(".", r"\.")):
         events.gitlab(payload)
 
 
 def pull(action: str, *, state: str = "open", label: str | None = None) -> dict:
-    payload: dict = {"action": action, "repository": {"full_name": "o/r", "url": "https://evil"},
-                     "pull_request": {"number": 5, "state": state, "head": {"sha": "c" * 40}}}
+    payload: dict = {
+        "action": action,
+        "repository": {"full_name": "o/r", "url": "https://evil"},
+        "pull_request": {"number": 5, "state": state, "head": {"sha": "c" * 40}},
+    }
     if label:
         payload["label"] = {"name": label}
     return payload
@@ -97,8 +140,24 @@ GITHUB = [
     ("pull_request", pull("closed", state="closed"), False),
     ("pull_request", pull("assigned"), False),
     ("pull_request", pull("edited", state="closed"), False),
-    ("issues", {"action": "edited", "repository": {"full_name": "o/r"}, "issue": {"number": 3, "state": "open"}}, True),
-    ("issues", {"action": "closed", "repository": {"full_name": "o/r"}, "issue": {"number": 3, "state": "closed"}}, False),
+    (
+        "issues",
+        {
+            "action": "edited",
+            "repository": {"full_name": "o/r"},
+            "issue": {"number": 3, "state": "open"},
+        },
+        True,
+    ),
+    (
+        "issues",
+        {
+            "action": "closed",
+            "repository": {"full_name": "o/r"},
+            "issue": {"number": 3, "state": "closed"},
+        },
+        False,
+    ),
     ("star", {"action": "created"}, False),
 ]
 
@@ -114,11 +173,27 @@ def test_github_decisions(event: str, payload: dict, checks: bool) -> None:
 BAD_GITHUB = [
     (None, pull("opened"), "X-GitHub-Event"),
     ("pull_request", "[]", "body: expected an object"),
-    ("pull_request", {"action": "opened", "repository": {"full_name": "o/r"}}, "pull_request: expected"),
-    ("pull_request", {**pull("opened"), "repository": {"full_name": "../../x"}}, "repository.full_name"),
-    ("pull_request", {**pull("opened"), "repository": {"full_name": "o/r/extra"}}, "repository.full_name"),
+    (
+        "pull_request",
+        {"action": "opened", "repository": {"full_name": "o/r"}},
+        "pull_request: expected",
+    ),
+    (
+        "pull_request",
+        {**pull("opened"), "repository": {"full_name": "../../x"}},
+        "repository.full_name",
+    ),
+    (
+        "pull_request",
+        {**pull("opened"), "repository": {"full_name": "o/r/extra"}},
+        "repository.full_name",
+    ),
     ("pull_request", {**pull("opened"), "pull_request": {"number": "5"}}, "pull_request.number"),
-    ("issues", {"action": "opened", "repository": {"full_name": "o/r"}, "issue": {}}, "issue.number"),
+    (
+        "issues",
+        {"action": "opened", "repository": {"full_name": "o/r"}, "issue": {}},
+        "issue.number",
+    ),
 ]
 
 

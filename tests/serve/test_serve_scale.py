@@ -24,13 +24,21 @@ def test_a_burst_is_coalesced_and_ends_on_the_latest_state(start, gitlab) -> Non
     burst = 20
     for number in range(burst):
         before = mr["description"]
-        mr["description"] = COMPLETE if number == burst - 1 else f"{gl.DESCRIPTION}\nedit {number}\n"
-        payload = gitlab_mr_hook(project, mr, "update",
-                                 changes=field_change("description", before, mr["description"]))
+        mr["description"] = (
+            COMPLETE if number == burst - 1 else f"{gl.DESCRIPTION}\nedit {number}\n"
+        )
+        payload = gitlab_mr_hook(
+            project, mr, "update", changes=field_change("description", before, mr["description"])
+        )
         assert receiver.gitlab(payload)[0] == 202
     deliveries = burst + 1
-    poll(lambda: receiver.metric("rollout_enforcer_queue_depth") == 0
-         and receiver.metric("rollout_enforcer_checks_running") == 0, what="the queue to empty")
+    poll(
+        lambda: (
+            receiver.metric("rollout_enforcer_queue_depth") == 0
+            and receiver.metric("rollout_enforcer_checks_running") == 0
+        ),
+        what="the queue to empty",
+    )
     checks = receiver.metric("rollout_enforcer_checks_total")
     coalesced = receiver.metric("rollout_enforcer_coalesced_total")
     assert checks < deliveries / 4, (checks, coalesced)
@@ -60,20 +68,36 @@ def test_two_replicas_leave_one_comment(start, gitlab, trial) -> None:  # type: 
         assert replica.gitlab(payload)[0] == 202
 
     def both(payloads: dict[int, dict]) -> None:
-        threads = [threading.Thread(target=send, args=(replica, iid, payload))
-                   for iid, payload in payloads.items() for replica in replicas]
+        threads = [
+            threading.Thread(target=send, args=(replica, iid, payload))
+            for iid, payload in payloads.items()
+            for replica in replicas
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
 
     def idle() -> bool:
-        return all(r.metric("rollout_enforcer_queue_depth") == 0
-                   and r.metric("rollout_enforcer_checks_running") == 0 for r in replicas)
+        return all(
+            r.metric("rollout_enforcer_queue_depth") == 0
+            and r.metric("rollout_enforcer_checks_running") == 0
+            for r in replicas
+        )
 
-    both({iid: gitlab_mr_hook(project, state.merge_requests[(gl.PROJECT, iid)], "open") for iid in iids})
-    poll(lambda: sum(r.metric("rollout_enforcer_checks_total") for r in replicas) >= 2 * len(iids) and idle(),
-         what="every check on both replicas")
+    both(
+        {
+            iid: gitlab_mr_hook(project, state.merge_requests[(gl.PROJECT, iid)], "open")
+            for iid in iids
+        }
+    )
+    poll(
+        lambda: (
+            sum(r.metric("rollout_enforcer_checks_total") for r in replicas) >= 2 * len(iids)
+            and idle()
+        ),
+        what="every check on both replicas",
+    )
     for iid in iids:
         assert len(state.marker_notes(gl.PROJECT, iid, MARKER)) == 1, iid
     # half the plans get written; both replicas hear it
@@ -81,12 +105,19 @@ def test_two_replicas_leave_one_comment(start, gitlab, trial) -> None:  # type: 
     for iid in iids[::2]:
         mr = state.merge_requests[(gl.PROJECT, iid)]
         mr["description"] = COMPLETE
-        payloads[iid] = gitlab_mr_hook(project, mr, "update",
-                                       changes=field_change("description", gl.DESCRIPTION, COMPLETE))
+        payloads[iid] = gitlab_mr_hook(
+            project, mr, "update", changes=field_change("description", gl.DESCRIPTION, COMPLETE)
+        )
     done_before = sum(r.metric("rollout_enforcer_checks_total") for r in replicas)
     both(payloads)
-    poll(lambda: sum(r.metric("rollout_enforcer_checks_total") for r in replicas)
-         >= done_before + 2 * len(payloads) and idle(), what="the re-checks")
+    poll(
+        lambda: (
+            sum(r.metric("rollout_enforcer_checks_total") for r in replicas)
+            >= done_before + 2 * len(payloads)
+            and idle()
+        ),
+        what="the re-checks",
+    )
     for iid in iids:
         mr = state.merge_requests[(gl.PROJECT, iid)]
         notes = state.marker_notes(gl.PROJECT, iid, MARKER)
@@ -111,7 +142,12 @@ def test_sigterm_drains_the_queue_and_exits_0(start, gitlab) -> None:  # type: i
     state.fault("GET", rf"^/projects/{gl.PROJECT}/merge_requests/41$", delay=2.0)
     receiver = start(ROLLOUT_ENFORCER_WORKERS="1")
     for iid in iids:
-        assert receiver.gitlab(gitlab_mr_hook(project, state.merge_requests[(gl.PROJECT, iid)], "open"))[0] == 202
+        assert (
+            receiver.gitlab(
+                gitlab_mr_hook(project, state.merge_requests[(gl.PROJECT, iid)], "open")
+            )[0]
+            == 202
+        )
     assert receiver.metric("rollout_enforcer_checks_total") == 0  # all still waiting or running
     assert receiver.stop() == 0
     for iid in iids:
@@ -125,8 +161,11 @@ def test_sigterm_drain_is_bounded(start, gitlab) -> None:  # type: ignore[no-unt
     state = gitlab.state
     project = state.projects[gl.PROJECT]
     state.fault("GET", rf"^/projects/{gl.PROJECT}/merge_requests/{gl.MR}$", delay=30.0)
-    receiver = start(ROLLOUT_ENFORCER_WORKERS="1", ROLLOUT_ENFORCER_DRAIN_SECONDS="1",
-                     ROLLOUT_ENFORCER_TIMEOUT_SECONDS="60")
+    receiver = start(
+        ROLLOUT_ENFORCER_WORKERS="1",
+        ROLLOUT_ENFORCER_DRAIN_SECONDS="1",
+        ROLLOUT_ENFORCER_TIMEOUT_SECONDS="60",
+    )
     receiver.gitlab(gitlab_mr_hook(project, state.merge_requests[(gl.PROJECT, gl.MR)], "open"))
     poll(lambda: receiver.metric("rollout_enforcer_checks_running") == 1, what="the stuck check")
     assert receiver.stop(timeout=25) == 0  # long before the 30 s answer
@@ -146,8 +185,13 @@ def test_two_replicas_on_github(start, github) -> None:  # type: ignore[no-untyp
         assert replica.github("pull_request", payload)[0] == 202
 
     def both(action: str) -> None:
-        threads = [threading.Thread(target=send, args=(r, github_event("pull_request", action, GITHUB_REPO, n)))
-                   for n in numbers for r in replicas]
+        threads = [
+            threading.Thread(
+                target=send, args=(r, github_event("pull_request", action, GITHUB_REPO, n))
+            )
+            for n in numbers
+            for r in replicas
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -156,7 +200,9 @@ def test_two_replicas_on_github(start, github) -> None:  # type: ignore[no-untyp
     def done(total: int) -> bool:
         return sum(r.metric("rollout_enforcer_checks_total") for r in replicas) >= total and all(
             r.metric("rollout_enforcer_queue_depth") == 0
-            and r.metric("rollout_enforcer_checks_running") == 0 for r in replicas)
+            and r.metric("rollout_enforcer_checks_running") == 0
+            for r in replicas
+        )
 
     both("opened")
     poll(lambda: done(2 * len(numbers)), what="the first checks")
@@ -172,6 +218,11 @@ def test_two_replicas_on_github(start, github) -> None:  # type: ignore[no-untyp
         labels = github.labels(GITHUB_REPO, number)
         assert ("rollout-plan::complete" in labels) is complete
         last = [s for s in repo.statuses if s["context"] == "rollout-plan"][-1:]
-        mine = [s for s in repo.statuses if s["context"] == "rollout-plan"
-                and s["target_url"] and f"/pull/{number}#" in s["target_url"]]
+        mine = [
+            s
+            for s in repo.statuses
+            if s["context"] == "rollout-plan"
+            and s["target_url"]
+            and f"/pull/{number}#" in s["target_url"]
+        ]
         assert last and mine and mine[-1]["state"] == ("success" if complete else "failure")
