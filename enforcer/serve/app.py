@@ -29,7 +29,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from enforcer.serve import events, verify
-from enforcer.serve.jobs import CLOSED, FULL, CoalescingQueue
+from enforcer.serve.jobs import CLOSED, FULL, MERGED, CoalescingQueue
 from enforcer.serve.logs import JsonLines
 from enforcer.serve.metrics import Metrics
 from enforcer.serve.settings import Settings
@@ -85,153 +85,111 @@ def _payload(body: bytes, content_type: str) -> Any:
     return json.loads(body)
 
 
-def create_app(receiver: Receiver) -> Starlette:
-    settings = receiver.settings
-    metrics = receiver.metrics
+class Delivery:
+    """One webhook delivery's answer: counted, timed and logged as one JSON line, once."""
+
+    def __init__(self, receiver: Receiver, platform: str, delivery: str | None, kind: str) -> None:
+        self.receiver = receiver
+        self.platform = platform
+        # ids are echoed into the log only: bounded, since they arrive before the secret check
+        self.id = (delivery or f"local-{uuid.uuid4()}")[:100]
+        self.fields: dict[str, Any] = {"kind": kind[:60]}
+        self.started = time.perf_counter()
 
     def answer(
-        platform: str,
-        delivery: str,
-        started: float,
-        code: int,
-        outcome: str,
-        fields: dict[str, Any],
-        headers: dict[str, str] | None = None,
+        self, code: int, outcome: str, *, headers: dict[str, str] | None = None, **fields: Any
     ) -> Response:
-        elapsed = time.perf_counter() - started
-        metrics.deliveries.labels(platform, str(code)).inc()
+        elapsed = time.perf_counter() - self.started
+        metrics = self.receiver.metrics
+        metrics.deliveries.labels(self.platform, str(code)).inc()
         metrics.stage.labels("ack").observe(elapsed)
-        receiver.log(
+        fields = {**self.fields, **fields}
+        self.receiver.log(
             "delivery",
-            delivery=delivery,
-            platform=platform,
+            delivery=self.id,
+            platform=self.platform,
             code=code,
             outcome=outcome,
             ms=round(elapsed * 1000, 2),
             **fields,
         )
-        body = {
-            "status": outcome,
-            **{k: v for k, v in fields.items() if k in ("reason", "target", "error")},
-        }
-        return JSONResponse(body, status_code=code, headers=headers)
+        shown = {key: fields[key] for key in ("reason", "target", "error") if key in fields}
+        return JSONResponse({"status": outcome, **shown}, status_code=code, headers=headers)
 
-    def schedule(
-        platform: str,
-        delivery: str,
-        started: float,
-        decision: events.Decision,
-        fields: dict[str, Any],
-    ) -> Response:
+    def too_large(self) -> Response:
+        limit = self.receiver.settings.max_body
+        return self.answer(413, "too-large", error=f"the body is over {limit} bytes")
+
+    def schedule(self, decision: events.Decision) -> Response:
+        """200 for an event needing no check; else the check queued (202) or refused (503)."""
         if isinstance(decision, events.Skip):
-            return answer(
-                platform, delivery, started, 200, "ignored", {**fields, "reason": decision.reason}
-            )
+            return self.answer(200, "ignored", reason=decision.reason)
         job: Job = decision
-        fields = {**fields, "target": job.name, "reason": job.reason}
+        target = {"target": job.name, "reason": job.reason}
+        settings = self.receiver.settings
         if job.platform not in settings.platforms:
-            token = "GITLAB_URL and GITLAB_TOKEN" if job.platform == "gitlab" else "GITHUB_TOKEN"
-            return answer(
-                platform,
-                delivery,
-                started,
-                200,
-                "ignored",
-                {**fields, "reason": f"this receiver has no {token} set"},
+            needs = "GITLAB_URL and GITLAB_TOKEN" if job.platform == "gitlab" else "GITHUB_TOKEN"
+            return self.answer(
+                200, "ignored", **{**target, "reason": f"this receiver has no {needs} set"}
             )
-        how = receiver.queue.offer(job, delivery)
+        how = self.receiver.queue.offer(job, self.id)
         if how in (FULL, CLOSED):
-            retry = str(settings.busy_retry_after)
             why = "the queue is full" if how == FULL else "the receiver is shutting down"
-            return answer(
-                platform,
-                delivery,
-                started,
-                503,
-                "busy",
-                {**fields, "error": why},
-                {"Retry-After": retry},
-            )
-        if how == "merged":
-            metrics.coalesced.inc()
-        return answer(platform, delivery, started, 202, "accepted", {**fields, "queue": how})
+            retry = {"Retry-After": str(settings.busy_retry_after)}
+            return self.answer(503, "busy", headers=retry, **target, error=why)
+        if how == MERGED:
+            self.receiver.metrics.coalesced.inc()
+        return self.answer(202, "accepted", **target, queue=how)
+
+
+def create_app(receiver: Receiver) -> Starlette:
+    settings = receiver.settings
+    metrics = receiver.metrics
 
     async def gitlab(request: Request) -> Response:
-        started = time.perf_counter()
-        delivery = request.headers.get("x-gitlab-event-uuid") or f"local-{uuid.uuid4()}"
-        fields = {"kind": request.headers.get("x-gitlab-event", "")[:60]}
-        if not verify.gitlab_token_ok(request.headers.get("x-gitlab-token"), settings.secret):
-            return answer(
-                "gitlab",
-                delivery,
-                started,
-                401,
-                "unauthorized",
-                {**fields, "error": "X-Gitlab-Token is missing or wrong"},
-            )
+        headers = request.headers
+        delivery = Delivery(
+            receiver,
+            "gitlab",
+            headers.get("x-gitlab-event-uuid"),
+            headers.get("x-gitlab-event", ""),
+        )
+        if not verify.gitlab_token_ok(headers.get("x-gitlab-token"), settings.secret):
+            return delivery.answer(401, "unauthorized", error="X-Gitlab-Token is missing or wrong")
         try:
             body = await _body(request, settings.max_body)
         except TooLarge:
-            return answer(
-                "gitlab",
-                delivery,
-                started,
-                413,
-                "too-large",
-                {**fields, "error": f"the body is over {settings.max_body} bytes"},
-            )
+            return delivery.too_large()
         try:
-            decision = events.gitlab(_payload(body, request.headers.get("content-type", "")))
+            decision = events.gitlab(_payload(body, headers.get("content-type", "")))
         except (ValueError, events.BadPayload) as error:
-            return answer(
-                "gitlab", delivery, started, 400, "malformed", {**fields, "error": _said(error)}
-            )
-        return schedule("gitlab", delivery, started, decision, fields)
+            return delivery.answer(400, "malformed", error=_said(error))
+        return delivery.schedule(decision)
 
     async def github(request: Request) -> Response:
-        started = time.perf_counter()
-        delivery = request.headers.get("x-github-delivery") or f"local-{uuid.uuid4()}"
-        event = request.headers.get("x-github-event")
-        fields = {"kind": (event or "")[:60]}
-        signature = request.headers.get("x-hub-signature-256")
+        headers = request.headers
+        event = headers.get("x-github-event")
+        delivery = Delivery(receiver, "github", headers.get("x-github-delivery"), event or "")
+        signature = headers.get("x-hub-signature-256")
         if not verify.github_signature_shape_ok(signature):
-            return answer(
-                "github",
-                delivery,
-                started,
-                401,
-                "unauthorized",
-                {**fields, "error": "X-Hub-Signature-256 is missing or malformed"},
+            return delivery.answer(
+                401, "unauthorized", error="X-Hub-Signature-256 is missing or malformed"
             )
         try:
             body = await _body(request, settings.max_body)
         except TooLarge:
-            return answer(
-                "github",
-                delivery,
-                started,
-                413,
-                "too-large",
-                {**fields, "error": f"the body is over {settings.max_body} bytes"},
-            )
+            return delivery.too_large()
         if not verify.github_signature_ok(signature, body, settings.secret):
-            return answer(
-                "github",
-                delivery,
-                started,
-                401,
-                "unauthorized",
-                {**fields, "error": "X-Hub-Signature-256 does not match the body"},
+            return delivery.answer(
+                401, "unauthorized", error="X-Hub-Signature-256 does not match the body"
             )
         try:
-            decision = events.github(event, _payload(body, request.headers.get("content-type", "")))
+            decision = events.github(event, _payload(body, headers.get("content-type", "")))
         except (ValueError, events.BadPayload) as error:
-            return answer(
-                "github", delivery, started, 400, "malformed", {**fields, "error": _said(error)}
-            )
+            return delivery.answer(400, "malformed", error=_said(error))
         if event == "ping":
             decision = events.Skip("ping: the webhook reaches the receiver")
-        return schedule("github", delivery, started, decision, fields)
+        return delivery.schedule(decision)
 
     async def healthz(request: Request) -> Response:
         if receiver.ready:
