@@ -125,7 +125,7 @@ class Delivery:
         if isinstance(decision, events.Skip):
             return self.answer(200, "ignored", reason=decision.reason)
         job: Job = decision
-        target = {"target": job.name, "reason": job.reason}
+        target: dict[str, Any] = {"target": job.name, "reason": job.reason}
         settings = self.receiver.settings
         if job.platform not in settings.platforms:
             needs = "GITLAB_URL and GITLAB_TOKEN" if job.platform == "gitlab" else "GITHUB_TOKEN"
