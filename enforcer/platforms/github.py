@@ -297,6 +297,8 @@ class GitHub:
             sentence = None if self.budget.has_given_up() else http.worded(
                 status, ACCESS, doing, self.where, write=False
             )
+            if status == 403 and "rate limit" in _message(error).lower():
+                sentence = None  # a rate limit, not a missing permission
             if sentence is not None:
                 raise PlatformError(f"{sentence} ({_message(error)})") from None
             raise http.platform_error(
@@ -515,9 +517,8 @@ class GitHub:
             if status == 404:
                 raise NotFound(f"GitHub found nothing to {doing} {self.where} (404)") from None
             if status == 403 and "rate limit" in _message(error).lower():
-                raise PlatformError(  # a secondary rate limit that named no time to wait
-                    f"GitHub rate-limited us when trying to {doing} {self.where} "
-                    f"({_message(error)}). Re-run later."
+                raise http.platform_error(  # a rate limit that named no time to wait
+                    self.budget, "GitHub", doing, self.where, f"403 {_message(error)}"
                 ) from None
             if status == 403:
                 sentence = http.worded(403, ACCESS, doing, self.where, write=True)

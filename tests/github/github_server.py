@@ -51,7 +51,7 @@ class Request:
 class Fault:
     """Answer matching requests badly, ``times`` times.
 
-    kind: ``secondary`` (403 rate limit with Retry-After), ``status`` (answer ``status``
+    kind: ``secondary`` (403 rate limit with Retry-After; ``secondary_bare`` without it), ``status`` (answer ``status``
     without doing anything; with ``retry_after`` set for 429), ``after`` (do it, then answer
     ``status``: the ambiguous failure), ``slow`` (do it, then wait ``delay`` seconds before
     answering), ``drop`` (close the connection without doing anything), ``drop_after`` (do it,
@@ -587,6 +587,9 @@ class _Handler(BaseHTTPRequestHandler):
 
         if fault is not None and fault.kind == "secondary":
             self._send(*_error(403, SECONDARY_MESSAGE, **{"Retry-After": str(fault.retry_after)}))
+            return
+        if fault is not None and fault.kind == "secondary_bare":  # GitHub names no wait at times
+            self._send(*_error(403, SECONDARY_MESSAGE))
             return
         if fault is not None and fault.kind == "status":
             extra = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}

@@ -114,3 +114,15 @@ def test_the_retry_budget_comes_from_the_environment():
     assert (tuning.total_seconds, tuning.timeout_seconds) == (7.0, 4.0)
     default = adapter.tuning_from({})
     assert default.total_seconds == 60 and default.timeout_seconds == 30  # as on GitLab
+
+
+def test_a_rate_limit_without_retry_after_is_no_missing_permission(fake, pull):
+    """GitHub may answer a secondary rate limit without Retry-After: not retried (no time
+    named), and said as what it is, not as a token lacking permissions."""
+    fake.fault("GET", PULL, "secondary_bare")
+    with pytest.raises(PlatformError) as raised:
+        platform_for(fake).subject()
+    message = str(raised.value)
+    assert "secondary rate limit" in message and "could not read" in message
+    assert "permission" not in message
+    assert len(fake.log) == 1
