@@ -25,6 +25,7 @@ from typing import NamedTuple
 from enforcer.serve.events import Job
 
 QUEUED, MERGED, FOLLOW_UP, FULL, CLOSED = "queued", "merged", "follow-up", "full", "closed"
+MAX_IDS = 100  # delivery ids kept per check, for its log line: a long burst costs no memory
 
 
 class Ticket(NamedTuple):
@@ -75,7 +76,7 @@ class CoalescingQueue:
                 self._changed.notify()
                 return QUEUED
             if not entry.running:
-                entry.deliveries.append(delivery)
+                _keep(entry.deliveries, delivery)
                 entry.job = job  # the latest delivery names the latest head
                 return MERGED
             if entry.follow_up is None:
@@ -83,7 +84,7 @@ class CoalescingQueue:
                 entry.follow_up_since = now
                 entry.job = job
                 return FOLLOW_UP
-            entry.follow_up.append(delivery)
+            _keep(entry.follow_up, delivery)
             entry.job = job
             return MERGED
 
@@ -157,3 +158,8 @@ class CoalescingQueue:
             return len(self._entries) + sum(
                 1 for entry in self._entries.values() if entry.follow_up is not None
             )
+
+
+def _keep(ids: list[str], delivery: str) -> None:
+    if len(ids) < MAX_IDS:
+        ids.append(delivery)

@@ -59,8 +59,11 @@ def test_closed_refuses_and_take_ends_once_empty() -> None:
     assert queue.wait_idle(0.1)
 
 
-def test_a_burst_from_many_threads_is_never_lost() -> None:
+def test_a_burst_from_many_threads_is_never_lost(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Every offer is a check or merged into one; one check per MR at a time."""
+    from enforcer.serve import jobs
+
+    monkeypatch.setattr(jobs, "MAX_IDS", 10**6)  # every id kept, to account for each one
     queue = CoalescingQueue(1000)
     results: list[str] = []
     lock = threading.Lock()
@@ -99,3 +102,13 @@ def test_a_burst_from_many_threads_is_never_lost() -> None:
         f"{s}-{i}" for s in range(4) for i in range(200)
     )
     assert len(checks) == results.count(QUEUED) + results.count(FOLLOW_UP)
+
+
+def test_a_long_burst_keeps_a_bounded_list_of_ids() -> None:
+    from enforcer.serve.jobs import MAX_IDS
+
+    queue = CoalescingQueue(1)
+    for number in range(10 * MAX_IDS):
+        queue.offer(job(1), f"d{number}")
+    ticket = queue.take(0)
+    assert ticket is not None and len(ticket.deliveries) == MAX_IDS
