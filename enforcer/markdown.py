@@ -1,4 +1,4 @@
-"""Text -> Document. The only module that imports mistune.
+"""Text -> Document. The only module that imports the Markdown parser (pyromark).
 
 Real descriptions are messy, so besides ATX and setext headings this reads as section titles:
 bold pseudo-headings (``**Rollback plan:** ...`` or a line holding only ``**Rollback**``),
@@ -12,16 +12,11 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-import weakref
 from typing import Any
 
-import mistune
-from mistune.core import BlockState
+import pyromark
 
 from enforcer.model import Block, Cell, Document, Section, Table
-
-# mistune's plugins we parse with. Not "url": a bare URL is found in the text (checks/links.py)
-PLUGINS = ("table", "task_lists", "strikethrough")
 
 BOLD_LEVEL = 8
 DETAILS_LEVEL = 7
@@ -58,139 +53,140 @@ _HEADING_ANSWER_WORDS = 3  # "## Phase 2: Rollback" names a part; three words st
 _NOT_FIELDS = frozenset(["todo", "tbd", "tba", "tbc", "fixme", "xxx", "wip"])
 
 
-# --- line numbers ------------------------------------------------------------------------
-# mistune 3 keeps no positions, so each parser state remembers where its text starts and each
-# block token is stamped with the line it begins on.
+# --- the parse ----------------------------------------------------------------------------
+# pulldown-cmark (through pyromark) gives a stream of events, each with the byte range of
+# the source it comes from. We fold the stream into a tree of plain dicts that the walk
+# below reads ({"type": ..., "children": [...], "raw": ..., "attrs": {...}, "_line": n}),
+# each block stamped with the line it starts on, straight from its range.
+
+FLAGS = int(
+    pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS | pyromark.Options.ENABLE_STRIKETHROUGH
+)
+
+# a Start event's tag (a plain name, or a one-key dict's key) -> our node type
+_NODE_TYPES = {
+    "Paragraph": "paragraph",
+    "Heading": "heading",
+    "BlockQuote": "block_quote",
+    "CodeBlock": "block_code",
+    "HtmlBlock": "block_html",
+    "List": "list",
+    "Item": "list_item",
+    "Table": "table",
+    "TableHead": "table_head",
+    "TableRow": "table_row",
+    "TableCell": "table_cell",
+    "Emphasis": "emphasis",
+    "Strong": "strong",
+    "Strikethrough": "strikethrough",
+    "Link": "link",
+    "Image": "image",
+}
+_INLINE_STARTS = frozenset(["emphasis", "strong", "strikethrough", "link", "image"])
+_ITEMS = frozenset(["list_item", "task_list_item"])
+_RAW_BLOCKS = frozenset(["block_code", "block_html"])
 
 
-class _Tokens(list):  # type: ignore[type-arg]
-    def __init__(self, state: _State) -> None:
-        super().__init__()
-        # Weak: a token list that held its state would, through the token holding it and
-        # the child state's parent, put the whole token tree in reference cycles that only
-        # the cyclic collector frees, in one long pass over every token.
-        self.state = weakref.ref(state)
-
-    def append(self, token: dict[str, Any]) -> None:
-        self.state().stamp(token)  # type: ignore[union-attr]
-        super().append(token)
-
-    def insert(self, index: int, token: dict[str, Any]) -> None:  # type: ignore[override]
-        self.state().stamp(token)  # type: ignore[union-attr]
-        super().insert(index, token)
-
-
-class _State(BlockState):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.tokens = _Tokens(self)
-        self.origin = 1
-        self.block_start: int | None = None  # set while a block rule runs
-        self.child_from = 0
-        self._newlines: list[int] | None = None
-
-    def process(self, src: str) -> None:
-        super().process(src)
-        self._newlines = None
-
-    def line_at(self, pos: int) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.src)]
-        return self.origin + bisect.bisect_left(self._newlines, pos)
-
-    def stamp(self, token: dict[str, Any]) -> None:
-        if "_line" not in token:
-            pos = self.cursor if self.block_start is None else self.block_start
-            token["_line"] = self.line_at(pos)
-
-    def child_state(self, src: str, lazy_line_starts: Any = None) -> _State:
-        child = super().child_state(src, lazy_line_starts)
-        # The child's text is the parent's with markers stripped: find where its first line
-        # stands in the parent, searching forward from the block (or the previous child).
-        first = src.lstrip().split("\n", 1)[0].strip()  # its first line that is not blank
-        start = self.child_from if self.block_start is None else max(self.child_from, self.block_start)
-        found = _find_line_start(self.src, first, start) if first else -1
-        if found < 0:
-            found = start
+def _tokens(source: str) -> list[dict[str, Any]]:
+    """The block tree of ``source`` (CommonMark with GFM tables, task lists, strikethrough)."""
+    data = source.encode("utf-8")
+    newlines = [m.start() for m in re.finditer(b"\n", data)]
+    line_of = bisect.bisect_left
+    root: dict[str, Any] = {"type": "root", "children": []}
+    stack: list[dict[str, Any]] = [root]
+    top = root
+    node: dict[str, Any]
+    # Text comes in pieces (an entity, a backslash escape each make one): joined below.
+    for event, span in pyromark.events_with_range(source, options=FLAGS):
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
+            if event == "Rule":
+                if top.get("implicit"):
+                    stack.pop()
+                    top = stack[-1]
+                continue
+            node = {"type": "softbreak" if event == "SoftBreak" else "linebreak"}
+            node["_line"] = line_of(newlines, span["start"]) + 1
         else:
-            self.child_from = found + len(first)
-        child.origin = self.line_at(found)
-        return child  # type: ignore[return-value]
-
-
-_MARKERS = set(" \t>-*+.)0123456789")
-
-
-def _find_line_start(src: str, first: str, start: int) -> int:
-    """Where ``first`` stands in ``src`` after ``start``, behind nothing but list or quote
-    markers on its line; -1 when it does not."""
-    found = src.find(first, start)
-    while found >= 0:
-        line_start = src.rfind("\n", 0, found) + 1
-        line_end = src.find("\n", found)
-        rest = src[found + len(first) : line_end if line_end >= 0 else len(src)]
-        # the whole line, not a prefix of a longer one ("c" is not "continued")
-        if all(char in _MARKERS for char in src[line_start:found]) and not rest.strip():
-            return found
-        found = src.find(first, found + 1)
-    return -1
-
-
-def _markdown() -> mistune.Markdown:
-    md = mistune.create_markdown(
-        renderer=None, plugins=list(PLUGINS)
-    )
-    block = md.block
-    plain = block.parse_method
-
-    def parse_method(m: re.Match[str], state: BlockState) -> Any:
-        # Remember where the block starts, so tokens and child states get its line.
-        # A rule may parse a following block while it looks ahead (a list ended by a quote):
-        # that inner block must not move the outer block's search position.
-        outer = state.block_start  # type: ignore[attr-defined]  # our _State, always
-        outer_from = state.child_from  # type: ignore[attr-defined]
-        state.block_start = state.child_from = m.start()  # type: ignore[attr-defined]
-        try:
-            return plain(m, state)
-        finally:
-            state.block_start = outer  # type: ignore[attr-defined]
-            if outer is not None:
-                state.child_from = outer_from  # type: ignore[attr-defined]
-
-    block.parse_method = parse_method  # type: ignore[method-assign]
-    block.state_cls = _State
-    md.inline = _GuardedInline(md.inline)  # type: ignore[assignment]
-    return md
-
-
-_DELIMITERS = re.compile(r"[*_\[\]`<>~!]")
-_DENSE_MIN_LENGTH = 2000
-_DENSE_SHARE = 0.25
-
-
-class _GuardedInline:
-    """mistune's inline parser, except for text dense with delimiters.
-
-    mistune spends about 6 µs a character on runs such as ``*_*_*_`` or ``[[[[``: a hostile
-    description of 1 MiB would take seconds. Real prose is never a quarter delimiters, so such
-    text is kept as it stands, plain.
-    """
-
-    def __init__(self, inline: Any) -> None:
-        self.inline = inline
-
-    def __call__(self, text: str, env: Any) -> list[dict[str, Any]]:
-        if len(text) >= _DENSE_MIN_LENGTH:
-            dense = len(_DELIMITERS.findall(text)) > _DENSE_SHARE * len(text)
-            if dense:
-                return [{"type": "text", "raw": text}]
-        return self.inline(text, env)  # type: ignore[no-any-return]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inline, name)
-
-
-_MD: mistune.Markdown | None = None
+            (key, value), = event.items()
+            if key == "Start":
+                tag = value if type(value) is str else next(iter(value))
+                kind = _NODE_TYPES.get(tag)
+                if kind is None:
+                    kind = tag.lower()
+                node = {"type": kind, "children": []}
+                if kind in _INLINE_STARTS:
+                    if kind == "link" or kind == "image":
+                        node["attrs"] = {"url": value[tag]["dest_url"]}
+                    if top["type"] in _ITEMS:  # the text of a tight item starts with markup
+                        text = {"type": "block_text", "children": [], "implicit": True}
+                        text["_line"] = line_of(newlines, span["start"]) + 1
+                        top["children"].append(text)
+                        stack.append(text)
+                        top = text
+                else:
+                    if top.get("implicit"):  # a block inside a tight item ends its text
+                        stack.pop()
+                        top = stack[-1]
+                    start = span["start"]
+                    node["_line"] = line_of(newlines, start) + 1
+                    if kind == "heading":
+                        level = int(value[tag]["level"][1:])
+                        end = span["end"]
+                        setext = data.find(b"\n", start, end) not in (-1, end - 1)
+                        node["attrs"] = {"level": level}
+                        node["style"] = "setext" if setext else "atx"
+                    elif kind == "list":
+                        node["attrs"] = {"ordered": value[tag] is not None}
+                    elif kind in _RAW_BLOCKS:
+                        node["raw"] = ""
+                    elif kind == "table_row" and top["type"] == "table":
+                        body = {"type": "table_body", "children": [], "_line": node["_line"]}
+                        top["children"].append(body)
+                        stack.append(body)
+                        top = body
+                top["children"].append(node)
+                stack.append(node)
+                top = node
+                continue
+            if key == "End":
+                if top.get("implicit"):
+                    stack.pop()
+                if stack[-1]["type"] == "table_body":  # only the table's end comes here
+                    stack.pop()
+                stack.pop()
+                top = stack[-1]
+                continue
+            if key == "Text" and top["type"] in _RAW_BLOCKS:
+                top["raw"] += value
+                continue
+            if key == "Html":
+                top["raw"] += value
+                continue
+            if key == "TaskListMarker":  # in a loose list, inside the item's first paragraph
+                item = top if top["type"] == "list_item" else stack[-2]
+                item["type"] = "task_list_item"
+                item["attrs"] = {"checked": value}
+                continue
+            if key == "Text":
+                siblings = top["children"]
+                if siblings and siblings[-1]["type"] == "text" and top["type"] not in _ITEMS:
+                    siblings[-1]["raw"] += value
+                    continue
+                node = {"type": "text", "raw": value}
+            elif key == "Code":
+                node = {"type": "codespan", "raw": value}
+            elif key == "InlineHtml":
+                node = {"type": "inline_html", "raw": value}
+            else:  # footnote references, math: not enabled; kept as their text
+                node = {"type": "text", "raw": value if type(value) is str else ""}
+        if top["type"] in _ITEMS:  # the text of a tight item
+            text = {"type": "block_text", "children": [], "implicit": True}
+            text["_line"] = node["_line"] if "_line" in node else line_of(newlines, span["start"]) + 1
+            top["children"].append(text)
+            stack.append(text)
+            top = text
+        top["children"].append(node)
+    return root["children"]  # type: ignore[no-any-return]
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -368,9 +364,12 @@ class _Builder:
     def paragraph(self, token: dict[str, Any], line: int, kind: str = "paragraph") -> None:
         """Split a paragraph into its lines; a line may open a bold pseudo-heading or field."""
         lines: list[list[dict[str, Any]]] = [[]]
+        starts = [line]  # the source line of each line of text
         for child in token.get("children", []):
             if child["type"] in ("softbreak", "linebreak"):
                 lines.append([])
+                # the break's own line, + 1: a comment over two lines is no break of its own
+                starts.append(child["_line"] + 1 if "_line" in child else starts[-1] + 1)
             else:
                 lines[-1].append(child)
         pending: list[str] = []
@@ -385,7 +384,7 @@ class _Builder:
 
         for offset, pieces in enumerate(lines):
             links: list[str] = []
-            here = line + offset
+            here = starts[offset]
             if _is_italic_prompt(pieces):
                 flush()
                 self.add(Block("prompt", _inline_text(pieces, []).strip(), here))
@@ -432,7 +431,8 @@ class _Builder:
             outer = len(self.stack)
             prompt = False
             for child in item.get("children", []):
-                if child["type"] in ("block_text", "paragraph") and not rest:
+                # the item's first paragraph is its text; a later one is a block of its own
+                if child["type"] in ("block_text", "paragraph") and not rest and not texts:
                     children = child.get("children", [])
                     if not texts and _is_italic_prompt(children):
                         prompt = True
@@ -534,9 +534,8 @@ class _Builder:
                 offset = 2  # header line and delimiter row
             elif part["type"] == "table_body":
                 for number, row in enumerate(part.get("children", [])):
-                    rows.append(
-                        tuple(self._cell(cell, line + offset + number) for cell in row.get("children", []))
-                    )
+                    here = row.get("_line", line + offset + number)
+                    rows.append(tuple(self._cell(cell, here) for cell in row.get("children", [])))
         self.tables.append(Table(line, header, tuple(rows), self.stack[-1]))
         # | Expected result | Validation | Rollback |, answers below: a field per column
         if rows:
@@ -748,18 +747,14 @@ def _field(text: str) -> tuple[str, str] | None:
 
 def parse(text: str) -> Document:
     """Any text gives a Document; nothing raises on malformed input."""
-    global _MD
-    if _MD is None:
-        _MD = _markdown()
     source = normalize(text)
     # The token tree is large and acyclic; the cyclic collector's passes over it while we
     # build it cost a third of the time on big descriptions and free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tokens, _ = _MD.parse(source, _State())
         builder = _Builder()
-        builder.walk(tokens)
+        builder.walk(_tokens(source))
         return builder.document()
     finally:
         if collecting:
