@@ -3,17 +3,26 @@
     python benchmarks/run.py            # all cases, prints a table, exit 1 if a target is missed
     python benchmarks/run.py --repeat 9 # more runs per measurement (the minimum is kept)
 
+Needs mistune for its baselines (``pip install -e '.[test]'`` or ``'.[bench]'``): we parse
+with pyromark since issue 8, and the targets were set against mistune 3, the parser before.
+
 Each figure is the best of N wall-clock runs of a fresh process (3N for the short 5 KB
 case), so start-up counts, and each ratio compares two measurements taken in the same run on
 the same machine:
 
-- check-1mib:  `enforce check --format json` on a 1 MiB description, against a bare Python
-               process that only parses the same text with mistune (target <= 1.5x).
+- plans-1mib:  `enforce check --format json` on 1 MiB of complete plans one after another
+               (docs/examples/complete-plan.md repeated), against a bare Python process that
+               only parses the same text with mistune 3 (target <= 1.5x; aim: below 1x).
+- check-1mib:  the same on 1 MiB of one plan followed by notes, lists, links and small tables.
 - check-5kb:   `enforce check` on a 5 KB description, against
                `python -c "import mistune, yaml, click"` (target <= 1.3x).
 - scaling:     the 2 MiB check against the 1 MiB check (target <= 2.2x).
-- adversarial: the slowest of the hostile inputs (10,000 headings, deep nesting, 1 MiB of
-               emphasis markers, one 1 MiB line ...), in seconds (target < 2 s).
+- hostile:     1 MiB of `- x` list items, of short `x` paragraphs, of `*_` emphasis markers,
+               each in seconds for the whole check (target < 2 s each).
+- adversarial: the slowest of the other hostile inputs (10,000 headings, deep nesting, one
+               1 MiB line ...), in seconds (target < 2 s).
+- memory:      peak resident memory (ru_maxrss) of the plans-1mib check against that of the
+               bare mistune parse (target < 2x).
 """
 
 from __future__ import annotations
@@ -26,18 +35,28 @@ import sys
 import time
 from pathlib import Path
 
-from enforcer.markdown import PLUGINS
-
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
 ROOT = HERE.parent
 MIB = 1024 * 1024
 
-# the same parse as enforcer.markdown's, plugins included
+# the parse enforcer.markdown made with mistune 3 until issue 8, plugins included
 BARE_PARSE = (
     "import sys, mistune\n"
-    f"md = mistune.create_markdown(renderer=None, plugins={list(PLUGINS)!r})\n"
+    "md = mistune.create_markdown(renderer=None, plugins=['table', 'task_lists', 'strikethrough'])\n"
     "md(open(sys.argv[1], encoding='utf-8').read())\n"
+)
+# for the record, not a target: pyromark's own parse, the events enforcer.markdown reads
+BARE_PYROMARK = (
+    "import sys\n"
+    "from enforcer.markdown import _events\n"
+    "for _ in _events(open(sys.argv[1], encoding='utf-8').read()): pass\n"
+)
+# peak resident memory of a child process, in KiB (Linux)
+MAXRSS = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
 )
 
 
@@ -64,12 +83,26 @@ def realistic(size: int) -> str:
     return "".join(parts)[:size]
 
 
+def plans(size: int) -> str:
+    """Complete plans one after another, ``size`` bytes long."""
+    plan = (ROOT / "docs/examples/complete-plan.md").read_text(encoding="utf-8") + "\n"
+    return (plan * (size // len(plan) + 1))[:size]
+
+
+def hostile() -> dict[str, str]:
+    """Legal Markdown that made mistune take seconds (issue 8): 1 MiB each."""
+    return {
+        "list-items-1mib": "- x\n" * (MIB // 4),
+        "paragraphs-1mib": "x\n\n" * (MIB // 3),
+        "emphasis-1mib": "*_" * (MIB // 2),
+    }
+
+
 def adversarial() -> dict[str, str]:
     return {
         "10k-headings": "".join(f"## Rollback {i}\n\ntext\n" for i in range(10_000)),
         "nested-lists": "".join("  " * i + "- item\n" for i in range(500)),
         "nested-quotes": "".join(">" * i + " quote\n" for i in range(1, 500)),
-        "emphasis-1mib": "*_" * (MIB // 2),
         "brackets-1mib": "[" * (MIB // 2) + "]" * (MIB // 2),
         "backticks-1mib": "`" * MIB,
         "one-line-1mib": "word " * (MIB // 5),
@@ -89,6 +122,15 @@ def best(command: list[str], repeat: int) -> float:
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def peak_kib(command: list[str], repeat: int) -> int:
+    """The least peak resident memory of ``command`` over ``repeat`` runs, in KiB."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", MAXRSS, *command], capture_output=True, text=True, check=False)
+        runs.append(int(done.stdout.strip() or 0))
+    return min(runs)
 
 
 def enforce(*args: str) -> list[str]:
@@ -115,9 +157,18 @@ def main() -> int:
         files[name] = DATA / f"{name}.md"
         files[name].write_text(realistic(size), encoding="utf-8")
 
+    files["plans"] = DATA / "plans-1mib.md"
+    files["plans"].write_text(plans(MIB), encoding="utf-8")
+
     rows: list[tuple[str, float, str, bool]] = []
+    bare_command = [sys.executable, "-c", BARE_PARSE]
+    check_plans = best(enforce("--format", "json", str(files["plans"])), args.repeat)
+    bare_plans = best([*bare_command, str(files["plans"])], args.repeat)
+    pyromark_plans = best([sys.executable, "-c", BARE_PYROMARK, str(files["plans"])], args.repeat)
+    rows.append(("plans-1mib vs bare mistune parse", check_plans / bare_plans, "<= 1.5x", check_plans / bare_plans <= 1.5))
+
     check_1 = best(enforce("--format", "json", str(files["1mib"])), args.repeat)
-    bare_1 = best([sys.executable, "-c", BARE_PARSE, str(files["1mib"])], args.repeat)
+    bare_1 = best([*bare_command, str(files["1mib"])], args.repeat)
     rows.append(("check-1mib vs bare mistune parse", check_1 / bare_1, "<= 1.5x", check_1 / bare_1 <= 1.5))
 
     # A process of 80 ms is at the mercy of the scheduler: three times the runs, for a
@@ -130,18 +181,36 @@ def main() -> int:
     check_2 = best(enforce("--format", "json", str(files["2mib"])), args.repeat)
     rows.append(("check-2mib vs check-1mib", check_2 / check_1, "<= 2.2x", check_2 / check_1 <= 2.2))
 
+    hostile_repeat = max(1, args.repeat // 2)
+    for name, text in hostile().items():
+        path = DATA / f"hostile-{name}.md"
+        path.write_text(text, encoding="utf-8")
+        seconds = best(enforce("--format", "json", str(path)), hostile_repeat)
+        rows.append((f"hostile {name}, seconds", seconds, "< 2 s", seconds < 2.0))
+
     worst_name, worst = "", 0.0
     for name, text in adversarial().items():
         path = DATA / f"adversarial-{name}.md"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        seconds = best(enforce("--format", "json", str(path)), max(1, args.repeat // 2))
+        seconds = best(enforce("--format", "json", str(path)), hostile_repeat)
         print(f"  adversarial {name:<18} {seconds:6.3f} s", file=sys.stderr)
         if seconds > worst:
             worst_name, worst = name, seconds
     rows.append((f"adversarial worst ({worst_name}), seconds", worst, "< 2 s", worst < 2.0))
 
-    print(f"baselines: bare parse 1 MiB {bare_1:.3f} s; imports {imports:.3f} s")
-    print(f"measured:  check 5 KB {check_small:.3f} s; 1 MiB {check_1:.3f} s; 2 MiB {check_2:.3f} s")
+    memory_check = peak_kib(enforce("--format", "json", str(files["plans"])), hostile_repeat)
+    memory_bare = peak_kib([*bare_command, str(files["plans"])], hostile_repeat)
+    rows.append(("peak memory plans-1mib vs bare mistune parse", memory_check / memory_bare, "< 2x", memory_check < 2 * memory_bare))
+
+    print(
+        f"baselines: bare mistune parse: plans 1 MiB {bare_plans:.3f} s, 1 MiB {bare_1:.3f} s, "
+        f"{memory_bare / 1024:.1f} MiB peak; imports {imports:.3f} s"
+    )
+    print(
+        f"measured:  check plans 1 MiB {check_plans:.3f} s, {memory_check / 1024:.1f} MiB peak; "
+        f"5 KB {check_small:.3f} s; 1 MiB {check_1:.3f} s; 2 MiB {check_2:.3f} s"
+    )
+    print(f"for the record: bare pyromark parse of plans 1 MiB {pyromark_plans:.3f} s")
     print(f"{'case':<45} {'figure':>8}  {'target':<8} result")
     for name, figure, target, ok in rows:
         print(f"{name:<45} {figure:8.3f}  {target:<8} {'ok' if ok else 'MISSED'}")

@@ -9,7 +9,6 @@ tables are kept cell by cell.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import re
 from typing import Any
@@ -87,106 +86,176 @@ _ITEMS = frozenset(["list_item", "task_list_item"])
 _RAW_BLOCKS = frozenset(["block_code", "block_html"])
 
 
+def _events(source: str) -> Any:
+    """pyromark's events with their byte ranges, adjacent text merged where the installed
+    pyromark can (0.10 and later; 0.9, the last for Python 3.10, cannot: _tokens joins it)."""
+    try:
+        return pyromark.events_with_range(source, options=FLAGS, merge_text=True)
+    except TypeError:
+        return pyromark.events_with_range(source, options=FLAGS)
+
+
 def _tokens(source: str) -> list[dict[str, Any]]:
     """The block tree of ``source`` (CommonMark with GFM tables, task lists, strikethrough)."""
     data = source.encode("utf-8")
-    newlines = [m.start() for m in re.finditer(b"\n", data)]
-    line_of = bisect.bisect_left
+    count = data.count
+    # Block starts come in source order, so each line is counted on from the previous one;
+    # an earlier position (none seen, but cheap to allow) is counted from the start.
+    last_pos = 0
+    last_line = 1
     root: dict[str, Any] = {"type": "root", "children": []}
     stack: list[dict[str, Any]] = [root]
+    push, pop = stack.append, stack.pop
     top = root
+    siblings: list[dict[str, Any]] = root["children"]
+    in_item = False  # ``top`` is a list item: its text (a tight item's) goes in a block_text
     node: dict[str, Any]
-    # Text comes in pieces (an entity, a backslash escape each make one): joined below.
-    for event, span in pyromark.events_with_range(source, options=FLAGS):
+    for event, span in _events(source):
+        # the commonest events first: text, then ends, then starts
         if type(event) is str:  # SoftBreak, HardBreak, Rule
             if event == "Rule":
-                if top.get("implicit"):
-                    stack.pop()
+                if "implicit" in top:
+                    pop()
                     top = stack[-1]
+                    siblings = top["children"]
+                    in_item = top["type"] in _ITEMS
+                elif in_item and "text" in top:
+                    siblings.append(_item_text(top))
                 continue
-            node = {"type": "softbreak" if event == "SoftBreak" else "linebreak"}
-            node["_line"] = line_of(newlines, span["start"]) + 1
-        else:
-            (key, value), = event.items()
-            if key == "Start":
-                tag = value if type(value) is str else next(iter(value))
-                kind = _NODE_TYPES.get(tag)
-                if kind is None:
-                    kind = tag.lower()
-                node = {"type": kind, "children": []}
-                if kind in _INLINE_STARTS:
-                    if kind == "link" or kind == "image":
-                        node["attrs"] = {"url": value[tag]["dest_url"]}
-                    if top["type"] in _ITEMS:  # the text of a tight item starts with markup
-                        text = {"type": "block_text", "children": [], "implicit": True}
-                        text["_line"] = line_of(newlines, span["start"]) + 1
-                        top["children"].append(text)
-                        stack.append(text)
-                        top = text
-                else:
-                    if top.get("implicit"):  # a block inside a tight item ends its text
-                        stack.pop()
-                        top = stack[-1]
-                    start = span["start"]
-                    node["_line"] = line_of(newlines, start) + 1
-                    if kind == "heading":
-                        level = int(value[tag]["level"][1:])
-                        end = span["end"]
-                        setext = data.find(b"\n", start, end) not in (-1, end - 1)
-                        node["attrs"] = {"level": level}
-                        node["style"] = "setext" if setext else "atx"
-                    elif kind == "list":
-                        node["attrs"] = {"ordered": value[tag] is not None}
-                    elif kind in _RAW_BLOCKS:
-                        node["raw"] = ""
-                    elif kind == "table_row" and top["type"] == "table":
-                        body = {"type": "table_body", "children": [], "_line": node["_line"]}
-                        top["children"].append(body)
-                        stack.append(body)
-                        top = body
-                top["children"].append(node)
-                stack.append(node)
-                top = node
-                continue
-            if key == "End":
-                if top.get("implicit"):
-                    stack.pop()
-                if stack[-1]["type"] == "table_body":  # only the table's end comes here
-                    stack.pop()
-                stack.pop()
-                top = stack[-1]
-                continue
-            if key == "Text" and top["type"] in _RAW_BLOCKS:
+            start = span["start"]
+            last_line = last_line + count(b"\n", last_pos, start) if start >= last_pos else count(b"\n", 0, start) + 1
+            last_pos = start
+            node = {"type": "softbreak" if event == "SoftBreak" else "linebreak", "_line": last_line}
+        elif "Text" in event:
+            value = event["Text"]
+            if top["type"] == "block_code":
                 top["raw"] += value
                 continue
-            if key == "Html":
-                top["raw"] += value
+            if "text" in top:
+                top["text"] += value  # pieces of one text (pyromark 0.9)
                 continue
-            if key == "TaskListMarker":  # in a loose list, inside the item's first paragraph
-                item = top if top["type"] == "list_item" else stack[-2]
-                item["type"] = "task_list_item"
-                item["attrs"] = {"checked": value}
-                continue
-            if key == "Text":
-                siblings = top["children"]
-                if siblings and siblings[-1]["type"] == "text" and top["type"] not in _ITEMS:
-                    siblings[-1]["raw"] += value
+            if not siblings:
+                # A paragraph's or a tight item's text is kept aside as a plain string until
+                # something else comes: most are that one text, and a dict for each of a
+                # quarter of a million items costs memory and time. (An item's only when it
+                # is on the item's line, the line the walk gives it.)
+                if top["type"] == "paragraph" or (in_item and count(b"\n", last_pos, span["start"]) == 0):
+                    top["text"] = value
                     continue
-                node = {"type": "text", "raw": value}
-            elif key == "Code":
-                node = {"type": "codespan", "raw": value}
-            elif key == "InlineHtml":
-                node = {"type": "inline_html", "raw": value}
-            else:  # footnote references, math: not enabled; kept as their text
-                node = {"type": "text", "raw": value if type(value) is str else ""}
-        if top["type"] in _ITEMS:  # the text of a tight item
-            text = {"type": "block_text", "children": [], "implicit": True}
-            text["_line"] = node["_line"] if "_line" in node else line_of(newlines, span["start"]) + 1
-            top["children"].append(text)
-            stack.append(text)
+            elif siblings[-1]["type"] == "text" and not in_item:
+                siblings[-1]["raw"] += value  # pieces of one text (pyromark 0.9)
+                continue
+            node = {"type": "text", "raw": value}
+        elif "End" in event:
+            if "implicit" in top:
+                pop()
+            if stack[-1]["type"] == "table_body":  # only the table's end comes here
+                pop()
+            pop()
+            top = stack[-1]
+            siblings = top["children"]
+            in_item = top["type"] in _ITEMS
+            continue
+        elif "Start" in event:
+            value = event["Start"]
+            if type(value) is str:
+                tag = value
+                kind = _NODE_TYPES.get(tag) or tag.lower()
+            else:
+                tag = next(iter(value))
+                kind = _NODE_TYPES.get(tag) or tag.lower()
+            if kind in _INLINE_STARTS:
+                node = {"type": kind, "children": []}
+                if kind == "link" or kind == "image":
+                    node["attrs"] = {"url": value[tag]["dest_url"]}
+                # falls through to the end: in a tight item, it opens the item's text
+            else:
+                if "implicit" in top:  # a block inside a tight item ends the item's text
+                    pop()
+                    top = stack[-1]
+                    siblings = top["children"]
+                elif in_item and "text" in top:
+                    siblings.append(_item_text(top))
+                start = span["start"]
+                last_line = last_line + count(b"\n", last_pos, start) if start >= last_pos else count(b"\n", 0, start) + 1
+                last_pos = start
+                node = {"type": kind, "children": [], "_line": last_line}
+                if kind == "heading":
+                    end = span["end"]
+                    setext = data.find(b"\n", start, end) not in (-1, end - 1)
+                    node["attrs"] = {"level": int(value[tag]["level"][1:])}
+                    node["style"] = "setext" if setext else "atx"
+                elif kind == "list":
+                    node["attrs"] = {"ordered": value[tag] is not None}
+                elif kind in _RAW_BLOCKS:
+                    node["raw"] = ""
+                elif kind == "table_row" and top["type"] == "table":
+                    body = {"type": "table_body", "children": [], "_line": last_line}
+                    siblings.append(body)
+                    push(body)
+                    siblings = body["children"]
+                siblings.append(node)
+                push(node)
+                top = node
+                siblings = node["children"]
+                in_item = kind in _ITEMS
+                continue
+        elif "Html" in event:
+            top["raw"] += event["Html"]
+            continue
+        elif "TaskListMarker" in event:  # in a loose list, inside the item's first paragraph
+            item = top if top["type"] in _ITEMS else stack[-2]
+            item["type"] = "task_list_item"
+            item["attrs"] = {"checked": event["TaskListMarker"]}
+            continue
+        elif "Code" in event:
+            node = {"type": "codespan", "raw": event["Code"]}
+        elif "InlineHtml" in event:
+            node = {"type": "inline_html", "raw": event["InlineHtml"]}
+        else:  # footnote references, math: not enabled; kept as their text
+            value = next(iter(event.values()))
+            node = {"type": "text", "raw": value if type(value) is str else ""}
+        if "text" in top:  # the text kept aside was not all: it goes before this node
+            if in_item:
+                text = _item_text(top)
+                siblings.append(text)
+                push(text)
+                top = text
+                siblings = text["children"]
+                in_item = False
+            else:
+                siblings.append({"type": "text", "raw": top.pop("text")})
+        elif in_item:  # a tight item's text starts: it goes in a block_text, as in a paragraph
+            start = span["start"]
+            line = last_line + count(b"\n", last_pos, start) if start >= last_pos else count(b"\n", 0, start) + 1
+            text = {"type": "block_text", "children": [], "implicit": True, "_line": line}
+            siblings.append(text)
+            push(text)
             top = text
-        top["children"].append(node)
+            siblings = text["children"]
+            in_item = False
+        siblings.append(node)
+        if "children" in node:  # an inline start: its text follows
+            push(node)
+            top = node
+            siblings = node["children"]
     return root["children"]  # type: ignore[no-any-return]
+
+
+def _item_text(item: dict[str, Any]) -> dict[str, Any]:
+    """The block_text holding the text a tight item kept aside (on the item's line)."""
+    text = {"type": "text", "raw": item.pop("text")}
+    return {"type": "block_text", "children": [text], "implicit": True, "_line": item["_line"]}
+
+
+def _expand(token: dict[str, Any]) -> None:
+    """A paragraph or item whose only text was kept aside (``_tokens``), in its full shape."""
+    text = token.pop("text", None)
+    if text is not None:
+        node = {"type": "text", "raw": text}
+        if token["type"] in _ITEMS:
+            node = {"type": "block_text", "children": [node], "_line": token["_line"]}
+        token["children"].insert(0, node)
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -363,6 +432,12 @@ class _Builder:
 
     def paragraph(self, token: dict[str, Any], line: int, kind: str = "paragraph") -> None:
         """Split a paragraph into its lines; a line may open a bold pseudo-heading or field."""
+        text = token.get("text")
+        if text is not None and ":" not in text and not token["children"]:
+            # one line of plain text, no field: most paragraphs of a long description
+            self.add(Block(kind, text, line))  # type: ignore[arg-type]
+            return
+        _expand(token)
         lines: list[list[dict[str, Any]]] = [[]]
         starts = [line]  # the source line of each line of text
         for child in token.get("children", []):
@@ -422,7 +497,23 @@ class _Builder:
         (``- **Rollback:** revert``, ``- Risks: none``) opens a section of its own, which
         ends with the item."""
         ordered = bool(token.get("attrs", {}).get("ordered"))
+        add = self.add
         for item in token.get("children", []):
+            parts = item["children"]
+            raw, at = item.get("text"), item["_line"]  # a tight item's text, kept aside
+            if raw is None and len(parts) == 1 and parts[0]["type"] == "paragraph":
+                raw, at = parts[0].get("text"), parts[0]["_line"]  # a loose item's
+                if parts[0]["children"]:
+                    raw = None
+            elif parts:
+                raw = None
+            if raw is not None and ":" not in raw and " - " not in raw and " — " not in raw and " – " not in raw:
+                # a plain item, nothing but text and no label: most items of a long list
+                checked = item["attrs"]["checked"] if item["type"] == "task_list_item" else None
+                kind = "item" if checked is None else "task"
+                add(Block(kind, raw.strip(), at, checked, (), ordered))  # type: ignore[arg-type]
+                continue
+            _expand(item)
             item_line = _first_line(item, line)
             checked = item.get("attrs", {}).get("checked") if item["type"] == "task_list_item" else None
             links: list[str] = []
@@ -431,6 +522,8 @@ class _Builder:
             outer = len(self.stack)
             prompt = False
             for child in item.get("children", []):
+                if child["type"] == "paragraph":
+                    _expand(child)
                 # the item's first paragraph is its text; a later one is a block of its own
                 if child["type"] in ("block_text", "paragraph") and not rest and not texts:
                     children = child.get("children", [])
@@ -482,6 +575,7 @@ class _Builder:
             line = token.get("_line", 1)
             links: list[str] = []
             if token["type"] in ("paragraph", "block_text", "heading"):
+                _expand(token)
                 text = _inline_text(token.get("children", []), links)
                 self.add(Block(kind, text, line, links=tuple(links)))  # type: ignore[arg-type]
             elif token["type"] == "block_code":
