@@ -349,6 +349,10 @@ def plain_title(text: str) -> str:
 
 # --- the walk -----------------------------------------------------------------------------
 
+# A Block built straight from its fields, all given: a NamedTuple's own __new__ is a Python
+# function, a third of the cost of a plain paragraph on a long description.
+_block = tuple.__new__
+
 
 class _Builder:
     """Builds sections and tables while walking mistune's token tree in reading order."""
@@ -405,10 +409,20 @@ class _Builder:
 
     # blocks
     def walk(self, tokens: list[dict[str, Any]]) -> None:
+        blocks = self.blocks
+        stack = self.stack
         for token in tokens:
             kind = token["type"]
             line = token.get("_line", 1)
-            if kind == "heading":
+            if kind == "paragraph":
+                text = token.get("text")
+                if text is not None and ":" not in text and not token["children"]:
+                    # one line of plain text, no field: most paragraphs of a long description
+                    if text.strip():
+                        blocks[stack[-1]].append(_block(Block, ("paragraph", text, line, None, (), False)))
+                    continue
+                self.paragraph(token, line)
+            elif kind == "heading":
                 links: list[str] = []
                 title = _inline_text(token.get("children", []), links)
                 style = "setext" if token.get("style") == "setext" else "atx"
@@ -417,8 +431,6 @@ class _Builder:
                 field = _field(title)
                 if field is not None and len(field[1].split()) >= _HEADING_ANSWER_WORDS:
                     self.add(Block("paragraph", field[1], line, links=tuple(links)))
-            elif kind == "paragraph":
-                self.paragraph(token, line)
             elif kind == "list":
                 self.list(token, line)
             elif kind == "block_quote":
@@ -498,6 +510,8 @@ class _Builder:
         ends with the item."""
         ordered = bool(token.get("attrs", {}).get("ordered"))
         add = self.add
+        blocks = self.blocks
+        stack = self.stack
         for item in token.get("children", []):
             parts = item["children"]
             raw, at = item.get("text"), item["_line"]  # a tight item's text, kept aside
@@ -509,9 +523,10 @@ class _Builder:
                 raw = None
             if raw is not None and ":" not in raw and " - " not in raw and " — " not in raw and " – " not in raw:
                 # a plain item, nothing but text and no label: most items of a long list
-                checked = item["attrs"]["checked"] if item["type"] == "task_list_item" else None
-                kind = "item" if checked is None else "task"
-                add(Block(kind, raw.strip(), at, checked, (), ordered))  # type: ignore[arg-type]
+                if item["type"] == "task_list_item":
+                    add(Block("task", raw.strip(), at, item["attrs"]["checked"], (), ordered))
+                elif raw.strip():
+                    blocks[stack[-1]].append(_block(Block, ("item", raw.strip(), at, None, (), ordered)))
                 continue
             _expand(item)
             item_line = _first_line(item, line)
