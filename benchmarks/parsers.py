@@ -109,6 +109,12 @@ def normalise(text: str) -> str:
     return joined.strip()
 
 
+def whitespace_only(text: str) -> str:
+    """The looser comparison of issue 8: white space collapsed and dropped around tags, and
+    nothing else (so ``"`` and ``&quot;`` differ)."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", text)).strip()
+
+
 # --- candidates ---------------------------------------------------------------------------
 
 
@@ -200,13 +206,19 @@ CANDIDATES = {
 # --- measurements -------------------------------------------------------------------------
 
 
-def conformance(candidate: Candidate, examples: list[dict[str, Any]]) -> tuple[int, dict[str, tuple[int, int]], list[int]]:
+def conformance(
+    candidate: Candidate, examples: list[dict[str, Any]]
+) -> tuple[int, dict[str, tuple[int, int]], list[int], int]:
+    """Examples passed, per section (passed, total), the failed ones, and the examples passed
+    under ``whitespace_only``."""
     per_section: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     failed: list[int] = []
+    loose = 0
     for example in examples:
         try:
             got = candidate.commonmark(example["markdown"])
             ok = normalise(got) == normalise(example["html"])
+            loose += whitespace_only(got) == whitespace_only(example["html"])
         except Exception:  # a parser that raises fails the example
             ok = False
         counts = per_section[example["section"]]
@@ -216,7 +228,7 @@ def conformance(candidate: Candidate, examples: list[dict[str, Any]]) -> tuple[i
         else:
             failed.append(example["example"])
     passed = sum(c[0] for c in per_section.values())
-    return passed, {k: (v[0], v[1]) for k, v in per_section.items()}, failed
+    return passed, {k: (v[0], v[1]) for k, v in per_section.items()}, failed, loose
 
 
 GFM_CASES = {
@@ -289,21 +301,24 @@ def main() -> int:
         except ImportError as error:
             print(f"{name}: not installed ({error})", file=sys.stderr)
             continue
-        passed, sections, failed = conformance(candidate, examples)
+        passed, sections, failed, loose = conformance(candidate, examples)
         extensions = gfm(candidate)
         timings = {key: speed(candidate, text, args.repeat) for key, text in texts.items()}
-        results.append((candidate, passed, sections, failed, extensions, timings))
+        results.append((candidate, passed, sections, failed, extensions, timings, loose))
         print(f"measured {name}", file=sys.stderr)
 
-    print(f"CommonMark spec 0.31.2, {len(examples)} examples; speed: parse to tokens, seconds, best of {args.repeat}")
-    header = f"{'parser':<17} {'version':<8} {'spec':>8}  {'block':>7}  " + "  ".join(f"{k:>15}" for k in texts) + "  GFM (table, task, strike)"
+    print(
+        f"CommonMark spec 0.31.2, {len(examples)} examples (spec: HTML normalised; ws-only: white space only); "
+        f"block: the block sections; speed: parse to tokens, seconds, best of {args.repeat}"
+    )
+    header = f"{'parser':<17} {'version':<8} {'spec':>8}  {'ws-only':>7}  {'block':>7}  " + "  ".join(f"{k:>15}" for k in texts) + "  GFM (table, task, strike)"
     print(header)
     block_total = sum(1 for e in examples if e["section"] in block_sections)
-    for candidate, passed, sections, _failed, extensions, timings in results:
+    for candidate, passed, sections, _failed, extensions, timings, loose in results:
         block = sum(sections[s][0] for s in block_sections if s in sections)
         gfm_marks = ", ".join("yes" if extensions[k] else "no" for k in GFM_CASES)
         print(
-            f"{candidate.name:<17} {candidate.version:<8} {passed:>4}/{len(examples)}  {block:>3}/{block_total}  "
+            f"{candidate.name:<17} {candidate.version:<8} {passed:>4}/{len(examples)}  {loose:>7}  {block:>3}/{block_total}  "
             + "  ".join(f"{timings[k]:>15.3f}" for k in texts)
             + f"  {gfm_marks}"
         )
