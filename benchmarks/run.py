@@ -6,8 +6,10 @@
 Needs mistune for its baselines (``pip install -e '.[test]'`` or ``'.[bench]'``): we parse
 with pyromark since issue 8, and the targets were set against mistune 3, the parser before.
 
-Each figure is the best of N wall-clock runs of a fresh process (3N for the short 5 KB
-case), so start-up counts, and each ratio compares two measurements taken in the same run on
+Each figure is the best of N runs of a fresh process (3N for the short 5 KB case), so
+start-up counts, measured both as wall-clock time and as CPU time (user + system); the
+targets are judged on the wall clock, or with ``--cpu`` on CPU time, which holds still on a
+machine shared with other work. Each ratio compares two measurements taken in the same run on
 the same machine:
 
 - plans-1mib:  `enforce check --format json` on 1 MiB of complete plans one after another
@@ -130,10 +132,6 @@ def timed(command: list[str], repeat: int) -> tuple[float, float]:
     return min(walls), min(cpus)
 
 
-def best(command: list[str], repeat: int) -> float:
-    return timed(command, repeat)[0]
-
-
 def peak_kib(command: list[str], repeat: int) -> int:
     """The least peak resident memory of ``command`` over ``repeat`` runs, in KiB."""
     runs = []
@@ -154,6 +152,11 @@ def enforce(*args: str) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the best is kept")
+    parser.add_argument(
+        "--cpu", action="store_true",
+        help="judge the targets on CPU time (user + system) instead of wall-clock time: on a "
+        "machine shared with other work, the wall clock also counts the waits for a core",
+    )
     args = parser.parse_args()
 
     try:
@@ -176,62 +179,71 @@ def main() -> int:
     files["plans"] = DATA / "plans-1mib.md"
     files["plans"].write_text(plans(MIB), encoding="utf-8")
 
-    rows: list[tuple[str, float, str, bool]] = []
-    bare_command = [sys.executable, "-c", BARE_PARSE]
-    check_plans = best(enforce("--format", "json", str(files["plans"])), args.repeat)
-    bare_plans = best([*bare_command, str(files["plans"])], args.repeat)
-    pyromark_plans = best([sys.executable, "-c", BARE_PYROMARK, str(files["plans"])], args.repeat)
-    rows.append(("plans-1mib vs bare mistune parse", check_plans / bare_plans, "<= 1.5x", check_plans / bare_plans <= 1.5))
+    # every timing is (wall, CPU); a row holds the figure both ways, and its limit
+    rows: list[tuple[str, tuple[float, float], str, float]] = []
 
-    check_1 = best(enforce("--format", "json", str(files["1mib"])), args.repeat)
-    bare_1 = best([*bare_command, str(files["1mib"])], args.repeat)
-    rows.append(("check-1mib vs bare mistune parse", check_1 / bare_1, "<= 1.5x", check_1 / bare_1 <= 1.5))
+    def ratio(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+        return a[0] / b[0], a[1] / b[1]
+
+    bare_command = [sys.executable, "-c", BARE_PARSE]
+    check_plans = timed(enforce("--format", "json", str(files["plans"])), args.repeat)
+    bare_plans = timed([*bare_command, str(files["plans"])], args.repeat)
+    pyromark_plans = timed([sys.executable, "-c", BARE_PYROMARK, str(files["plans"])], args.repeat)
+    rows.append(("plans-1mib vs bare mistune parse", ratio(check_plans, bare_plans), "<= 1.5x", 1.5))
+
+    check_1 = timed(enforce("--format", "json", str(files["1mib"])), args.repeat)
+    bare_1 = timed([*bare_command, str(files["1mib"])], args.repeat)
+    rows.append(("check-1mib vs bare mistune parse", ratio(check_1, bare_1), "<= 1.5x", 1.5))
 
     # A process of 80 ms is at the mercy of the scheduler: three times the runs, for a
     # minimum that holds still.
     small_repeat = 3 * args.repeat
-    check_small = best(enforce(str(files["5kb"])), small_repeat)
-    imports = best([sys.executable, "-c", "import mistune, yaml, click"], small_repeat)
-    rows.append(("check-5kb vs import mistune, yaml, click", check_small / imports, "<= 1.3x", check_small / imports <= 1.3))
+    check_small = timed(enforce(str(files["5kb"])), small_repeat)
+    imports = timed([sys.executable, "-c", "import mistune, yaml, click"], small_repeat)
+    rows.append(("check-5kb vs import mistune, yaml, click", ratio(check_small, imports), "<= 1.3x", 1.3))
 
-    check_2 = best(enforce("--format", "json", str(files["2mib"])), args.repeat)
-    rows.append(("check-2mib vs check-1mib", check_2 / check_1, "<= 2.2x", check_2 / check_1 <= 2.2))
+    check_2 = timed(enforce("--format", "json", str(files["2mib"])), args.repeat)
+    rows.append(("check-2mib vs check-1mib", ratio(check_2, check_1), "<= 2.2x", 2.2))
 
     hostile_repeat = max(1, args.repeat // 2)
     for name, text in hostile().items():
         path = DATA / f"hostile-{name}.md"
         path.write_text(text, encoding="utf-8")
-        seconds, cpu = timed(enforce("--format", "json", str(path)), hostile_repeat)
-        print(f"  hostile {name:<22} {seconds:6.3f} s (CPU {cpu:.3f} s)", file=sys.stderr)
-        rows.append((f"hostile {name}, seconds", seconds, "< 2 s", seconds < 2.0))
+        rows.append((f"hostile {name}, seconds", timed(enforce("--format", "json", str(path)), hostile_repeat), "< 2 s", 2.0))
 
-    worst_name, worst = "", 0.0
+    worst_name, worst = "", (0.0, 0.0)
     for name, text in adversarial().items():
         path = DATA / f"adversarial-{name}.md"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        seconds = best(enforce("--format", "json", str(path)), hostile_repeat)
-        print(f"  adversarial {name:<18} {seconds:6.3f} s", file=sys.stderr)
-        if seconds > worst:
+        seconds = timed(enforce("--format", "json", str(path)), hostile_repeat)
+        print(f"  adversarial {name:<18} {seconds[0]:6.3f} s (CPU {seconds[1]:.3f} s)", file=sys.stderr)
+        if seconds[0] > worst[0]:
             worst_name, worst = name, seconds
-    rows.append((f"adversarial worst ({worst_name}), seconds", worst, "< 2 s", worst < 2.0))
+    rows.append((f"adversarial worst ({worst_name}), seconds", worst, "< 2 s", 2.0))
 
     memory_check = peak_kib(enforce("--format", "json", str(files["plans"])), hostile_repeat)
     memory_bare = peak_kib([*bare_command, str(files["plans"])], hostile_repeat)
-    rows.append(("peak memory plans-1mib vs bare mistune parse", memory_check / memory_bare, "< 2x", memory_check < 2 * memory_bare))
+    memory = memory_check / memory_bare
+    rows.append(("peak memory plans-1mib vs bare mistune parse", (memory, memory), "< 2x", 2.0))
 
     print(
-        f"baselines: bare mistune parse: plans 1 MiB {bare_plans:.3f} s, 1 MiB {bare_1:.3f} s, "
-        f"{memory_bare / 1024:.1f} MiB peak; imports {imports:.3f} s"
+        f"baselines: bare mistune parse: plans 1 MiB {bare_plans[0]:.3f} s, 1 MiB {bare_1[0]:.3f} s, "
+        f"{memory_bare / 1024:.1f} MiB peak; imports {imports[0]:.3f} s"
     )
     print(
-        f"measured:  check plans 1 MiB {check_plans:.3f} s, {memory_check / 1024:.1f} MiB peak; "
-        f"5 KB {check_small:.3f} s; 1 MiB {check_1:.3f} s; 2 MiB {check_2:.3f} s"
+        f"measured:  check plans 1 MiB {check_plans[0]:.3f} s, {memory_check / 1024:.1f} MiB peak; "
+        f"5 KB {check_small[0]:.3f} s; 1 MiB {check_1[0]:.3f} s; 2 MiB {check_2[0]:.3f} s"
     )
-    print(f"for the record: bare pyromark parse of plans 1 MiB {pyromark_plans:.3f} s")
-    print(f"{'case':<45} {'figure':>8}  {'target':<8} result")
-    for name, figure, target, ok in rows:
-        print(f"{name:<45} {figure:8.3f}  {target:<8} {'ok' if ok else 'MISSED'}")
-    return 0 if all(ok for *_, ok in rows) else 1
+    print(f"for the record: bare pyromark parse of plans 1 MiB {pyromark_plans[0]:.3f} s")
+    judged = "CPU" if args.cpu else "wall"
+    print(f"{'case':<45} {'wall':>8} {'CPU':>8}  {'target':<8} result ({judged})")
+    missed = 0
+    for name, (wall, cpu), target, limit in rows:
+        figure = cpu if args.cpu else wall
+        ok = figure < limit if target.startswith("<") and not target.startswith("<=") else figure <= limit
+        missed += not ok
+        print(f"{name:<45} {wall:8.3f} {cpu:8.3f}  {target:<8} {'ok' if ok else 'MISSED'}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
