@@ -355,7 +355,7 @@ _block = tuple.__new__
 
 
 class _Builder:
-    """Builds sections and tables while walking mistune's token tree in reading order."""
+    """Builds sections and tables while walking the token tree (``_tokens``) in reading order."""
 
     def __init__(self) -> None:
         self.titles: list[tuple[str, int, int, str]] = [("", 0, 1, "root")]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
-from core_support import check, headings, parse, ruleset, section, texts
+from core_support import check, headings, parse, result, ruleset, section, statuses, texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enforcer import engine, markdown
 from enforcer.model import Document, Report
 from enforcer.platforms.local import read_text
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 # --- headings and their lines -------------------------------------------------------------
 
@@ -139,6 +142,15 @@ def test_blocks_as_the_platforms_render_them(
     document = parse(text)
     assert headings(document) == expected_headings
     assert _blocks(document) == blocks
+
+
+def test_a_plan_with_a_quoted_prompt_before_its_rollback_heading_has_a_rollback() -> None:
+    # the report, not only the Document: with mistune the rollback sat inside the quote
+    plan = (ROOT / "docs/examples/complete-plan.md").read_text(encoding="utf-8")
+    assert "### Rollback plan\n" in plan
+    quoted = plan.replace("### Rollback plan\n", "> Anything on-call should know?\n### Rollback plan\n")
+    assert statuses(check(quoted)) == statuses(check(plan))
+    assert result(check(quoted), "rollback").status == "ok"
 
 
 def test_the_rollback_section_after_a_quoted_prompt_is_seen() -> None:
