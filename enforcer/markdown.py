@@ -109,8 +109,40 @@ def _tokens(source: str) -> list[dict[str, Any]]:
     top = root
     siblings: list[dict[str, Any]] = root["children"]
     in_item = False  # ``top`` is a list item: its text (a tight item's) goes in a block_text
+    # A paragraph or item just started is not put in the tree yet: most hold one text and end,
+    # and then it goes in whole, with its text and no children. Anything else puts it in the
+    # tree as usual, with the text it has so far kept aside, before that event is read.
+    pending: str | None = None
+    pending_line = 0
+    pending_text: str | None = None
     node: dict[str, Any]
     for event, span in _events(source):
+        if pending is not None:
+            if type(event) is not str:
+                if "Text" in event:
+                    if pending_text is not None:
+                        pending_text += event["Text"]  # pieces of one text (pyromark 0.9)
+                        continue
+                    # an item's text only when it is on the item's line, the line the walk gives it
+                    if pending == "paragraph" or count(b"\n", last_pos, span["start"]) == 0:
+                        pending_text = event["Text"]
+                        continue
+                elif "End" in event:
+                    node = {"type": pending, "children": (), "_line": pending_line}
+                    if pending_text is not None:
+                        node["text"] = pending_text
+                    siblings.append(node)
+                    pending = None
+                    continue
+            node = {"type": pending, "children": [], "_line": pending_line}
+            if pending_text is not None:
+                node["text"] = pending_text
+            siblings.append(node)
+            push(node)
+            top = node
+            siblings = node["children"]
+            in_item = pending == "list_item"
+            pending = None
         # the commonest events first: text, then ends, then starts
         if type(event) is str:  # SoftBreak, HardBreak, Rule
             if event == "Rule":
@@ -179,6 +211,9 @@ def _tokens(source: str) -> list[dict[str, Any]]:
                 start = span["start"]
                 last_line = last_line + count(b"\n", last_pos, start) if start >= last_pos else count(b"\n", 0, start) + 1
                 last_pos = start
+                if kind == "paragraph" or kind == "list_item":
+                    pending, pending_line, pending_text = kind, last_line, None
+                    continue
                 node = {"type": kind, "children": [], "_line": last_line}
                 if kind == "heading":
                     end = span["end"]
@@ -255,7 +290,7 @@ def _expand(token: dict[str, Any]) -> None:
         node = {"type": "text", "raw": text}
         if token["type"] in _ITEMS:
             node = {"type": "block_text", "children": [node], "_line": token["_line"]}
-        token["children"].insert(0, node)
+        token["children"] = [node, *token["children"]]
 
 
 # --- text ---------------------------------------------------------------------------------
