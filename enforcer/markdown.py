@@ -324,14 +324,24 @@ def _is_front_matter(block: str) -> bool:
     return any(re.match(_YAML_KEY, line) for line in lines) and all(re.match(_YAML_LINE, line) for line in lines)
 
 
+_MARKUP = frozenset(["emphasis", "strong", "strikethrough"])
+
+
 def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
     if len(children) == 1 and children[0]["type"] == "text":  # most cells and list items
         return children[0]["raw"]  # type: ignore[no-any-return]
     parts: list[str] = []
+    append = parts.append
     for token in children:
         kind = token["type"]
         if kind == "text" or kind == "codespan":
-            parts.append(token["raw"])
+            append(token["raw"])
+        elif kind in _MARKUP:  # emphasis, strong, strikethrough: their text
+            inner = token["children"]
+            if len(inner) == 1 and inner[0]["type"] == "text":
+                append(inner[0]["raw"])
+            else:
+                append(_inline_text(inner, links))
         elif kind in ("softbreak", "linebreak"):
             parts.append("\n")
         elif kind == "inline_html":
