@@ -115,8 +115,25 @@ def _tokens(source: str) -> list[dict[str, Any]]:
     pending: str | None = None
     pending_line = 0
     pending_text: str | None = None
+    # Likewise emphasis, strong or strikethrough just started, held out of the stack: most
+    # hold one text and end (a megabyte of "*_" is a third of a million of them).
+    held: dict[str, Any] | None = None
     node: dict[str, Any]
     for event, span in _events(source):
+        if held is not None:
+            if type(event) is not str:
+                if "Text" in event and not held["children"]:
+                    held["children"].append({"type": "text", "raw": event["Text"]})
+                    continue
+                if "End" in event:
+                    siblings.append(held)
+                    held = None
+                    continue
+            siblings.append(held)
+            push(held)
+            top = held
+            siblings = held["children"]
+            held = None
         if pending is not None:
             if type(event) is not str:
                 if "Text" in event:
@@ -269,11 +286,16 @@ def _tokens(source: str) -> list[dict[str, Any]]:
             top = text
             siblings = text["children"]
             in_item = False
-        siblings.append(node)
         if "children" in node:  # an inline start: its text follows
+            if node["type"] in _MARKUP:
+                held = node
+                continue
+            siblings.append(node)
             push(node)
             top = node
             siblings = node["children"]
+            continue
+        siblings.append(node)
     return root["children"]  # type: ignore[no-any-return]
 
 
