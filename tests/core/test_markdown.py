@@ -180,6 +180,13 @@ BLOCK_LINES = [
 ]
 
 
+def test_lines_after_a_comment_over_several_lines_of_a_paragraph() -> None:
+    # the comment is one piece of the paragraph but three lines of the source
+    document = parse("## R\ntext <!-- a\nb\nc --> more\nRisks: x\n\n| a | b |\n|---|---|\n| c | d |")
+    assert headings(document)[1] == ("Risks", 9, 5)
+    assert [cell.line for cell in document.tables[0].rows[0]] == [9, 9]
+
+
 @pytest.mark.parametrize(("text", "lines"), BLOCK_LINES)
 def test_block_lines(text: str, lines: dict[str, int]) -> None:
     document = parse(text)
