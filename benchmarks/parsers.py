@@ -30,9 +30,10 @@ import re
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests/commonmark/spec.json"
@@ -219,7 +220,7 @@ def conformance(
             got = candidate.commonmark(example["markdown"])
             ok = normalise(got) == normalise(example["html"])
             loose += whitespace_only(got) == whitespace_only(example["html"])
-        except Exception:  # a parser that raises fails the example
+        except Exception:  # noqa: BLE001  (a parser that raises fails the example)
             ok = False
         counts = per_section[example["section"]]
         counts[1] += 1
@@ -240,7 +241,7 @@ GFM_CASES = {
 
 def gfm(candidate: Candidate) -> dict[str, bool]:
     return {
-        name: re.search(pattern, candidate.gfm(text), re.S) is not None
+        name: re.search(pattern, candidate.gfm(text), re.DOTALL) is not None
         for name, (text, pattern) in GFM_CASES.items()
     }
 
@@ -329,7 +330,7 @@ def main() -> int:
     print(f"  {'section':<28}" + "".join(f"{c.name:>18}" for c, *_ in results))
     all_sections = list(dict.fromkeys(e["section"] for e in examples))
     for section in all_sections if args.sections else block_sections:
-        row = "".join(f"{'%d/%d' % r[2][section]:>18}" for r in results)
+        row = "".join(f"{'{}/{}'.format(*r[2][section]):>18}" for r in results)
         print(f"  {section:<28}{row}")
     if args.failed:
         for candidate, _p, _s, failed, *_ in results:
