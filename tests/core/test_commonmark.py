@@ -225,3 +225,20 @@ def test_every_heading_keeps_the_line_it_is_written_on(example: dict[str, str]) 
             assert below, section
         else:
             assert re.match(r" {0,3}#{1,6}(\s|$)", line) or re.search(r"<h[1-6]", line, re.IGNORECASE), line
+
+
+@pytest.mark.parametrize("example", examples(), ids=lambda e: f"{e['example']}-{e['section']}")
+def test_every_block_keeps_the_line_it_starts_on(example: dict[str, str]) -> None:
+    # a paragraph, item or quoted paragraph: the first word of its first line stands on the
+    # line the block gives (inline markup aside)
+    source = markdown.normalize(example["markdown"]).split("\n")
+    document = markdown.parse(example["markdown"])
+    for section in document.sections:
+        for block in section.blocks:
+            if block.kind not in ("paragraph", "item", "task", "quote"):
+                continue
+            word = re.search(r"[^\W_]+", block.text.split("\n", 1)[0])
+            line = source[block.line - 1]
+            if word is None or line.lstrip().startswith("`"):  # a code span may start on it
+                continue
+            assert word.group(0) in line, (block, source)
