@@ -1,4 +1,4 @@
-"""Text -> Document. The only module that imports mistune.
+"""Text -> Document. The only module that imports the Markdown parser (pyromark).
 
 Real descriptions are messy, so besides ATX and setext headings this reads as section titles:
 bold pseudo-headings (``**Rollback plan:** ...`` or a line holding only ``**Rollback**``),
@@ -9,20 +9,13 @@ tables are kept cell by cell.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import re
-import weakref
-from collections.abc import Sequence
 from typing import Any
 
-import mistune
-from mistune.core import BlockState
+import pyromark
 
 from enforcer.model import Block, Cell, Document, Section, Table
-
-# mistune's plugins we parse with. Not "url": a bare URL is found in the text (checks/links.py)
-PLUGINS = ("table", "task_lists", "strikethrough")
 
 BOLD_LEVEL = 8
 DETAILS_LEVEL = 7
@@ -59,139 +52,267 @@ _HEADING_ANSWER_WORDS = 3  # "## Phase 2: Rollback" names a part; three words st
 _NOT_FIELDS = frozenset(["todo", "tbd", "tba", "tbc", "fixme", "xxx", "wip"])
 
 
-# --- line numbers ------------------------------------------------------------------------
-# mistune 3 keeps no positions, so each parser state remembers where its text starts and each
-# block token is stamped with the line it begins on.
+# --- the parse ----------------------------------------------------------------------------
+# pulldown-cmark (through pyromark) gives a stream of events, each with the byte range of
+# the source it comes from. We fold the stream into a tree of plain dicts that the walk
+# below reads ({"type": ..., "children": [...], "raw": ..., "attrs": {...}, "_line": n}),
+# each block stamped with the line it starts on, straight from its range.
+
+FLAGS = int(
+    pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS | pyromark.Options.ENABLE_STRIKETHROUGH
+)
+
+# a Start event's tag (a plain name, or a one-key dict's key) -> our node type
+_NODE_TYPES = {
+    "Paragraph": "paragraph",
+    "Heading": "heading",
+    "BlockQuote": "block_quote",
+    "CodeBlock": "block_code",
+    "HtmlBlock": "block_html",
+    "List": "list",
+    "Item": "list_item",
+    "Table": "table",
+    "TableHead": "table_head",
+    "TableRow": "table_row",
+    "TableCell": "table_cell",
+    "Emphasis": "emphasis",
+    "Strong": "strong",
+    "Strikethrough": "strikethrough",
+    "Link": "link",
+    "Image": "image",
+}
+_INLINE_STARTS = frozenset(["emphasis", "strong", "strikethrough", "link", "image"])
+_ITEMS = frozenset(["list_item", "task_list_item"])
+_RAW_BLOCKS = frozenset(["block_code", "block_html"])
 
 
-class _Tokens(list):  # type: ignore[type-arg]
-    def __init__(self, state: _State) -> None:
-        super().__init__()
-        # Weak: a token list that held its state would, through the token holding it and
-        # the child state's parent, put the whole token tree in reference cycles that only
-        # the cyclic collector frees, in one long pass over every token.
-        self.state = weakref.ref(state)
-
-    def append(self, token: dict[str, Any]) -> None:
-        self.state().stamp(token)  # type: ignore[union-attr]
-        super().append(token)
-
-    def insert(self, index: int, token: dict[str, Any]) -> None:  # type: ignore[override]
-        self.state().stamp(token)  # type: ignore[union-attr]
-        super().insert(index, token)
+def _events(source: str) -> Any:
+    """pyromark's events with their byte ranges, adjacent text merged where the installed
+    pyromark can (0.10 and later; 0.9, the last for Python 3.10, cannot: _tokens joins it)."""
+    try:
+        return pyromark.events_with_range(source, options=FLAGS, merge_text=True)
+    except TypeError:
+        return pyromark.events_with_range(source, options=FLAGS)
 
 
-class _State(BlockState):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.tokens = _Tokens(self)
-        self.origin = 1
-        self.block_start: int | None = None  # set while a block rule runs
-        self.child_from = 0
-        self._newlines: list[int] | None = None
+def _tokens(source: str) -> list[dict[str, Any]]:
+    """The block tree of ``source`` (CommonMark with GFM tables, task lists, strikethrough)."""
+    data = source.encode("utf-8")
+    count = data.count
+    # Block starts come in source order, so each line is counted on from the previous one;
+    # an earlier position (none seen, but cheap to allow) is counted from the start.
+    last_pos = 0
+    last_line = 1
+    root: dict[str, Any] = {"type": "root", "children": []}
+    stack: list[dict[str, Any]] = [root]
+    push, pop = stack.append, stack.pop
+    top = root
+    siblings: list[dict[str, Any]] = root["children"]
+    in_item = False  # ``top`` is a list item: its text (a tight item's) goes in a block_text
+    # A paragraph or item just started is not put in the tree yet: most hold one text and end,
+    # and then it goes in whole, with its text and no children. Anything else puts it in the
+    # tree as usual, with the text it has so far kept aside, before that event is read.
+    pending: str | None = None
+    pending_line = 0
+    pending_text: str | None = None
+    # Likewise emphasis, strong or strikethrough just started, held out of the stack: most
+    # hold one text and end (a megabyte of "*_" is a third of a million of them).
+    held: dict[str, Any] | None = None
+    node: dict[str, Any]
+    for event, span in _events(source):
+        if held is not None:
+            if type(event) is not str:
+                if "Text" in event and not held["children"]:
+                    held["children"].append({"type": "text", "raw": event["Text"]})
+                    continue
+                if "End" in event:
+                    siblings.append(held)
+                    held = None
+                    continue
+            siblings.append(held)
+            push(held)
+            top = held
+            siblings = held["children"]
+            held = None
+        if pending is not None:
+            if type(event) is not str:
+                if "Text" in event:
+                    if pending_text is not None:
+                        pending_text += event["Text"]  # pieces of one text (pyromark 0.9)
+                        continue
+                    # an item's text only when it is on the item's line, the line the walk gives it
+                    if pending == "paragraph" or count(b"\n", last_pos, span["start"]) == 0:
+                        pending_text = event["Text"]
+                        continue
+                elif "End" in event:
+                    node = {"type": pending, "children": (), "_line": pending_line}
+                    if pending_text is not None:
+                        node["text"] = pending_text
+                    siblings.append(node)
+                    pending = None
+                    continue
+            node = {"type": pending, "children": [], "_line": pending_line}
+            if pending_text is not None:
+                node["text"] = pending_text
+            siblings.append(node)
+            push(node)
+            top = node
+            siblings = node["children"]
+            in_item = pending == "list_item"
+            pending = None
+        # the commonest events first: text, then ends, then starts
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
+            if event == "Rule":
+                if "implicit" in top:
+                    pop()
+                    top = stack[-1]
+                    siblings = top["children"]
+                    in_item = top["type"] in _ITEMS
+                elif in_item and "text" in top:
+                    siblings.append(_item_text(top))
+                continue
+            start = span["start"]
+            last_line = last_line + count(b"\n", last_pos, start) if start >= last_pos else count(b"\n", 0, start) + 1
+            last_pos = start
+            node = {"type": "softbreak" if event == "SoftBreak" else "linebreak", "_line": last_line}
+        elif "Text" in event:
+            value = event["Text"]
+            if top["type"] == "block_code":
+                top["raw"] += value
+                continue
+            if "text" in top:
+                top["text"] += value  # pieces of one text (pyromark 0.9)
+                continue
+            if not siblings:
+                # A paragraph's or a tight item's text is kept aside as a plain string until
+                # something else comes: most are that one text, and a dict for each of a
+                # quarter of a million items costs memory and time. (An item's only when it
+                # is on the item's line, the line the walk gives it.)
+                if top["type"] == "paragraph" or (in_item and count(b"\n", last_pos, span["start"]) == 0):
+                    top["text"] = value
+                    continue
+            elif siblings[-1]["type"] == "text" and not in_item:
+                siblings[-1]["raw"] += value  # pieces of one text (pyromark 0.9)
+                continue
+            node = {"type": "text", "raw": value}
+        elif "End" in event:
+            if "implicit" in top:
+                pop()
+            if stack[-1]["type"] == "table_body":  # only the table's end comes here
+                pop()
+            pop()
+            top = stack[-1]
+            siblings = top["children"]
+            in_item = top["type"] in _ITEMS
+            continue
+        elif "Start" in event:
+            value = event["Start"]
+            if type(value) is str:
+                tag = value
+                kind = _NODE_TYPES.get(tag) or tag.lower()
+            else:
+                tag = next(iter(value))
+                kind = _NODE_TYPES.get(tag) or tag.lower()
+            if kind in _INLINE_STARTS:
+                node = {"type": kind, "children": []}
+                if kind == "link" or kind == "image":
+                    node["attrs"] = {"url": value[tag]["dest_url"]}
+                # falls through to the end: in a tight item, it opens the item's text
+            else:
+                if "implicit" in top:  # a block inside a tight item ends the item's text
+                    pop()
+                    top = stack[-1]
+                    siblings = top["children"]
+                elif in_item and "text" in top:
+                    siblings.append(_item_text(top))
+                start = span["start"]
+                last_line = last_line + count(b"\n", last_pos, start) if start >= last_pos else count(b"\n", 0, start) + 1
+                last_pos = start
+                if kind == "paragraph" or kind == "list_item":
+                    pending, pending_line, pending_text = kind, last_line, None
+                    continue
+                node = {"type": kind, "children": [], "_line": last_line}
+                if kind == "heading":
+                    end = span["end"]
+                    setext = data.find(b"\n", start, end) not in (-1, end - 1)
+                    node["attrs"] = {"level": int(value[tag]["level"][1:])}
+                    node["style"] = "setext" if setext else "atx"
+                elif kind == "list":
+                    node["attrs"] = {"ordered": value[tag] is not None}
+                elif kind in _RAW_BLOCKS:
+                    node["raw"] = ""
+                elif kind == "table_row" and top["type"] == "table":
+                    body = {"type": "table_body", "children": [], "_line": last_line}
+                    siblings.append(body)
+                    push(body)
+                    siblings = body["children"]
+                siblings.append(node)
+                push(node)
+                top = node
+                siblings = node["children"]
+                in_item = kind in _ITEMS
+                continue
+        elif "Html" in event:
+            top["raw"] += event["Html"]
+            continue
+        elif "TaskListMarker" in event:  # in a loose list, inside the item's first paragraph
+            item = top if top["type"] in _ITEMS else stack[-2]
+            item["type"] = "task_list_item"
+            item["attrs"] = {"checked": event["TaskListMarker"]}
+            continue
+        elif "Code" in event:
+            node = {"type": "codespan", "raw": event["Code"]}
+        elif "InlineHtml" in event:
+            node = {"type": "inline_html", "raw": event["InlineHtml"]}
+        else:  # footnote references, math: not enabled; kept as their text
+            value = next(iter(event.values()))
+            node = {"type": "text", "raw": value if type(value) is str else ""}
+        if "text" in top:  # the text kept aside was not all: it goes before this node
+            if in_item:
+                text = _item_text(top)
+                siblings.append(text)
+                push(text)
+                top = text
+                siblings = text["children"]
+                in_item = False
+            else:
+                siblings.append({"type": "text", "raw": top.pop("text")})
+        elif in_item:  # a tight item's text starts: it goes in a block_text, as in a paragraph
+            start = span["start"]
+            line = last_line + count(b"\n", last_pos, start) if start >= last_pos else count(b"\n", 0, start) + 1
+            text = {"type": "block_text", "children": [], "implicit": True, "_line": line}
+            siblings.append(text)
+            push(text)
+            top = text
+            siblings = text["children"]
+            in_item = False
+        if "children" in node:  # an inline start: its text follows
+            if node["type"] in _MARKUP:
+                held = node
+                continue
+            siblings.append(node)
+            push(node)
+            top = node
+            siblings = node["children"]
+            continue
+        siblings.append(node)
+    return root["children"]  # type: ignore[no-any-return]
 
-    def process(self, src: str) -> None:
-        super().process(src)
-        self._newlines = None
 
-    def line_at(self, pos: int) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.src)]
-        return self.origin + bisect.bisect_left(self._newlines, pos)
-
-    def stamp(self, token: dict[str, Any]) -> None:
-        if "_line" not in token:
-            pos = self.cursor if self.block_start is None else self.block_start
-            token["_line"] = self.line_at(pos)
-
-    def child_state(self, src: str, lazy_line_starts: Any = None) -> _State:
-        child = super().child_state(src, lazy_line_starts)
-        # The child's text is the parent's with markers stripped: find where its first line
-        # stands in the parent, searching forward from the block (or the previous child).
-        first = src.lstrip().split("\n", 1)[0].strip()  # its first line that is not blank
-        start = self.child_from if self.block_start is None else max(self.child_from, self.block_start)
-        found = _find_line_start(self.src, first, start) if first else -1
-        if found < 0:
-            found = start
-        else:
-            self.child_from = found + len(first)
-        child.origin = self.line_at(found)  # type: ignore[attr-defined]
-        return child  # type: ignore[return-value]
+def _item_text(item: dict[str, Any]) -> dict[str, Any]:
+    """The block_text holding the text a tight item kept aside (on the item's line)."""
+    text = {"type": "text", "raw": item.pop("text")}
+    return {"type": "block_text", "children": [text], "implicit": True, "_line": item["_line"]}
 
 
-_MARKERS = set(" \t>-*+.)0123456789")
-
-
-def _find_line_start(src: str, first: str, start: int) -> int:
-    """Where ``first`` stands in ``src`` after ``start``, behind nothing but list or quote
-    markers on its line; -1 when it does not."""
-    found = src.find(first, start)
-    while found >= 0:
-        line_start = src.rfind("\n", 0, found) + 1
-        line_end = src.find("\n", found)
-        rest = src[found + len(first) : line_end if line_end >= 0 else len(src)]
-        # the whole line, not a prefix of a longer one ("c" is not "continued")
-        if all(char in _MARKERS for char in src[line_start:found]) and not rest.strip():
-            return found
-        found = src.find(first, found + 1)
-    return -1
-
-
-def _markdown() -> mistune.Markdown:
-    md = mistune.create_markdown(
-        renderer=None, plugins=list(PLUGINS)
-    )
-    block = md.block
-    plain = block.parse_method
-
-    def parse_method(m: re.Match[str], state: BlockState) -> Any:
-        # Remember where the block starts, so tokens and child states get its line.
-        # A rule may parse a following block while it looks ahead (a list ended by a quote):
-        # that inner block must not move the outer block's search position.
-        outer = state.block_start  # type: ignore[attr-defined]  # our _State, always
-        outer_from = state.child_from  # type: ignore[attr-defined]
-        state.block_start = state.child_from = m.start()  # type: ignore[attr-defined]
-        try:
-            return plain(m, state)
-        finally:
-            state.block_start = outer  # type: ignore[attr-defined]
-            if outer is not None:
-                state.child_from = outer_from  # type: ignore[attr-defined]
-
-    block.parse_method = parse_method  # type: ignore[method-assign]
-    block.state_cls = _State
-    md.inline = _GuardedInline(md.inline)  # type: ignore[assignment]
-    return md
-
-
-_DELIMITERS = re.compile(r"[*_\[\]`<>~!]")
-_DENSE_MIN_LENGTH = 2000
-_DENSE_SHARE = 0.25
-
-
-class _GuardedInline:
-    """mistune's inline parser, except for text dense with delimiters.
-
-    mistune spends about 6 µs a character on runs such as ``*_*_*_`` or ``[[[[``: a hostile
-    description of 1 MiB would take seconds. Real prose is never a quarter delimiters, so such
-    text is kept as it stands, plain.
-    """
-
-    def __init__(self, inline: Any) -> None:
-        self.inline = inline
-
-    def __call__(self, text: str, env: Any) -> list[dict[str, Any]]:
-        if len(text) >= _DENSE_MIN_LENGTH:
-            dense = len(_DELIMITERS.findall(text)) > _DENSE_SHARE * len(text)
-            if dense:
-                return [{"type": "text", "raw": text}]
-        return self.inline(text, env)  # type: ignore[no-any-return]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inline, name)
-
-
-_MD: mistune.Markdown | None = None
+def _expand(token: dict[str, Any]) -> None:
+    """A paragraph or item whose only text was kept aside (``_tokens``), in its full shape."""
+    text = token.pop("text", None)
+    if text is not None:
+        node = {"type": "text", "raw": text}
+        if token["type"] in _ITEMS:
+            node = {"type": "block_text", "children": [node], "_line": token["_line"]}
+        token["children"] = [node, *token["children"]]
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -225,14 +346,24 @@ def _is_front_matter(block: str) -> bool:
     return any(re.match(_YAML_KEY, line) for line in lines) and all(re.match(_YAML_LINE, line) for line in lines)
 
 
+_MARKUP = frozenset(["emphasis", "strong", "strikethrough"])
+
+
 def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
     if len(children) == 1 and children[0]["type"] == "text":  # most cells and list items
         return children[0]["raw"]  # type: ignore[no-any-return]
     parts: list[str] = []
+    append = parts.append
     for token in children:
         kind = token["type"]
         if kind == "text" or kind == "codespan":
-            parts.append(token["raw"])
+            append(token["raw"])
+        elif kind in _MARKUP:  # emphasis, strong, strikethrough: their text
+            inner = token["children"]
+            if len(inner) == 1 and inner[0]["type"] == "text":
+                append(inner[0]["raw"])
+            else:
+                append(_inline_text(inner, links))
         elif kind in ("softbreak", "linebreak"):
             parts.append("\n")
         elif kind == "inline_html":
@@ -285,9 +416,13 @@ def plain_title(text: str) -> str:
 
 # --- the walk -----------------------------------------------------------------------------
 
+# A Block built straight from its fields, all given: a NamedTuple's own __new__ is a Python
+# function, a third of the cost of a plain paragraph on a long description.
+_block = tuple.__new__
+
 
 class _Builder:
-    """Builds sections and tables while walking mistune's token tree in reading order."""
+    """Builds sections and tables while walking the token tree (``_tokens``) in reading order."""
 
     def __init__(self) -> None:
         self.titles: list[tuple[str, int, int, str]] = [("", 0, 1, "root")]
@@ -341,10 +476,20 @@ class _Builder:
 
     # blocks
     def walk(self, tokens: list[dict[str, Any]]) -> None:
+        blocks = self.blocks
+        stack = self.stack
         for token in tokens:
             kind = token["type"]
             line = token.get("_line", 1)
-            if kind == "heading":
+            if kind == "paragraph":
+                text = token.get("text")
+                if text is not None and ":" not in text and not token["children"]:
+                    # one line of plain text, no field: most paragraphs of a long description
+                    if text.strip():
+                        blocks[stack[-1]].append(_block(Block, ("paragraph", text, line, None, (), False)))
+                    continue
+                self.paragraph(token, line)
+            elif kind == "heading":
                 links: list[str] = []
                 title = _inline_text(token.get("children", []), links)
                 style = "setext" if token.get("style") == "setext" else "atx"
@@ -353,8 +498,6 @@ class _Builder:
                 field = _field(title)
                 if field is not None and len(field[1].split()) >= _HEADING_ANSWER_WORDS:
                     self.add(Block("paragraph", field[1], line, links=tuple(links)))
-            elif kind == "paragraph":
-                self.paragraph(token, line)
             elif kind == "list":
                 self.list(token, line)
             elif kind == "block_quote":
@@ -368,10 +511,19 @@ class _Builder:
 
     def paragraph(self, token: dict[str, Any], line: int, kind: str = "paragraph") -> None:
         """Split a paragraph into its lines; a line may open a bold pseudo-heading or field."""
+        text = token.get("text")
+        if text is not None and ":" not in text and not token["children"]:
+            # one line of plain text, no field: most paragraphs of a long description
+            self.add(Block(kind, text, line))  # type: ignore[arg-type]
+            return
+        _expand(token)
         lines: list[list[dict[str, Any]]] = [[]]
+        starts = [line]  # the source line of each line of text
         for child in token.get("children", []):
             if child["type"] in ("softbreak", "linebreak"):
                 lines.append([])
+                # the break's own line, + 1: a comment over two lines is no break of its own
+                starts.append(child["_line"] + 1 if "_line" in child else starts[-1] + 1)
             else:
                 lines[-1].append(child)
         pending: list[str] = []
@@ -386,7 +538,7 @@ class _Builder:
 
         for offset, pieces in enumerate(lines):
             links: list[str] = []
-            here = line + offset
+            here = starts[offset]
             if _is_italic_prompt(pieces):
                 flush()
                 self.add(Block("prompt", _inline_text(pieces, []).strip(), here))
@@ -424,7 +576,26 @@ class _Builder:
         (``- **Rollback:** revert``, ``- Risks: none``) opens a section of its own, which
         ends with the item."""
         ordered = bool(token.get("attrs", {}).get("ordered"))
+        add = self.add
+        blocks = self.blocks
+        stack = self.stack
         for item in token.get("children", []):
+            parts = item["children"]
+            raw, at = item.get("text"), item["_line"]  # a tight item's text, kept aside
+            if raw is None and len(parts) == 1 and parts[0]["type"] == "paragraph":
+                raw, at = parts[0].get("text"), parts[0]["_line"]  # a loose item's
+                if parts[0]["children"]:
+                    raw = None
+            elif parts:
+                raw = None
+            if raw is not None and ":" not in raw and " - " not in raw and " — " not in raw and " – " not in raw:
+                # a plain item, nothing but text and no label: most items of a long list
+                if item["type"] == "task_list_item":
+                    add(Block("task", raw.strip(), at, item["attrs"]["checked"], (), ordered))
+                elif raw.strip():
+                    blocks[stack[-1]].append(_block(Block, ("item", raw.strip(), at, None, (), ordered)))
+                continue
+            _expand(item)
             item_line = _first_line(item, line)
             checked = item.get("attrs", {}).get("checked") if item["type"] == "task_list_item" else None
             links: list[str] = []
@@ -433,7 +604,10 @@ class _Builder:
             outer = len(self.stack)
             prompt = False
             for child in item.get("children", []):
-                if child["type"] in ("block_text", "paragraph") and not rest:
+                if child["type"] == "paragraph":
+                    _expand(child)
+                # the item's first paragraph is its text; a later one is a block of its own
+                if child["type"] in ("block_text", "paragraph") and not rest and not texts:
                     children = child.get("children", [])
                     if not texts and _is_italic_prompt(children):
                         prompt = True
@@ -466,7 +640,7 @@ class _Builder:
                     self.content([child])
             self.close_to(outer)
 
-    def quote(self, tokens: Sequence[dict[str, Any]]) -> None:
+    def quote(self, tokens: list[dict[str, Any]]) -> None:
         """A quote is content; its bold labels and fields (a plan quoted from an issue) open
         sections that end with the quote."""
         depth = len(self.stack)
@@ -477,12 +651,13 @@ class _Builder:
                 self.content([token], kind="quote")
         self.close_to(depth)
 
-    def content(self, tokens: Sequence[dict[str, Any]], kind: str = "paragraph") -> None:
+    def content(self, tokens: list[dict[str, Any]], kind: str = "paragraph") -> None:
         """Nested blocks (quotes, list item bodies): content only, never new sections."""
         for token in tokens:
             line = token.get("_line", 1)
             links: list[str] = []
             if token["type"] in ("paragraph", "block_text", "heading"):
+                _expand(token)
                 text = _inline_text(token.get("children", []), links)
                 self.add(Block(kind, text, line, links=tuple(links)))  # type: ignore[arg-type]
             elif token["type"] == "block_code":
@@ -535,9 +710,8 @@ class _Builder:
                 offset = 2  # header line and delimiter row
             elif part["type"] == "table_body":
                 for number, row in enumerate(part.get("children", [])):
-                    rows.append(
-                        tuple(self._cell(cell, line + offset + number) for cell in row.get("children", []))
-                    )
+                    here = row.get("_line", line + offset + number)
+                    rows.append(tuple(self._cell(cell, here) for cell in row.get("children", [])))
         self.tables.append(Table(line, header, tuple(rows), self.stack[-1]))
         # | Expected result | Validation | Rollback |, answers below: a field per column
         if rows:
@@ -749,18 +923,14 @@ def _field(text: str) -> tuple[str, str] | None:
 
 def parse(text: str) -> Document:
     """Any text gives a Document; nothing raises on malformed input."""
-    global _MD
-    if _MD is None:
-        _MD = _markdown()
     source = normalize(text)
     # The token tree is large and acyclic; the cyclic collector's passes over it while we
     # build it cost a third of the time on big descriptions and free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tokens, _ = _MD.parse(source, _State())
         builder = _Builder()
-        builder.walk(tokens)  # type: ignore[arg-type] # a list of tokens, never str here
+        builder.walk(_tokens(source))
         return builder.document()
     finally:
         if collecting:

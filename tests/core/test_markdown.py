@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
-from core_support import check, headings, parse, ruleset, section, texts
+from core_support import check, headings, parse, result, ruleset, section, statuses, texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enforcer import engine, markdown
 from enforcer.model import Document, Report
 from enforcer.platforms.local import read_text
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 # --- headings and their lines -------------------------------------------------------------
 
@@ -77,6 +80,89 @@ def test_section_content_includes_subsections_and_stops_at_a_sibling() -> None:
     assert texts(document, "E") == ["e"]
 
 
+# --- as GitHub and GitLab render it (CommonMark) ---------------------------------------------
+
+# (text, headings as (title, level, line), every block as (kind, text, line))
+PLATFORM = [
+    # a heading right after a quote line ends the quote (mistune 3 kept it inside)
+    (
+        "> Anything on-call should know?\n## Rollback plan\nTurn the flag off.",
+        [("Rollback plan", 2, 2)],
+        [("quote", "Anything on-call should know?", 1), ("paragraph", "Turn the flag off.", 3)],
+    ),
+    (
+        "> Describe the abort criteria\n> more\n### Rollback\n- revert",
+        [("Rollback", 3, 3)],
+        [("quote", "Describe the abort criteria\nmore", 1), ("item", "revert", 4)],
+    ),
+    # lazy continuation: a plain line after a quote line is still the quote's paragraph
+    ("> quoted\nlazy line\n\nafter", [], [("quote", "quoted\nlazy line", 1), ("paragraph", "after", 4)]),
+    # ... and after an item's text, the item's
+    ("- item\nlazy line", [], [("item", "item\nlazy line", 1)]),
+    # a heading ends a list, a paragraph and a quote without a blank line
+    ("- step one\n## Rollback\nrevert", [("Rollback", 2, 2)], [("item", "step one", 1), ("paragraph", "revert", 3)]),
+    ("1. one\n# Validation", [("Validation", 1, 2)], [("item", "one", 1)]),
+    ("text\n## Risks\nnone", [("Risks", 2, 2)], [("paragraph", "text", 1), ("paragraph", "none", 3)]),
+    # a heading inside a list item or a quote is its text, no section
+    ("- ## Rollback\n  revert", [], [("item", "Rollback", 1), ("paragraph", "revert", 2)]),
+    ("> ## Rollback\n> revert", [], [("quote", "Rollback", 1), ("quote", "revert", 2)]),
+    # tight and loose lists: an item per marker, each on its line
+    ("- a\n- b\n- c", [], [("item", "a", 1), ("item", "b", 2), ("item", "c", 3)]),
+    ("- a\n\n- b\n\n- c", [], [("item", "a", 1), ("item", "b", 3), ("item", "c", 5)]),
+    ("- a\n\n  second paragraph\n- b", [], [("item", "a", 1), ("paragraph", "second paragraph", 3), ("item", "b", 4)]),
+    ("- a\n - b\n  - c", [], [("item", "a", 1), ("item", "b", 2), ("item", "c", 3)]),
+    ("- a\n  - b\n    - c", [], [("item", "a", 1), ("item", "b", 2), ("item", "c", 3)]),
+    ("1. a\n1) b", [], [("item", "a", 1), ("item", "b", 2)]),
+    ("- [x] done\n- [ ] open", [], [("task", "done", 1), ("task", "open", 2)]),
+    # a list needs no blank line after a paragraph, but an ordered one must start at 1
+    ("We roll back in two steps\n- revert", [], [("paragraph", "We roll back in two steps", 1), ("item", "revert", 2)]),
+    ("We ship in\n2. phases", [], [("paragraph", "We ship in\n2. phases", 1)]),
+    # four spaces continue a paragraph; they only start code after a blank line
+    ("text\n    more", [], [("paragraph", "text\nmore", 1)]),
+    ("text\n\n    code", [], [("paragraph", "text", 1), ("code", "code", 3)]),
+    # a line of dashes under text makes it a heading; after a blank line it is a rule
+    ("Rollback plan\n---\nrevert", [("Rollback plan", 2, 1)], [("paragraph", "revert", 3)]),
+    ("text\n\n---\nafter", [], [("paragraph", "text", 1), ("paragraph", "after", 4)]),
+    ("> q\n---", [], [("quote", "q", 1)]),
+    # a fence holds everything, quotes and headings included, until it closes
+    ("```\n> q\n## not a heading\n```\n## Heading", [("Heading", 2, 5)], [("code", "> q\n## not a heading\n", 1)]),
+    # an HTML block runs to a blank line
+    ("<div>\n## not a heading\n</div>\n\n## Heading", [("Heading", 2, 5)], [("html", "## not a heading", 1)]),
+]
+
+
+def _blocks(document: Document) -> list[tuple[str, str, int]]:
+    return sorted(((b.kind, b.text, b.line) for s in document.sections for b in s.blocks), key=lambda b: b[2])
+
+
+@pytest.mark.parametrize(("text", "expected_headings", "blocks"), PLATFORM)
+def test_blocks_as_the_platforms_render_them(
+    text: str, expected_headings: list[tuple[str, int, int]], blocks: list[tuple[str, str, int]]
+) -> None:
+    document = parse(text)
+    assert headings(document) == expected_headings
+    assert _blocks(document) == blocks
+
+
+def test_a_plan_with_a_quoted_prompt_before_its_rollback_heading_has_a_rollback() -> None:
+    # the report, not only the Document: with mistune the rollback sat inside the quote
+    plan = (ROOT / "docs/examples/complete-plan.md").read_text(encoding="utf-8")
+    assert "### Rollback plan\n" in plan
+    quoted = plan.replace("### Rollback plan\n", "> Anything on-call should know?\n### Rollback plan\n")
+    assert statuses(check(quoted)) == statuses(check(plan))
+    assert result(check(quoted), "rollback").status == "ok"
+
+
+def test_the_rollback_section_after_a_quoted_prompt_is_seen() -> None:
+    text = (
+        "## Risks\n> Anything on-call should know?\n## Rollback plan\n"
+        "Turn off the `fast_export` flag; no data to fix.\n"
+    )
+    document = parse(text)
+    assert texts(document, "Rollback plan") == ["Turn off the fast_export flag; no data to fix."]
+    assert texts(document, "Risks") == ["Anything on-call should know?"]
+
+
 # --- block lines, also inside lists and quotes ----------------------------------------------
 
 BLOCK_LINES = [
@@ -92,6 +178,13 @@ BLOCK_LINES = [
     ("```sh\nkubectl rollout undo\n```", {"kubectl rollout undo\n": 1}),
     ("text\n\n    indented code", {"indented code": 3}),
 ]
+
+
+def test_lines_after_a_comment_over_several_lines_of_a_paragraph() -> None:
+    # the comment is one piece of the paragraph but three lines of the source
+    document = parse("## R\ntext <!-- a\nb\nc --> more\nRisks: x\n\n| a | b |\n|---|---|\n| c | d |")
+    assert headings(document)[1] == ("Risks", 9, 5)
+    assert [cell.line for cell in document.tables[0].rows[0]] == [9, 9]
 
 
 @pytest.mark.parametrize(("text", "lines"), BLOCK_LINES)
