@@ -167,6 +167,8 @@ class Config(NamedTuple):
     applies_when: AppliesWhen = AppliesWhen()
     templates: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()  # extra placeholder phrases, on top of the built-in
+    # changes to rules/vocabulary.yml: (key, added, removed), in order (enforcer.vocabulary)
+    vocabulary: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @property
     def plan_heading(self) -> str:
@@ -185,6 +187,15 @@ class Finding(NamedTuple):
     line: int | None = None
 
 
+class Evidence(NamedTuple):
+    """One line of the section that answered a requirement, read (enforcer/lines.py)."""
+
+    line: int
+    kind: Literal["answer", "prompt"]
+    reason: str
+    text: str = ""
+
+
 class RequirementResult(NamedTuple):
     id: str
     title: str
@@ -194,6 +205,10 @@ class RequirementResult(NamedTuple):
     line: int | None = None
     hint: str = ""
     suggested_heading: str = ""
+    # how the section was found: "heading", "field", "title line", "table cell", "sentence"
+    # (a part written inside another section), "template"; None when nothing was found
+    matched: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 class Report(NamedTuple):

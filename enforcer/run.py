@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from enforcer import config as config_module
 from enforcer import engine, markdown
-from enforcer.checks.content import template_key
+from enforcer.lines import template_key
 from enforcer.model import Config, Report
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
 from enforcer.platforms.local import read_text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from enforcer.checks.text import normalize
+from enforcer.text import normalize
 from enforcer.model import Block, ContentRules
 
 RULE = "forbid"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from enforcer.checks.text import words
+from enforcer.text import words
 from enforcer.model import Block, ContentRules
 
 RULE = "min-words"

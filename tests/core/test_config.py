@@ -160,7 +160,7 @@ MISTAKES = [
         "requirement:\n  rollback: {severity: warning}\n",
         ('bad.yml: requirement: unknown key, did you mean "requirements"? Expected one of: applies_when, '
         "description, exempt_label, extends, labels, name, placeholders, plan_headings, "
-        "require_plan_heading, requirements, templates"),
+        "require_plan_heading, requirements, templates, vocabulary"),
     ),
     (
         "unknown requirement key",
@@ -178,7 +178,7 @@ MISTAKES = [
         "unknown key, nothing close",
         "colour: red\n",
         ("bad.yml: colour: unknown key; expected one of: applies_when, description, exempt_label, extends, "
-        "labels, name, placeholders, plan_headings, require_plan_heading, requirements, templates"),
+        "labels, name, placeholders, plan_headings, require_plan_heading, requirements, templates, vocabulary"),
     ),
     (
         "min_words not a number",

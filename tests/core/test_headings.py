@@ -12,7 +12,7 @@ import pytest
 from core_support import ruleset
 
 from enforcer import engine
-from enforcer.checks.text import normalize
+from enforcer.text import normalize
 
 REAL_HEADINGS = [
     # GitLab feature flag roll-out template and the guide

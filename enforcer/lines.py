@@ -1,0 +1,481 @@
+"""One model of a line: every line of a section is an answer or a prompt, with a reason.
+
+A section (with its subsections) holds a part of the plan only when some line of it is an
+answer: a line that asserts something about this change. Answers: a statement, a command (code),
+a link, a ticked box, a step still to do ("- [ ] Enable the flag for 10%"), a filled field
+("Rollback: revert the merge request"), "N/A" with its reason.
+
+Prompts, each with its reason:
+- text that is no content: an HTML comment, a line copied from the description template,
+  the ruleset's own prompt, placeholder text (TBD, "Your text here", ``<...>``, ``___``), a
+  line that opens with a TODO word, an empty list item;
+- a choice not made: options in unticked boxes with nothing chosen (``- [ ] Minor``
+  ``- [ ] Major``), the unticked options beside a ticked one, one unticked box asserting
+  something (``- [ ] Safe to revert without a data fix``), alternatives left open
+  (``Severity: minor / major / critical``, ``<yes|no>``, ``[HIGH | medium | low]``);
+- a blank left to fill: a field with nothing or a placeholder after its label
+  (``Expected downtime: ___``, ``- Revert steps:``), a sentence stem left to finish
+  (``The flag is turned off when ...``), a name to fill in inside a command
+  (``<feature-flag-name>``);
+- words addressed to the author: a question (``What is the revert procedure?``), an
+  instruction in a plain, italic or quoted line (``Describe the abort criteria``, ``Think
+  about cache warm-up``), a bare list of topics (``Downstream services, data, on-call.``);
+- lines that end a description: GitLab quick actions (``/label ~<team>``), "cc @team",
+  "Closes #12";
+- a bare "N/A" (and any "N/A" where the requirement must be answered).
+
+The words come from ``rules/vocabulary.yml`` (``enforcer.vocabulary``). Patterns are compiled
+on first use, and each line is looked at once, with cheap tests first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+from enforcer.model import Block
+from enforcer.text import Phrases, normalize
+from enforcer.vocabulary import Vocabulary, vocabulary
+
+Kind = Literal["answer", "prompt"]
+
+
+class Line(NamedTuple):
+    line: int
+    kind: Kind
+    reason: str
+    text: str
+    block: Block
+
+
+class Context(NamedTuple):
+    """What reading a section needs beyond its blocks."""
+
+    words: Vocabulary
+    placeholders: Phrases  # the vocabulary's, with the ruleset's ``placeholders:``
+    prompts: Phrases | None = None  # the requirement's prompts
+    template_lines: frozenset[str] = frozenset()
+    allow_na: bool = True
+
+
+def context(
+    *,
+    words: Vocabulary | None = None,
+    placeholders: Iterable[str] = (),
+    prompts: Iterable[str] = (),
+    template_lines: frozenset[str] = frozenset(),
+    allow_na: bool = True,
+) -> Context:
+    words = words or vocabulary()
+    extra = tuple(placeholders)
+    phrases = _with_placeholders(words, extra) if extra else words.placeholders
+    found = Phrases(prompts)
+    return Context(words, phrases, found if found else None, template_lines, allow_na)
+
+
+@lru_cache(maxsize=16)
+def _with_placeholders(words: Vocabulary, extra: tuple[str, ...]) -> Phrases:
+    return words.placeholders.extended(extra)
+
+
+def template_key(line: str) -> str:
+    return " ".join(line.split())
+
+
+# --- reasons ---------------------------------------------------------------------------
+# Answers
+STATEMENT = "a statement"
+COMMAND = "a command"
+LINK = "a link"
+TICKED = "a ticked box"
+STEP = "a step still to do"
+FILLED = "a filled field"
+REASONED_NA = "N/A with its reason"
+# Prompts
+COMMENT = "an HTML comment"
+TEMPLATE = "a line of the description template"
+RULESET_PROMPT = "the ruleset's prompt"
+PLACEHOLDER = "placeholder text"
+TODO = "a TODO"
+EMPTY_ITEM = "an empty list item"
+NOTHING_CHOSEN = "options in unticked boxes, nothing chosen"
+NOT_CHOSEN = "an option not chosen"
+UNTICKED = "an unticked box, not asserted"
+ALTERNATIVES = "alternatives left open"
+BLANK_FIELD = "a field left blank"
+STEM = "a sentence left to finish"
+NAME_TO_FILL = "a name left to fill in"
+QUESTION = "a question"
+INSTRUCTION = "an instruction to the author"
+TOPICS = "a list of topics, no statement"
+TRAILER = "a quick action or issue reference"
+BARE_NA = 'a bare "N/A" with no reason'
+NA_REFUSED = '"N/A", where this part cannot be skipped'
+
+# What a section without an answer holds, from the most to the least telling to the author.
+_WHY: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({NA_REFUSED}), "says N/A, but this part of the plan cannot be skipped: describe it"),
+    (frozenset({BARE_NA}), 'says only "N/A": give the reason ("N/A, because ...") or describe it'),
+    (frozenset({NOTHING_CHOSEN, NOT_CHOSEN, UNTICKED, ALTERNATIVES}),
+     "offers choices with none made: tick or keep the one that applies and say why"),
+    (frozenset({QUESTION, STEM, BLANK_FIELD, TOPICS}),
+     "holds only questions or blanks left to fill: answer them"),
+    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION}), "holds only the template's prompt"),
+    (frozenset({PLACEHOLDER, TODO, NAME_TO_FILL}), "holds only placeholder text (such as TBD or \"Your text here\")"),
+    (frozenset({EMPTY_ITEM}), "holds only empty list items or unticked empty boxes"),
+    (frozenset({COMMENT}), "holds only HTML comments"),
+    (frozenset({TRAILER}), "holds only quick actions or issue references"),
+)
+
+
+def why_no_answer(lines: Sequence[Line]) -> str:
+    """What a section without an answer holds instead, as a phrase for the finding."""
+    found = {line.reason for line in lines}
+    for reasons, message in _WHY:
+        if found & reasons:
+            return message
+    return _WHY[5][1]
+
+
+# --- patterns, compiled on first use ---------------------------------------------------
+
+_P: dict[str, re.Pattern[str]] = {}
+_SOURCES = {
+    # "<feature-flag-name>", "<project_id>": a name to fill in. Not an XML element
+    # (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
+    "name": r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)",
+    "bracketed": r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$",
+    # quick actions take only ~labels, @people, %milestones, "quoted", numbers, dates, me
+    "action_args": r"""(?:\s+(?:[~@%]?"[^"]*"|[~@%#!'<\d]\S*|in|me|on|at|to|from|weeks?|days?|months?|tomorrow|today))*\s*$""",
+    "mentions": r"(?i)/?cc\b:?\s*(?:@\S+[\s,]*)+$",
+    "issue": r"(?:\S*[#!]\d+|https?://\S+/(?:-/)?(?:issues|merge_requests|pull)/\d+\S*|#)",
+    # a choice offered: "[HIGH | medium | low]", "(Yes | No)", "<yes|no>", "low / medium / high"
+    "bracket_choice": r"[\[(<{]\s*[^\[\]()<>{}|/]{1,30}(?:\s*[|/]\s*[^\[\]()<>{}|/]{1,30})+\s*[\])>}]",
+    "bare_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*(?:\||\s/\s|/)\s*[^\W_][\w' -]{0,25})+\W*$",
+    "stem_end": r"(?:\.\.\.|…|\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|is|are|will|should|after|before|until|using|via|from|into|on|in|at))\s*$",
+    "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
+    "url": r"https?://\S",
+    "digit": r"\d",
+    "code_span": r"`[^`]+`",
+}
+
+
+def _re(name: str) -> re.Pattern[str]:
+    pattern = _P.get(name)
+    if pattern is None:
+        pattern = _P[name] = re.compile(_SOURCES[name])
+    return pattern
+
+
+_REASON_MIN_WORDS = 2
+_FIELD_LABEL_WORDS = 6
+_TOPIC_WORDS = 3
+_HERE_WORDS = 7
+_HERE_VERBS = frozenset("add describe enter insert list write put provide paste link".split())  # at most this many words in each topic of a bare list
+
+
+# --- small tests of a line -------------------------------------------------------------
+
+
+def is_placeholder(line: str, context: Context, prompts: bool = True) -> bool:
+    """Nothing but placeholder text (and, when ``prompts``, the ruleset's prompts)."""
+    if _re("bracketed").match(line):
+        return True
+    words = normalize(line).split()
+    if words and context.words.todo_words.starts(words):
+        return True
+    if prompts and context.prompts is not None:
+        words = context.prompts.remove(words)
+    return not context.placeholders.remove(words)
+
+
+@lru_cache(maxsize=4)
+def _na_pattern(na_words: tuple[str, ...]) -> re.Pattern[str]:
+    words = sorted(na_words, key=len, reverse=True)
+    alternatives = "|".join(r"\s*".join(re.escape(part) for part in re.split(r"\s*([/.])\s*|\s+", w) if part) for w in words)
+    return re.compile(rf"^\W*(?P<na>{alternatives})\b\W*(?P<reason>.*)$", re.I | re.S)
+
+
+def na_reason(line: str, na_words: tuple[str, ...] | None = None) -> str | None:
+    """For "N/A ..." lines the reason given ("" when bare); None when the line is no N/A."""
+    if na_words is None:
+        na_words = vocabulary().na_words
+    match = _na_pattern(na_words).match(line.strip())
+    if not match:
+        return None
+    reason = match.group("reason").strip()
+    # "No schema change" is a statement, not an N/A: only N/A words standing alone count.
+    if match.group("na").lower() in {"no", "nothing", "none"} and reason and match.group(0)[len(match.group("na")):][:1] not in ":,-–—.;(":
+        return None
+    return reason
+
+
+def is_bare_na(line: str, na_words: tuple[str, ...] | None = None) -> bool:
+    """An N/A without a reason: "N/A", "n/a.", and "n/a - not needed", whose "reason" is one
+    more N/A."""
+    reason = na_reason(line, na_words)
+    if reason is None:
+        return False
+    if reason and na_reason(reason, na_words) is not None and is_bare_na(reason, na_words):
+        return True
+    return len(re.findall(r"[^\W_]+", reason)) < _REASON_MIN_WORDS
+
+
+def _is_trailer(line: str, words: Vocabulary) -> bool:
+    if line[0] == "/":
+        name = line[1:].split(None, 1)[0].lower() if len(line) > 1 else ""
+        if name in words.quick_actions:
+            return _re("action_args").match(line, 1 + len(name)) is not None
+    first = line.split(None, 1)[0].lower().rstrip(":")
+    if first in ("cc", "/cc") and _re("mentions").match(line):
+        return True
+    if normalize(first) in words.closing_keywords:
+        rest = line.split(None, 1)[1] if " " in line else ""
+        rest = re.sub(r"(?i)^(?:to|of)\b\s*", "", rest.lstrip(":").strip())
+        pieces = [p for p in re.split(r"[\s,]+|\band\b", rest) if p]
+        return bool(pieces) and all(_re("issue").fullmatch(p.strip("().")) for p in pieces)
+    return False
+
+
+def is_choice(text: str, context: Context) -> bool:
+    """Alternatives offered and none taken: "[HIGH | medium | low]", "(Yes | No)", "low /
+    medium / high", "Yes/No"."""
+    if "|" not in text and "/" not in text:
+        return False
+    match = _re("bracket_choice").search(text)
+    if match:
+        pieces = re.split(r"\s*[|/]\s*", match.group(0)[1:-1].strip())
+        if "|" in match.group(0) or _all_choices(pieces, context):
+            return True
+    if _re("bare_choice").match(text):
+        pieces = re.split(r"\s*(?:\||/)\s*", text.strip(" .*_-"))
+        if "|" in text and len(pieces) >= 2:
+            return True
+        return len(pieces) >= 3 or _all_choices(pieces, context)
+    return False
+
+
+def _all_choices(pieces: Sequence[str], context: Context) -> bool:
+    return len(pieces) >= 2 and all(normalize(p) in context.words.choice_words for p in pieces)
+
+
+def is_instruction(line: str, context: Context) -> bool:
+    """A line that tells the author what to write: "Describe the abort criteria", "Please
+    list the dashboards", "Think about cache warm-up"."""
+    words = normalize(line).split()
+    if not words:
+        return False
+    start = context.words.prompt_lead_ins.skip(words)
+    if start >= len(words):
+        return False
+    length = context.words.prompt_verbs.at(words, start)
+    if not length:
+        # a short instruction that ends in "here": "Add rollback steps here"
+        return words[-1] == "here" and len(words) <= _HERE_WORDS and words[start] in _HERE_VERBS
+    after = words[start + length : start + length + 1]
+    return not after or after[0] not in ("of", "is", "are", "was", "were")  # "List of changes", "State is kept"
+
+
+def is_topics(line: str) -> bool:
+    """A bare list of topics and no statement: "Downstream services, data, on-call."."""
+    if line.count(",") < 2 or _re("digit").search(line) or "`" in line:
+        return False
+    pieces = [p.strip(" .;") for p in re.split(r",|\band\b|\bor\b", line.rstrip(". "))]
+    pieces = [p for p in pieces if p]
+    return len(pieces) >= 3 and all(len(p.split()) <= _TOPIC_WORDS for p in pieces)
+
+
+def is_stem(line: str, last: bool) -> bool:
+    """A sentence stem left to finish: "The flag is turned off when ...". Ending on "when" or
+    "by" is a stem only on the last line of its block (else it wraps onto the next)."""
+    stripped = line.rstrip()
+    if stripped.endswith(("...", "…")):
+        body = stripped.rstrip(".… ")
+        return bool(body) and not body.endswith((".", "!", "?", ")"))  # "Done." then "..."
+    return last and len(stripped.split()) >= 2 and _re("stem_end").search(stripped) is not None
+
+
+# --- one line --------------------------------------------------------------------------
+
+
+def _answer_reason(text: str, linked: bool) -> str:
+    if linked or ("://" in text and _re("url").search(text)):
+        return LINK
+    return STATEMENT
+
+
+def read_line(text: str, context: Context, *, linked: bool = False, last: bool = True) -> tuple[Kind, str]:
+    """(kind, reason) of one stripped line of prose (not code). ``linked``: its block holds
+    a link; ``last``: it is the last line of its block."""
+    if template_key(text) in context.template_lines:
+        return "prompt", TEMPLATE
+    if is_placeholder(text, context):
+        if context.prompts is None or is_placeholder(text, context, prompts=False):
+            return "prompt", TODO if context.words.todo_words.starts(normalize(text).split()) else PLACEHOLDER
+        return "prompt", RULESET_PROMPT
+    if _is_trailer(text, context.words):
+        return "prompt", TRAILER
+    if "<" in text and _re("name").search(text):
+        return "prompt", NAME_TO_FILL
+    if ":" in text:
+        field = _re("field").match(text)
+        if field and field.group("bare") is not None:
+            if len(field.group("bare").split()) <= _FIELD_LABEL_WORDS:
+                return "prompt", BLANK_FIELD
+        elif field and len(field.group("label").split()) <= _FIELD_LABEL_WORDS and "://" not in field.group("label"):
+            value = field.group("value").strip()
+            kind, reason = read_line(value, context, linked=linked, last=last)
+            if kind == "prompt":
+                if reason in (PLACEHOLDER, TODO):
+                    return "prompt", BLANK_FIELD
+                return kind, reason
+            if reason == STATEMENT and (value[:1].isdigit() or len(value.split()) <= 3):
+                return "answer", FILLED
+            return kind, reason
+    if is_choice(text, context):
+        return "prompt", ALTERNATIVES
+    if not linked and is_instruction(text, context):
+        return "prompt", INSTRUCTION
+    if text.endswith("?"):
+        return "prompt", QUESTION
+    if is_stem(text, last):
+        return "prompt", STEM
+    na = na_reason(text, context.words.na_words)
+    if na is not None:
+        if is_bare_na(text, context.words.na_words):
+            return "prompt", BARE_NA
+        if not context.allow_na:
+            return "prompt", NA_REFUSED
+        return "answer", REASONED_NA
+    if is_topics(text):
+        return "prompt", TOPICS
+    return "answer", _answer_reason(text, linked)
+
+
+def _read_code(block: Block, context: Context) -> list[Line]:
+    found = []
+    for offset, raw in enumerate(block.text.split("\n")):
+        text = raw.strip()
+        if not text:
+            continue
+        number = block.line + offset + 1  # the fence is the block's first line
+        if template_key(text) in context.template_lines:
+            found.append(Line(number, "prompt", TEMPLATE, text, block))
+        elif "<" in text and _re("name").search(text):
+            found.append(Line(number, "prompt", NAME_TO_FILL, text, block))
+        elif is_placeholder(text, context):
+            found.append(Line(number, "prompt", PLACEHOLDER, text, block))
+        else:
+            found.append(Line(number, "answer", COMMAND, text, block))
+    return found
+
+
+def _is_step(text: str, context: Context) -> bool:
+    """An unticked box that is a step of the plan: it opens with a step verb, or holds a
+    command or a link."""
+    words = normalize(text).split()
+    if words and words[0] in context.words.step_verbs:
+        return True
+    return "`" in text and _re("code_span").search(text) is not None
+
+
+def _read_task(block: Block, context: Context, group: str) -> Line:
+    text = " ".join(block.text.split())
+    if not text:
+        return Line(block.line, "prompt", EMPTY_ITEM, text, block)
+    kind, reason = read_line(text, context, linked=bool(block.links))
+    if kind == "prompt" and reason not in (QUESTION, INSTRUCTION, STEM):
+        return Line(block.line, kind, reason, text, block)
+    if block.checked:
+        return Line(block.line, "answer", TICKED, text, block)
+    if group == "chosen":
+        return Line(block.line, "prompt", NOT_CHOSEN, text, block)
+    if _is_step(text, context) or block.links:
+        return Line(block.line, "answer", STEP, text, block)
+    return Line(block.line, "prompt", NOTHING_CHOSEN if group == "options" else UNTICKED, text, block)
+
+
+def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
+    """Every non-blank line of one block, read. ``group`` for a task: "chosen" when a box
+    beside it is ticked, "options" when it stands among other unticked boxes."""
+    kind = block.kind
+    if kind == "comment":
+        return [Line(block.line, "prompt", COMMENT, block.text.strip(), block)]
+    if kind == "prompt":
+        return [Line(block.line, "prompt", INSTRUCTION, block.text.strip(), block)]
+    if kind == "code":
+        return _read_code(block, context)
+    if kind == "task":
+        return [_read_task(block, context, group)]
+    if kind == "item" and not block.text.strip():
+        return [Line(block.line, "prompt", EMPTY_ITEM, "", block)]
+    pieces = block.text.split("\n")
+    found: list[Line] = []
+    linked = bool(block.links)
+    last_index = max((i for i, p in enumerate(pieces) if p.strip()), default=-1)
+    for offset, raw in enumerate(pieces):
+        text = raw.strip()
+        if not text:
+            continue
+        line_kind, reason = read_line(text, context, linked=linked, last=offset == last_index)
+        found.append(Line(block.line + offset, line_kind, reason, text, block))
+    if linked and not any(line.kind == "answer" for line in found) and not any(
+        line.reason in (RULESET_PROMPT, TEMPLATE, INSTRUCTION, NAME_TO_FILL) for line in found
+    ):
+        # a link is an answer by itself: "Runbook: [here](https://runbooks.example.com/7)"
+        found.append(Line(block.line, "answer", LINK, block.links[0], block))
+    return found
+
+
+def _task_groups(blocks: Sequence[Block]) -> list[str]:
+    """For each block, its task group: "chosen", "options" or ""."""
+    groups = [""] * len(blocks)
+    index = 0
+    while index < len(blocks):
+        if blocks[index].kind != "task":
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(blocks) and blocks[end + 1].kind == "task" and blocks[end + 1].line - blocks[end].line <= 2:
+            end += 1
+        run = blocks[index : end + 1]
+        if any(b.checked for b in run):
+            group = "chosen"
+        else:
+            group = "options" if len(run) > 1 else ""
+        for at in range(index, end + 1):
+            groups[at] = group
+        index = end + 1
+    return groups
+
+
+def read(blocks: Sequence[Block], context: Context) -> list[Line]:
+    """Every line of these blocks, read, in order."""
+    groups = _task_groups(blocks)
+    found: list[Line] = []
+    for block, group in zip(blocks, groups):
+        found.extend(read_block(block, context, group))
+    return found
+
+
+def answers(lines: Sequence[Line]) -> list[tuple[Block, list[str]]]:
+    """The answers, block by block, as the content checks take them; unticked boxes come
+    too, with no lines, for ``all_boxes_ticked``. Empty when no line is an answer."""
+    found: list[tuple[Block, list[str]]] = []
+    any_answer = False
+    for line in lines:
+        if line.kind == "answer":
+            any_answer = True
+        elif not (line.block.kind == "task" and line.reason in _UNTICKED_REASONS):
+            continue
+        if found and found[-1][0] is line.block:
+            if line.kind == "answer":
+                found[-1][1].append(line.text)
+        else:
+            found.append((line.block, [line.text] if line.kind == "answer" else []))
+    return found if any_answer else []
+
+
+_UNTICKED_REASONS = frozenset({NOTHING_CHOSEN, NOT_CHOSEN, UNTICKED})
