@@ -139,9 +139,11 @@ class _Checker:
         # section index -> ids of the requirements whose headings name it (not as one word in
         # a longer title): a part nested in another's section answers for itself alone
         self.named: dict[int, set[str]] = {}
+        self.named_at_all: dict[int, set[str]] = {}  # also as one word of a longer title
         for requirement in config.requirements:
             if requirement.table is None:
                 for index, exactness in self.matching(matcher(requirement.headings)):
+                    self.named_at_all.setdefault(index, set()).add(requirement.id)
                     if exactness < 2:
                         self.named.setdefault(index, set()).add(requirement.id)
         self.title_lines = self._title_lines()
@@ -187,7 +189,7 @@ class _Checker:
             at = stack.pop()
             named = self.named.get(at)
             parent = self.document.sections[at].parent
-            if at != index and named and requirement.id not in named and parent is not None and named & self.named.get(parent, set()):
+            if at != index and named and requirement.id not in named and parent is not None and named & self.named_at_all.get(parent, set()):
                 continue  # a part its parent announced ("Risk & rollback" / "Rollback:")
             blocks.extend(self._own_blocks(at, requirement))
             stack.extend(self.document.sections[at].children)

@@ -157,6 +157,8 @@ _SOURCES = {
     "stem_end": r"(?:\.\.\.|…|\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|is|are|will|should|after|before|until|using|via|from|into|on|in|at))\s*$",
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
+    "sentence": r"(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
+    "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
     "digit": r"\d",
     "code_span": r"`[^`]+`",
 }
@@ -338,7 +340,7 @@ def read_line(text: str, context: Context, *, linked: bool = False, last: bool =
         return "prompt", ALTERNATIVES
     if not linked and is_instruction(text, context):
         return "prompt", INSTRUCTION
-    if text.endswith("?"):
+    if text.endswith("?") or (text[0] in "WHwh" and _re("wh_question").match(text)):
         return "prompt", QUESTION
     if is_stem(text, last):
         return "prompt", STEM
@@ -352,6 +354,48 @@ def read_line(text: str, context: Context, *, linked: bool = False, last: bool =
     if is_topics(text):
         return "prompt", TOPICS
     return "answer", _answer_reason(text, linked)
+
+
+def _logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
+    """(offset of its first line, text) of each line of prose, a line wrapped onto the next
+    (which goes on in lower case after no closing mark) joined to it."""
+    found: list[tuple[int, str]] = []
+    joinable = False
+    for offset, raw in enumerate(text.split("\n")):
+        stripped = raw.strip()
+        if not stripped:
+            joinable = False
+            continue
+        if joinable and found and stripped[0].islower() and not _is_trailer(stripped, words):
+            found[-1] = (found[-1][0], f"{found[-1][1]} {stripped}")
+            continue
+        found.append((offset, stripped))
+        joinable = (
+            not stripped.endswith((".", ":", "!", "?", ")", "|"))
+            and ":" not in stripped[:40]
+            and not _is_trailer(stripped, words)
+        )
+    return found
+
+
+def read_sentences(text: str, context: Context, *, linked: bool = False, last: bool = True) -> tuple[Kind, str]:
+    """(kind, reason) of a line of prose that may hold several sentences: an answer when one
+    of them is, unless the line opens with a choice left open (the rest is its guidance)."""
+    if ". " not in text and "? " not in text and "! " not in text:
+        return read_line(text, context, linked=linked, last=last)
+    sentences = [p for p in _re("sentence").split(text) if p.strip()]
+    if len(sentences) < 2 or template_key(text) in context.template_lines:
+        return read_line(text, context, linked=linked, last=last)
+    first: tuple[Kind, str] | None = None
+    for number, sentence in enumerate(sentences):
+        kind, reason = read_line(sentence.strip(), context, linked=linked, last=last and number + 1 == len(sentences))
+        if number == 0 and reason == ALTERNATIVES:
+            return kind, reason
+        if kind == "answer":
+            return kind, reason
+        first = first or (kind, reason)
+    assert first is not None
+    return first
 
 
 def _read_code(block: Block, context: Context) -> list[Line]:
@@ -411,15 +455,11 @@ def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
         return [_read_task(block, context, group)]
     if kind == "item" and not block.text.strip():
         return [Line(block.line, "prompt", EMPTY_ITEM, "", block)]
-    pieces = block.text.split("\n")
     found: list[Line] = []
     linked = bool(block.links)
-    last_index = max((i for i, p in enumerate(pieces) if p.strip()), default=-1)
-    for offset, raw in enumerate(pieces):
-        text = raw.strip()
-        if not text:
-            continue
-        line_kind, reason = read_line(text, context, linked=linked, last=offset == last_index)
+    logical = _logical_lines(block.text, context.words)
+    for number, (offset, text) in enumerate(logical):
+        line_kind, reason = read_sentences(text, context, linked=linked, last=number + 1 == len(logical))
         found.append(Line(block.line + offset, line_kind, reason, text, block))
     if linked and not any(line.kind == "answer" for line in found) and not any(
         line.reason in (RULESET_PROMPT, TEMPLATE, INSTRUCTION, NAME_TO_FILL) for line in found
