@@ -223,6 +223,7 @@ class Report(NamedTuple):
     # for the headings to paste: their level, and the plan heading to add above them, if any
     heading_level: int = 2
     plan_heading: str | None = None
+    templates: tuple[str, ...] = ()  # the description templates whose text was not content
 
     @property
     def errors(self) -> tuple[Finding, ...]:

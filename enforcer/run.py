@@ -50,13 +50,71 @@ def load_config(platform: Platform, options: Options) -> Config:
     return config_module.load(ruleset=options.ruleset, config_text=text, base=os.getcwd())
 
 
-def template_lines(paths: Iterable[str], globs: Iterable[str], log: Log) -> frozenset[str]:
-    """Every text line of the description templates: copied unchanged, it is not content."""
+# Where GitLab and GitHub look for a repository's description templates (CONTRACT.md). GitHub
+# reads its template names without regard to case, so they are matched that way here too.
+REPOSITORY_TEMPLATES = (
+    (".gitlab/merge_request_templates", "*.md"),
+    (".gitlab/issue_templates", "*.md"),
+    (".github", "pull_request_template.md"),
+    (".github/pull_request_template", "*.md"),
+    ("", "pull_request_template.md"),
+    ("docs", "pull_request_template.md"),
+    (".github/issue_template", "*.md"),
+)
+
+
+def repository_templates(root: str) -> list[str]:
+    """The description templates the repository at ``root`` holds, as paths relative to it."""
+    import fnmatch
+
+    found: list[str] = []
+    for folder, pattern in REPOSITORY_TEMPLATES:
+        where = _folder_ignoring_case(root, folder)
+        if where is None:
+            continue
+        try:
+            names = sorted(os.listdir(os.path.join(root, where) if where else root))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(where, name) if where else name
+            if fnmatch.fnmatch(name.lower(), pattern) and os.path.isfile(os.path.join(root, path)):
+                found.append(path)
+    return found
+
+
+def _folder_ignoring_case(root: str, folder: str) -> str | None:
+    """``folder`` under ``root`` as the file system spells it, whatever its case; None if absent."""
+    where = ""
+    for part in filter(None, folder.split("/")):
+        try:
+            names = os.listdir(os.path.join(root, where) if where else root)
+        except OSError:
+            return None
+        match = next((n for n in sorted(names) if n.lower() == part.lower()), None)
+        if match is None or not os.path.isdir(os.path.join(root, where, match)):
+            return None
+        where = os.path.join(where, match) if where else match
+    return where
+
+
+class Templates(NamedTuple):
+    lines: frozenset[str]
+    files: tuple[str, ...]  # the templates read, as the report names them
+
+
+def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | None = None) -> Templates:
+    """The description templates' text lines: copied unchanged, they are not content.
+
+    ``--template`` paths and the configuration's ``templates:`` globs when given; otherwise the
+    repository's own templates in the working tree (``root``, the current folder by default).
+    """
     files: list[str] = []
     for path in paths:
         if not os.path.isfile(path):
             raise TargetError(f"--template: no such file: {path}")
         files.append(path)
+    globs = tuple(globs)
     if globs:
         import glob
 
@@ -65,6 +123,9 @@ def template_lines(paths: Iterable[str], globs: Iterable[str], log: Log) -> froz
             if not matched:
                 log(f"templates: {pattern!r} matches no file (from {os.getcwd()})")
             files.extend(matched)
+    if not files and not globs:
+        base = os.getcwd() if root is None else root
+        files = [os.path.join(root, path) if root else path for path in repository_templates(base)]
     lines: set[str] = set()
     for path in files:
         with open(path, "rb") as handle:
@@ -75,7 +136,12 @@ def template_lines(paths: Iterable[str], globs: Iterable[str], log: Log) -> froz
                 for line in block.text.split("\n"):
                     if line.strip():
                         lines.add(template_key(line.strip()))
-    return frozenset(lines)
+    return Templates(frozenset(lines), tuple(files))
+
+
+def template_lines(paths: Iterable[str], globs: Iterable[str], log: Log) -> frozenset[str]:
+    """Every text line of the description templates (see ``templates``)."""
+    return templates(paths, globs, log).lines
 
 
 def _glob_match(path: str, pattern: str) -> bool:
@@ -119,7 +185,8 @@ def _better(a: Report, b: Report) -> bool:
 def check(platform: Platform, options: Options, log: Log) -> Outcome:
     subject = platform.subject()
     config = load_config(platform, options)
-    lines = template_lines(options.templates, config.templates, log)
+    used = templates(options.templates, config.templates, log)
+    lines = used.lines
     rerun = platform.rerun_url()
 
     if config.exempt_label in subject.labels:
@@ -142,7 +209,7 @@ def check(platform: Platform, options: Options, log: Log) -> Outcome:
     notes = report.notes
     if subject.state in ("closed", "merged"):
         notes = (*notes, f"This {subject.kind.replace('_', ' ')} is {subject.state}.")
-    return Outcome(report._replace(notes=notes, rerun_url=rerun), config)
+    return Outcome(report._replace(notes=notes, rerun_url=rerun, templates=used.files), config)
 
 
 def comment_body(markdown_report: str) -> str:

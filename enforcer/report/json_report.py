@@ -33,6 +33,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             }
             for r in report.requirements
         ],
+        "templates": list(report.templates),
         "findings": [
             {
                 "rule": f.rule,

@@ -98,6 +98,8 @@ def render(report: Report, *, color: bool = False) -> str:
     ]
     if report.source:
         lines.append(f"Plan found in: {one_line(report.source)}")
+    if report.templates:
+        lines.append("Templates: " + ", ".join(one_line(t) for t in report.templates))
     lines.append("")
 
     width = max((len(one_line(r.title)) for r in report.requirements), default=0)

@@ -60,7 +60,7 @@ def test_import_is_light() -> None:
 def test_json_matches_the_contract(name: str) -> None:
     data = json.loads(render("json", ALL[name]))
     jsonschema.validate(data, CONTRACT_SCHEMA)
-    assert list(data)[:6] == ["schema", "target", "ruleset", "status", "requirements", "findings"]
+    assert list(data)[:7] == ["schema", "target", "ruleset", "status", "requirements", "templates", "findings"]
     for item in data["requirements"]:
         assert list(item)[:6] == ["id", "title", "severity", "status", "heading", "line"]
     for item in data["findings"]:
