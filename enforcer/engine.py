@@ -298,7 +298,7 @@ class _Checker:
             blocks = self._own_blocks(index, requirement) if index in self.plan_sections else self.content(index, requirement)
             status = judge(blocks, requirement, context)
             weak = section.style == "field" and index not in self.inside_plan
-            matched = "field" if section.style == "field" else "heading"
+            matched = _STYLE_NAMES.get(section.style, "heading")
             found.append(
                 Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose, matched=matched)
             )
@@ -391,6 +391,7 @@ class _Checker:
         return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
 
 
+_STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _MENTION_MIN_WORDS = 6

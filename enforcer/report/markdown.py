@@ -93,7 +93,11 @@ def _found(result: RequirementResult) -> str:
 def _fix(report: Report, result: RequirementResult) -> str:
     messages = [f.message for f in findings_for(report, result.id) if one_line(f.message)]
     if messages:
-        return "; ".join(code(m, table=True) for m in messages)
+        fix = "; ".join(code(m, table=True) for m in messages)
+        if result.status == "placeholder" and result.hint:
+            # only prompts there: say what a real answer looks like
+            fix += " " + plain(f"A real answer: {result.hint}", table=True)
+        return fix
     if result.status != "ok" and result.hint:
         return plain(result.hint, table=True)
     return ""
