@@ -127,6 +127,7 @@ class _Checker:
                     self.by_word.setdefault(word, []).append(index)
         self.words = vocabulary(config.vocabulary)
         self._contexts: dict[str, Context] = {}
+        self._prose: list[tuple[int, Block]] | None = None
         self.plan_sections = {
             index
             for index, _ in self.matching(matcher(config.plan_headings))
@@ -208,24 +209,31 @@ class _Checker:
         line of one) that is a requirement's wording, with or without a colon ("Rollback
         plan", "Risks:"). Per section: (block position, title, line, requirement ids)."""
         found: dict[int, list[tuple[int, str, int, frozenset[str]]]] = {}
-        matchers = [(r.id, matcher(r.headings)) for r in self.config.requirements if r.table is None]
+        wordings: dict[str, set[str]] = {}  # a heading as a whole title -> requirement ids
+        for requirement in self.config.requirements:
+            if requirement.table is None:
+                for title in matcher(requirement.headings).exact:
+                    wordings.setdefault(title, set()).add(requirement.id)
         for index, section in enumerate(self.document.sections):
-            for position, block in enumerate(section.blocks):
-                if block.kind != "paragraph" or len(block.text) > 80:
-                    first = block.text.split("\n", 1)[0] if block.kind == "paragraph" else ""
-                    if not first or len(first) > 80:
-                        continue
-                else:
-                    first = block.text.split("\n", 1)[0]
-                title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
-                if not title or len(title.split()) > 6 or title.endswith((".", "?", "!")):
+            blocks = section.blocks
+            last = len(blocks) - 1
+            for position, block in enumerate(blocks):
+                if block.kind != "paragraph":
                     continue
-                if "\n" not in block.text.strip() and position + 1 == len(section.blocks):
-                    continue  # nothing follows: a line of the section, not a title
-                key = normalize(title)
-                ids = frozenset(rid for rid, match in matchers if key in match.exact)
-                if ids and not ids <= self.named.get(index, set()):
-                    found.setdefault(index, []).append((position, title, block.line, ids))
+                text = block.text
+                end = text.find("\n")
+                if end < 0:
+                    if position == last:
+                        continue  # nothing follows: a line of the section, not a title
+                    first = text
+                else:
+                    first = text[:end]
+                if not 1 < len(first) <= 80:
+                    continue
+                ids = wordings.get(normalize(first))  # normalize drops *, _ and a colon
+                if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
+                    title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
+                    found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
         return found
 
     def title_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
@@ -249,6 +257,19 @@ class _Checker:
                 found.append(Candidate(status, title, line, in_plan, 0, matched="title line"))
         return found
 
+    def prose(self) -> list[tuple[int, Block]]:
+        """(section index, block) of every block of prose long enough to say a part of the
+        plan in a sentence, found once for every requirement."""
+        if self._prose is None:
+            self._prose = [
+                (index, block)
+                for index, section in enumerate(self.document.sections)
+                for block in section.blocks
+                if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
+                if block.text.count(" ") >= _MENTION_MIN_WORDS - 1
+            ]
+        return self._prose
+
     def mention_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
         """A part written inside another section: a sentence that says it ("If the new path
         misbehaves we turn off the `fast_export` flag"), read only where nothing else is ok."""
@@ -256,27 +277,26 @@ class _Checker:
         if mention is None:
             return []
         pattern = _mention_pattern(mention)
-        for index, section in enumerate(self.document.sections):
+        for index, block in self.prose():
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
-            for block in section.blocks:
-                if block.kind not in ("paragraph", "item", "quote", "task") or (block.kind == "task" and not block.checked):
-                    continue
-                for offset, raw in enumerate(block.text.split("\n")):
-                    for sentence in _SENTENCE.split(raw.strip()):
-                        if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
-                            continue
-                        said = normalize(sentence)
-                        if any(not group.longest(said) for group in mention.when):
-                            continue
-                        if said.split(None, 1)[0] in _QUESTION_WORDS:
-                            continue
-                        kind, reason = line_model.read_line(sentence, context)
-                        if kind != "answer":
-                            continue
-                        line = Line(block.line + offset, "answer", "a sentence that says it, inside another section", sentence, block)
-                        title = section.title or None
-                        return [Candidate(Judged("ok", lines=(line,)), title or "", line.line, False, 3, matched="sentence", mention=True)]
+            if not pattern.search(block.text):
+                continue  # one look at the whole block first: most hold no wording
+            for offset, raw in enumerate(block.text.split("\n")):
+                for sentence in _SENTENCE.split(raw.strip()):
+                    if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
+                        continue
+                    said = normalize(sentence)
+                    if any(not group.longest(said) for group in mention.when):
+                        continue
+                    if said.split(None, 1)[0] in _QUESTION_WORDS:
+                        continue
+                    kind, _ = line_model.read_line(sentence, context)
+                    if kind != "answer":
+                        continue
+                    line = Line(block.line + offset, "answer", "a sentence that says it, inside another section", sentence, block)
+                    title = self.document.sections[index].title
+                    return [Candidate(Judged("ok", lines=(line,)), title, line.line, False, 3, matched="sentence", mention=True)]
         return []
 
     def candidates(self, requirement: Requirement) -> list[Candidate]:
