@@ -190,8 +190,13 @@ class _Checker:
             at = stack.pop()
             named = self.named.get(at)
             parent = self.document.sections[at].parent
-            if at != index and named and requirement.id not in named and parent is not None and named & self.named_at_all.get(parent, set()):
-                continue  # a part its parent announced ("Risk & rollback" / "Rollback:")
+            if at != index and named and requirement.id not in named and parent is not None and (
+                named & self.named_at_all.get(parent, set())
+                or self.document.sections[at].style in ("atx", "setext")
+            ):
+                # another part: one its parent announced ("Risk & rollback" / "Rollback:"),
+                # or a heading of its own ("## Expectations" / "### What might go wrong?")
+                continue
             blocks.extend(self._own_blocks(at, requirement))
             stack.extend(self.document.sections[at].children)
         return tuple(sorted(blocks, key=lambda block: block.line))

@@ -154,10 +154,13 @@ _SOURCES = {
     # a choice offered: "[HIGH | medium | low]", "(Yes | No)", "<yes|no>", "low / medium / high"
     "bracket_choice": r"[\[(<{]\s*[^\[\]()<>{}|/]{1,30}(?:\s*[|/]\s*[^\[\]()<>{}|/]{1,30})+\s*[\])>}]",
     "bare_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*(?:\||\s/\s|/)\s*[^\W_][\w' -]{0,25})+\W*$",
-    "stem_end": r"(?:\.\.\.|…|\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|is|are|will|should|after|before|until|using|via|from|into|on|in|at))\s*$",
+    "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|is|are|will|should|after|before|until|using|via|from|into|on|in|at))\s*$",
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
-    "sentence": r"(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
+    "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
+    "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider)\b",
+    "lead_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*\|\s*[^\W_][\w' -]{0,25})+\s*(?::|-|–|$)",
+    "please": r"(?i)(?:^|[,;:]\s*|\s)please\s+\w+",
     "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
     "digit": r"\d",
     "code_span": r"`[^`]+`",
@@ -174,7 +177,10 @@ def _re(name: str) -> re.Pattern[str]:
 _REASON_MIN_WORDS = 2
 _FIELD_LABEL_WORDS = 6
 _TOPIC_WORDS = 3
+_FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a "Label: value"
+_STEM_WORDS = 4  # a stem ending on "when", "by" ... has at least this many words
 _HERE_WORDS = 7
+_OPENING_WORDS = 4
 _HERE_VERBS = frozenset("add describe enter insert list write put provide paste link".split())  # at most this many words in each topic of a bare list
 
 
@@ -246,6 +252,8 @@ def is_choice(text: str, context: Context) -> bool:
     medium / high", "Yes/No"."""
     if "|" not in text and "/" not in text:
         return False
+    if "|" in text and _re("lead_choice").match(text):
+        return True  # "High | Medium | Low : How might failures be experienced?"
     match = _re("bracket_choice").search(text)
     if match:
         pieces = re.split(r"\s*[|/]\s*", match.group(0)[1:-1].strip())
@@ -265,13 +273,25 @@ def _all_choices(pieces: Sequence[str], context: Context) -> bool:
 
 def is_instruction(line: str, context: Context) -> bool:
     """A line that tells the author what to write: "Describe the abort criteria", "Please
-    list the dashboards", "Think about cache warm-up"."""
+    list the dashboards", "Think about cache warm-up", "If this is a backport, please verify
+    that:"."""
     words = normalize(line).split()
     if not words:
         return False
+    if "please" in words[1:] and _re("please").search(line):
+        at = words.index("please", 1)
+        if context.words.prompt_verbs.at(words, at + 1):
+            return True
     start = context.words.prompt_lead_ins.skip(words)
     if start >= len(words):
         return False
+    comma = line.find(",")
+    if 0 < comma and not context.words.prompt_verbs.at(words, start):
+        # "For example, consider ...", "Where possible, list ...": a short opening, then the verb
+        opening = normalize(line[:comma]).split()
+        if len(opening) <= _OPENING_WORDS and context.words.prompt_verbs.at(words, len(opening)):
+            after = words[len(opening) + 1 : len(opening) + 2]
+            return not after or after[0] not in ("of", "is", "are", "was", "were")
     length = context.words.prompt_verbs.at(words, start)
     if not length:
         # a short instruction that ends in "here": "Add rollback steps here"
@@ -296,7 +316,7 @@ def is_stem(line: str, last: bool) -> bool:
     if stripped.endswith(("...", "…")):
         body = stripped.rstrip(".… ")
         return bool(body) and not body.endswith((".", "!", "?", ")"))  # "Done." then "..."
-    return last and len(stripped.split()) >= 2 and _re("stem_end").search(stripped) is not None
+    return last and len(stripped.split()) >= _STEM_WORDS and _re("stem_end").search(stripped) is not None
 
 
 # --- one line --------------------------------------------------------------------------
@@ -321,6 +341,10 @@ def read_line(text: str, context: Context, *, linked: bool = False, last: bool =
         return "prompt", TRAILER
     if "<" in text and _re("name").search(text):
         return "prompt", NAME_TO_FILL
+    if is_choice(text, context):
+        return "prompt", ALTERNATIVES
+    if text[0] == "[" and text[1:3] in (" ]", "x]", "X]"):  # a box outside a list: "[ ] I agree"
+        return ("answer", TICKED) if text[1] != " " else ("prompt", UNTICKED)
     if ":" in text:
         field = _re("field").match(text)
         if field and field.group("bare") is not None:
@@ -336,8 +360,6 @@ def read_line(text: str, context: Context, *, linked: bool = False, last: bool =
             if reason == STATEMENT and (value[:1].isdigit() or len(value.split()) <= 3):
                 return "answer", FILLED
             return kind, reason
-    if is_choice(text, context):
-        return "prompt", ALTERNATIVES
     if not linked and is_instruction(text, context):
         return "prompt", INSTRUCTION
     if text.endswith("?") or (text[0] in "WHwh" and _re("wh_question").match(text)):
@@ -372,7 +394,7 @@ def _logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
         found.append((offset, stripped))
         joinable = (
             not stripped.endswith((".", ":", "!", "?", ")", "|"))
-            and ":" not in stripped[:40]
+            and (":" not in stripped[:40] or len(stripped) > _FIELD_LINE)
             and not _is_trailer(stripped, words)
         )
     return found
@@ -386,16 +408,27 @@ def read_sentences(text: str, context: Context, *, linked: bool = False, last: b
     sentences = [p for p in _re("sentence").split(text) if p.strip()]
     if len(sentences) < 2 or template_key(text) in context.template_lines:
         return read_line(text, context, linked=linked, last=last)
-    first: tuple[Kind, str] | None = None
-    for number, sentence in enumerate(sentences):
-        kind, reason = read_line(sentence.strip(), context, linked=linked, last=last and number + 1 == len(sentences))
-        if number == 0 and reason == ALTERNATIVES:
-            return kind, reason
-        if kind == "answer":
-            return kind, reason
-        first = first or (kind, reason)
-    assert first is not None
-    return first
+    read = [
+        read_line(sentence.strip(), context, linked=linked, last=last and number + 1 == len(sentences))
+        for number, sentence in enumerate(sentences)
+    ]
+    if read[0][1] in (ALTERNATIVES, INSTRUCTION) or any(reason == INSTRUCTION for _, reason in read):
+        # a line that tells the author what to write is the template's, whatever else it says
+        return next((kind, reason) for kind, reason in read if kind == "prompt")
+    opened_by_question = read[0][1] == QUESTION
+    for sentence, (kind, reason) in zip(sentences, read):
+        if kind != "answer":
+            continue
+        if opened_by_question and _is_guidance(sentence):
+            continue  # the question's own guidance ("A good goal describes ...")
+        return kind, reason
+    return next((kind, reason) for kind, reason in read if kind == "prompt")
+
+
+def _is_guidance(sentence: str) -> bool:
+    """A sentence that speaks to the author about what to write: "you", "your", "should",
+    "for example"."""
+    return _re("guidance").search(sentence) is not None
 
 
 def _read_code(block: Block, context: Context) -> list[Line]:
@@ -407,7 +440,7 @@ def _read_code(block: Block, context: Context) -> list[Line]:
         number = block.line + offset + 1  # the fence is the block's first line
         if template_key(text) in context.template_lines:
             found.append(Line(number, "prompt", TEMPLATE, text, block))
-        elif "<" in text and _re("name").search(text):
+        elif ("<" in text and _re("name").search(text)) or "XXX" in text:
             found.append(Line(number, "prompt", NAME_TO_FILL, text, block))
         elif is_placeholder(text, context):
             found.append(Line(number, "prompt", PLACEHOLDER, text, block))
