@@ -206,8 +206,16 @@ class _Checker:
         titles = self.title_lines.get(index)
         if not titles:
             return blocks
-        first = titles[0][0]
-        return blocks[:first]
+        # the blocks a plain title holds: its item, or its paragraph and what follows up to
+        # the next title (to the end of the section for the last)
+        held: set[int] = set()
+        for number, (position, _, _, _) in enumerate(titles):
+            if blocks[position].kind == "item":
+                held.add(position)
+            else:
+                end = titles[number + 1][0] if number + 1 < len(titles) else len(blocks)
+                held.update(range(position, end))
+        return tuple(block for at, block in enumerate(blocks) if at not in held)
 
     def _title_lines(self) -> dict[int, list[tuple[int, str, int, frozenset[str]]]]:
         """Plain-text titles: a short line standing alone (a paragraph of its own, or the first
@@ -223,8 +231,8 @@ class _Checker:
             blocks = section.blocks
             last = len(blocks) - 1
             for position, block in enumerate(blocks):
-                if block.kind != "paragraph":
-                    continue
+                if block.kind != "paragraph" and (block.kind != "item" or "\n" not in block.text):
+                    continue  # a paragraph, or a list item whose first line titles the rest
                 text = block.text
                 end = text.find("\n")
                 if end < 0:
@@ -251,8 +259,13 @@ class _Checker:
                 end = titles[number + 1][0] if number + 1 < len(titles) else len(blocks)
                 first = blocks[position]
                 rest = first.text.split("\n", 1)[1] if "\n" in first.text else ""
-                own = ([first._replace(text=rest, line=first.line + 1)] if rest.strip() else []) + list(blocks[position + 1 : end])
-                if number + 1 == len(titles):  # the last title holds the subsections too
+                own = [first._replace(text=rest, line=first.line + 1)] if rest.strip() else []
+                if first.kind == "item":
+                    pass  # a list item's first line titles that item alone
+                elif number + 1 < len(titles):
+                    own += blocks[position + 1 : end]
+                else:  # the last title holds the rest of the section, and its subsections
+                    own += blocks[position + 1 : end]
                     for child in self.document.sections[index].children:
                         own.extend(self.content(child, requirement))
                 status = judge(own, requirement, context)
