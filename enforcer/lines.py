@@ -279,9 +279,7 @@ def is_instruction(line: str, context: Context) -> bool:
     if not words:
         return False
     if "please" in words[1:] and _re("please").search(line):
-        at = words.index("please", 1)
-        if context.words.prompt_verbs.at(words, at + 1):
-            return True
+        return True  # "If this is a backport, please verify that:"
     start = context.words.prompt_lead_ins.skip(words)
     if start >= len(words):
         return False
@@ -422,6 +420,8 @@ def read_sentences(text: str, context: Context, *, linked: bool = False, last: b
         if opened_by_question and _is_guidance(sentence):
             continue  # the question's own guidance ("A good goal describes ...")
         return kind, reason
+    if any(reason == ALTERNATIVES for _, reason in read):
+        return "prompt", ALTERNATIVES  # "Safe to roll back? (Yes | No)"
     return next((kind, reason) for kind, reason in read if kind == "prompt")
 
 
