@@ -432,7 +432,7 @@ class _Checker:
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
-_MENTION_MIN_WORDS = 6
+_MENTION_MIN_WORDS = 5
 _QUESTION_WORDS = frozenset("does do did is are was can could will would should has have what how why which who when".split())
 
 

@@ -295,7 +295,8 @@ def is_instruction(line: str, context: Context) -> bool:
         # a short instruction that ends in "here": "Add rollback steps here"
         return words[-1] == "here" and len(words) <= _HERE_WORDS and words[start] in _HERE_VERBS
     after = words[start + length : start + length + 1]
-    return not after or after[0] not in ("of", "is", "are", "was", "were")  # "List of changes", "State is kept"
+    # a one-word verb may be a noun: "List of changes", "Document is stored"
+    return length > 1 or not after or after[0] not in ("of", "is", "are", "was", "were")
 
 
 def is_topics(line: str) -> bool:

@@ -75,7 +75,7 @@ REAL_HEADINGS = [
     ("Communication Plan", {"communication"}),
     ("Expected Outcome", {"expectations"}),
     ("Acceptance criteria", {"expectations", "validation"}),
-    ("Success criteria", {"expectations"}),
+    ("Success criteria", {"expectations", "validation"}),  # how we know it worked (corpus labels)
     ("Post-Rollback Verification", {"rollback", "validation"}),
     # decorated
     ("🔙 Rollback", {"rollback"}),
