@@ -110,6 +110,7 @@ NAME_TO_FILL = "a name left to fill in"
 QUESTION = "a question"
 INSTRUCTION = "an instruction to the author"
 TOPICS = "a list of topics, no statement"
+EXAMPLE = "the template's own words (an example, or about the section)"
 TRAILER = "a quick action or issue reference"
 BARE_NA = 'a bare "N/A" with no reason'
 NA_REFUSED = '"N/A", where this part cannot be skipped'
@@ -122,7 +123,7 @@ _WHY: tuple[tuple[frozenset[str], str], ...] = (
      "offers choices with none made: tick or keep the one that applies and say why"),
     (frozenset({QUESTION, STEM, BLANK_FIELD, TOPICS}),
      "holds only questions or blanks left to fill: answer them"),
-    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION}), "holds only the template's prompt"),
+    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION, EXAMPLE}), "holds only the template's prompt"),
     (frozenset({PLACEHOLDER, TODO, NAME_TO_FILL}), "holds only placeholder text (such as TBD or \"Your text here\")"),
     (frozenset({EMPTY_ITEM}), "holds only empty list items or unticked empty boxes"),
     (frozenset({COMMENT}), "holds only HTML comments"),
@@ -158,7 +159,7 @@ _SOURCES = {
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
-    "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider)\b",
+    "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider|here|as necessary|as needed)\b",
     "lead_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*\|\s*[^\W_][\w' -]{0,25})+\s*(?::|-|–|$)",
     "please": r"(?i)(?:^|[,;:]\s*|\s)please\s+\w+",
     "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
@@ -180,7 +181,8 @@ _TOPIC_WORDS = 3
 _FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a "Label: value"
 _STEM_WORDS = 4  # a stem ending on "when", "by" ... has at least this many words
 _HERE_WORDS = 7
-_OPENING_WORDS = 4
+_OPENING_WORDS = 6
+_WRAPPED = 60  # a line this long that ends mid-sentence was wrapped: the next goes on with it
 _HERE_VERBS = frozenset("add describe enter insert list write put provide paste link".split())  # at most this many words in each topic of a bare list
 
 
@@ -359,8 +361,10 @@ def read_line(text: str, context: Context, *, linked: bool = False, last: bool =
             if reason == STATEMENT and (value[:1].isdigit() or len(value.split()) <= 3):
                 return "answer", FILLED
             return kind, reason
-    if not linked and is_instruction(text, context):
-        return "prompt", INSTRUCTION
+    if is_instruction(text, context) and not (linked and normalize(text).startswith(("link", "see"))):
+        return "prompt", INSTRUCTION  # not "Link to the runbook [here](...)": that link answers
+    if context.words.template_markers.longest(normalize(text)):
+        return "prompt", EXAMPLE
     if text.endswith("?") or (text[0] in "WHwh" and _re("wh_question").match(text)):
         return "prompt", QUESTION
     if is_stem(text, last):
@@ -387,7 +391,7 @@ def _logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
         if not stripped:
             joinable = False
             continue
-        if joinable and found and stripped[0].islower() and not _is_trailer(stripped, words):
+        if joinable and found and (stripped[0].islower() or len(found[-1][1]) >= _WRAPPED) and not _is_trailer(stripped, words):
             found[-1] = (found[-1][0], f"{found[-1][1]} {stripped}")
             continue
         found.append((offset, stripped))
@@ -411,7 +415,7 @@ def read_sentences(text: str, context: Context, *, linked: bool = False, last: b
         read_line(sentence.strip(), context, linked=linked, last=last and number + 1 == len(sentences))
         for number, sentence in enumerate(sentences)
     ]
-    if read[0][1] in (ALTERNATIVES, INSTRUCTION) or any(reason == INSTRUCTION for _, reason in read):
+    if read[0][1] in (ALTERNATIVES, INSTRUCTION) or any(reason in (INSTRUCTION, EXAMPLE) for _, reason in read):
         # a line that tells the author what to write is the template's, whatever else it says
         return next((kind, reason) for kind, reason in read if kind == "prompt")
     opened_by_question = read[0][1] == QUESTION

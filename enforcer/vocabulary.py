@@ -19,7 +19,7 @@ from enforcer.text import Phrases, normalize
 
 LIST_KEYS = (
     "placeholders", "todo_words", "prompt_verbs", "prompt_lead_ins", "step_verbs",
-    "quick_actions", "closing_keywords", "na_words", "choice_words",
+    "quick_actions", "closing_keywords", "na_words", "choice_words", "template_markers",
 )
 KEYS = (*LIST_KEYS, "mentions")
 
@@ -44,6 +44,7 @@ class Vocabulary(NamedTuple):
     closing_keywords: frozenset[str]
     na_words: tuple[str, ...]
     choice_words: frozenset[str]
+    template_markers: Phrases
     mentions: tuple[tuple[str, Mention], ...]  # (requirement id, its wordings)
 
     def mention(self, requirement_id: str) -> Mention | None:
@@ -116,5 +117,6 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
         closing_keywords=_words(entries("closing_keywords")),
         na_words=entries("na_words"),
         choice_words=_words(entries("choice_words")),
+        template_markers=Phrases(entries("template_markers")),
         mentions=tuple(mentions),
     )

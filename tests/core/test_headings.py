@@ -50,7 +50,7 @@ REAL_HEADINGS = [
     ("Monitoring & Alerting", {"validation", "metrics"}),
     ("Dashboards & Alerts", {"metrics"}),
     ("Dashboards", {"metrics"}),
-    ("Release notes", {"communication"}),
+    ("Release notes", {"communication", "expectations"}),  # what users will see (corpus labels)
     ("Who to notify", {"communication"}),
     ("Known issues", {"risks"}),
     ("Kill switch", {"rollback"}),
