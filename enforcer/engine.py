@@ -433,7 +433,7 @@ _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summ
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _MENTION_MIN_WORDS = 5
-_QUESTION_WORDS = frozenset("does do did is are was can could will would should has have what how why which who when".split())
+_QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should", "has", "have", "what", "how", "why", "which", "who", "when"])
 
 
 @lru_cache(maxsize=64)

@@ -183,7 +183,7 @@ _STEM_WORDS = 4  # a stem ending on "when", "by" ... has at least this many word
 _HERE_WORDS = 7
 _OPENING_WORDS = 6
 _WRAPPED = 60  # a line this long that ends mid-sentence was wrapped: the next goes on with it
-_HERE_VERBS = frozenset("add describe enter insert list write put provide paste link".split())  # at most this many words in each topic of a bare list
+_HERE_VERBS = frozenset(["add", "describe", "enter", "insert", "list", "write", "put", "provide", "paste", "link"])  # at most this many words in each topic of a bare list
 
 
 # --- small tests of a line -------------------------------------------------------------
@@ -205,7 +205,7 @@ def is_placeholder(line: str, context: Context, prompts: bool = True) -> bool:
 def _na_pattern(na_words: tuple[str, ...]) -> re.Pattern[str]:
     words = sorted(na_words, key=len, reverse=True)
     alternatives = "|".join(r"\s*".join(re.escape(part) for part in re.split(r"\s*([/.])\s*|\s+", w) if part) for w in words)
-    return re.compile(rf"^\W*(?P<na>{alternatives})\b\W*(?P<reason>.*)$", re.I | re.S)
+    return re.compile(rf"^\W*(?P<na>{alternatives})\b\W*(?P<reason>.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def na_reason(line: str, na_words: tuple[str, ...] | None = None) -> str | None:

@@ -8,7 +8,7 @@ from core_support import parse
 from enforcer import lines
 from enforcer.checks import checklists, forbid, links, lists, words
 from enforcer.model import ContentRules
-from enforcer.text import normalize, words as count_words
+from enforcer.text import normalize
 
 CONTEXT = lines.context()
 
