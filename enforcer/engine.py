@@ -1,4 +1,15 @@
-"""check(document, config) -> Report. Pure: no I/O.
+"""check(document, config) -> Report. Pure: no I/O. The one home of matching sections to
+requirements; each section found is read by the line model (enforcer/lines.py), whose answers
+then go through the requirement's content checks (enforcer/checks/). The way runs one
+direction: document -> matching (here) -> lines -> checks -> Report.
+
+Where a requirement is looked for: headings, bold labels, ``<details>`` summaries and
+``Label: value`` fields the parser made sections of; plain-text titles (a short line standing
+alone that is one of the requirement's headings, "Rollback plan" then the plan); table cells;
+and, only where none of these holds an answer, a sentence inside another section that says
+it (``mentions`` in rules/vocabulary.yml). A nested part named by another requirement answers
+for itself alone: "## Risk & rollback" / "- **Rollback:** ..." gives the rollback line to
+rollback, not to risks.
 
 A requirement is met by a matching section anywhere in the description, preferring one that
 holds real content, then one inside the rollout plan section, then an exact title over a
