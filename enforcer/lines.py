@@ -155,7 +155,7 @@ _SOURCES = {
     # a choice offered: "[HIGH | medium | low]", "(Yes | No)", "<yes|no>", "low / medium / high"
     "bracket_choice": r"[\[(<{]\s*[^\[\]()<>{}|/]{1,30}(?:\s*[|/]\s*[^\[\]()<>{}|/]{1,30})+\s*[\])>}]",
     "bare_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*(?:\||\s/\s|/)\s*[^\W_][\w' -]{0,25})+\W*$",
-    "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|is|are|will|should|after|before|until|using|via|from|into|on|in|at))\s*$",
+    "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|after|before|until|using|via|from|into))\s*$",
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
@@ -329,9 +329,12 @@ def _answer_reason(text: str, linked: bool) -> str:
     return STATEMENT
 
 
-def read_line(text: str, context: Context, *, linked: bool = False, last: bool = True) -> tuple[Kind, str]:
+def read_line(
+    text: str, context: Context, *, linked: bool = False, last: bool = True, value: bool = False
+) -> tuple[Kind, str]:
     """(kind, reason) of one stripped line of prose (not code). ``linked``: its block holds
-    a link; ``last``: it is the last line of its block."""
+    a link; ``last``: it is the last line of its block; ``value``: it is what follows a
+    field's label, where a list of names answers ("Affects: billing, search, exports")."""
     if template_key(text) in context.template_lines:
         return "prompt", TEMPLATE
     if is_placeholder(text, context):
@@ -352,13 +355,13 @@ def read_line(text: str, context: Context, *, linked: bool = False, last: bool =
             if len(field.group("bare").split()) <= _FIELD_LABEL_WORDS:
                 return "prompt", BLANK_FIELD
         elif field and len(field.group("label").split()) <= _FIELD_LABEL_WORDS and "://" not in field.group("label"):
-            value = field.group("value").strip()
-            kind, reason = read_line(value, context, linked=linked, last=last)
+            filled = field.group("value").strip()
+            kind, reason = read_line(filled, context, linked=linked, last=last, value=True)
             if kind == "prompt":
                 if reason in (PLACEHOLDER, TODO):
                     return "prompt", BLANK_FIELD
                 return kind, reason
-            if reason == STATEMENT and (value[:1].isdigit() or len(value.split()) <= 3):
+            if reason == STATEMENT and (filled[:1].isdigit() or len(filled.split()) <= 3):
                 return "answer", FILLED
             return kind, reason
     if is_instruction(text, context) and not (linked and normalize(text).startswith(("link", "see"))):
@@ -376,7 +379,7 @@ def read_line(text: str, context: Context, *, linked: bool = False, last: bool =
         if not context.allow_na:
             return "prompt", NA_REFUSED
         return "answer", REASONED_NA
-    if is_topics(text):
+    if not value and is_topics(text):
         return "prompt", TOPICS
     return "answer", _answer_reason(text, linked)
 

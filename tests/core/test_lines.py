@@ -15,12 +15,14 @@ LINES = [
     # answers
     ("Revert the merge request and redeploy v1.4.", "answer", lines.STATEMENT),
     ("Rollback: revert", "answer", lines.FILLED),
+    ("Affects: billing, search, exports", "answer", lines.FILLED),  # names after a label answer
     ("Error rate stays under 0.1% on https://grafana.example.com/d/1.", "answer", lines.LINK),
     ("N/A, because nothing is stored", "answer", lines.REASONED_NA),
     ("No schema change, so a revert is enough.", "answer", lines.STATEMENT),
     ("We deploy to staging/production on Tuesday.", "answer", lines.STATEMENT),  # a slash in prose
     ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
     ("Log in to the console and flip the flag.", "answer", lines.STATEMENT),
+    ("The new export path is switched on", "answer", lines.STATEMENT),  # a particle, no stem
     # placeholders and TODOs
     ("TBD", "prompt", lines.TODO),
     ("TODO: write the steps", "prompt", lines.TODO),
