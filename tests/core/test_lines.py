@@ -23,6 +23,11 @@ LINES = [
     ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
     ("Log in to the console and flip the flag.", "answer", lines.STATEMENT),
     ("The new export path is switched on", "answer", lines.STATEMENT),  # a particle, no stem
+    # runbook steps that open with a verb templates also use are answers
+    ("Enter maintenance mode, then restore the backup.", "answer", lines.STATEMENT),
+    ("Delete the new index and redeploy v1.4.", "answer", lines.STATEMENT),
+    ("Select the previous release in the console and roll back.", "answer", lines.STATEMENT),
+    ("Make sure to turn off the flag before the revert.", "answer", lines.STATEMENT),
     # placeholders and TODOs
     ("TBD", "prompt", lines.TODO),
     ("TODO: write the steps", "prompt", lines.TODO),
