@@ -388,9 +388,11 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
                 for req_id, entry in _mapping(raw, "vocabulary.mentions", source).items():
                     path = f"vocabulary.mentions.{req_id}"
                     entry = _mapping(entry, path, source)
-                    _unknown(entry, {"words", "when"}, path, source)
+                    _unknown(entry, {"words", "alone", "when"}, path, source)
                     if entry.get("words") is not None:
                         change(f"mentions.{req_id}", entry["words"], f"{path}.words")
+                    if entry.get("alone") is not None:
+                        change(f"mentions.{req_id}.alone", entry["alone"], f"{path}.alone")
                     if entry.get("when") is not None:  # a list of lists of words: replaces the built-in
                         from enforcer.vocabulary import GROUP
 

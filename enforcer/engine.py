@@ -316,7 +316,7 @@ class _Checker:
                     if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
                         continue
                     said = normalize(sentence)
-                    if any(not group.longest(said) for group in mention.when):
+                    if not _says_alone(mention, said) and any(not group.longest(said) for group in mention.when):
                         continue
                     if said.split(None, 1)[0] in _QUESTION_WORDS:
                         continue
@@ -454,6 +454,18 @@ def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     phrases = sorted({normalize(p) for p in mention.words.source} - {""}, key=len, reverse=True)
     alternatives = "|".join(r"[\s-]+".join(re.escape(word) for word in phrase.split()) for phrase in phrases)
     return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w/-]|\.\w)")
+
+
+def _says_alone(mention: Mention, said: str) -> bool:
+    """Whether a normalised sentence says the part by itself: a wording of ``alone``, one that
+    starts with "to" only at the start of the sentence ("To roll back, revert the MR", not
+    "a GitHub Action to roll back the deployed version")."""
+    words = said.split()
+    for index in range(len(words)):
+        length = mention.alone.at(words, index)
+        if length and (index == 0 or words[index] != "to"):
+            return True
+    return False
 
 
 def _evidence(lines: Sequence[Line]) -> tuple[Evidence, ...]:

@@ -23,8 +23,8 @@ LIST_KEYS = (
 )
 KEYS = (*LIST_KEYS, "mentions")
 
-# One change of a ruleset: (key, added, removed); for mentions the key is "mentions.<id>"
-# and "mentions.<id>.when" for its condition words.
+# One change of a ruleset: (key, added, removed); for mentions the key is "mentions.<id>",
+# "mentions.<id>.alone" and "mentions.<id>.when" for its condition words.
 Change = tuple[str, tuple[str, ...], tuple[str, ...]]
 GROUP = "\x1f"  # joins the words of one group of ``when`` in a Change
 
@@ -32,6 +32,7 @@ GROUP = "\x1f"  # joins the words of one group of ``when`` in a Change
 class Mention(NamedTuple):
     words: Phrases
     when: tuple[Phrases, ...]  # a sentence must also hold a phrase of each of these
+    alone: Phrases  # wordings that say it by themselves ("to roll back,"), no condition asked
 
 
 class Vocabulary(NamedTuple):
@@ -73,9 +74,9 @@ def builtin(key: str) -> tuple[str, ...]:
     parts = key.split(".")
     if parts[0] == "mentions":
         entry = data["mentions"].get(parts[1]) or {}
-        if len(parts) > 2:  # the condition groups, each kept as one entry of words joined by GROUP
+        if len(parts) > 2 and parts[2] == "when":  # condition groups, each one entry joined by GROUP
             return tuple(GROUP.join(group) for group in entry.get("when") or ())
-        return tuple(entry.get("words") or ())
+        return tuple(entry.get(parts[2] if len(parts) > 2 else "words") or ())
     return tuple(data[key])
 
 
@@ -104,9 +105,11 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
     mentions = []
     for req_id in sorted(ids):
         words = entries(f"mentions.{req_id}")
-        if words:
+        alone = entries(f"mentions.{req_id}.alone")
+        if words or alone:
             when = entries(f"mentions.{req_id}.when")
-            mentions.append((req_id, Mention(Phrases(words), tuple(Phrases(group.split(GROUP)) for group in when))))
+            groups = tuple(Phrases(group.split(GROUP)) for group in when)
+            mentions.append((req_id, Mention(Phrases(words + alone), groups, Phrases(alone))))
     return Vocabulary(
         placeholders=Phrases(entries("placeholders")),
         todo_words=Phrases(entries("todo_words")),

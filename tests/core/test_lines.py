@@ -142,9 +142,17 @@ def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
     assert found.evidence[0].kind == "answer"
 
 
+def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition() -> None:
+    text = "## Summary\nNew export path.\n\n- To roll back this change, revert the merge and deploy again.\n"
+    found = result(check(text), "rollback")
+    assert (found.status, found.matched) == ("ok", "sentence")
+
+
 @pytest.mark.parametrize(
     "text",
     [
+        "## Summary\nAdd a GitHub Action for each environment to roll back the deployed version.\n",
+        "## Summary\nSmall commits make it easier to revert the PR if necessary, and to review it.\n",
         "## Summary\nThis PR adds the file db/rollback.sql to the repository for the ops team.\n",
         "## Summary\nSee the [rollback docs](https://example.com/rollback) for the process we follow.\n",
         "## Summary\nThis reverts the erroneous glob change and adds an option to deploy the backend.\n",
