@@ -158,6 +158,8 @@ _SOURCES = {
     "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|after|before|until|using|via|from|into))\s*$",
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
+    # a template's numbered stand-in: "Step 1", "Happy Path scenario 2", "Risk 1", "Item 3"
+    "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
     "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider|here|as necessary|as needed)\b",
     "lead_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*\|\s*[^\W_][\w' -]{0,25})+\s*(?::|-|–|$)",
@@ -343,6 +345,8 @@ def read_line(
         return "prompt", RULESET_PROMPT
     if _is_trailer(text, context.words):
         return "prompt", TRAILER
+    if text[-1].isdigit() and _re("numbered_stand_in").match(text):
+        return "prompt", PLACEHOLDER
     if "<" in text and _re("name").search(text):
         return "prompt", NAME_TO_FILL
     if is_choice(text, context):

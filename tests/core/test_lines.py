@@ -33,6 +33,9 @@ LINES = [
     ("TODO: write the steps", "prompt", lines.TODO),
     ("Your text here", "prompt", lines.TODO),
     ("Details here", "prompt", lines.PLACEHOLDER),
+    ("Happy Path scenario 1", "prompt", lines.PLACEHOLDER),  # a numbered stand-in
+    ("Step 2", "prompt", lines.PLACEHOLDER),
+    ("Upgrade to Python 3.12", "answer", lines.STATEMENT),
     ("<describe the rollback>", "prompt", lines.PLACEHOLDER),
     # choices not made
     ("Severity: minor / major / critical", "prompt", lines.ALTERNATIVES),
