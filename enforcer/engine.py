@@ -158,6 +158,14 @@ class _Checker:
                     self.named_at_all.setdefault(index, set()).add(requirement.id)
                     if exactness < 2:
                         self.named.setdefault(index, set()).add(requirement.id)
+        # (section, position, block) of every block with more than a character of text: the
+        # one pass over all blocks that plain titles and sentences inside sections start from
+        self.worded = [
+            (index, position, block)
+            for index, section in enumerate(document.sections)
+            for position, block in enumerate(section.blocks)
+            if len(block.text) > 1
+        ]
         self.title_lines = self._title_lines()
 
     def matching(self, match: Matcher) -> list[tuple[int, int]]:
@@ -238,26 +246,28 @@ class _Checker:
             if requirement.table is None:
                 for title in matcher(requirement.headings).exact:
                     wordings.setdefault(title, set()).add(requirement.id)
-        for index, section in enumerate(self.document.sections):
-            blocks = section.blocks
-            last = len(blocks) - 1
-            for position, block in enumerate(blocks):
-                if block.kind != "paragraph" and (block.kind != "item" or "\n" not in block.text):
-                    continue  # a paragraph, or a list item whose first line titles the rest
-                text = block.text
-                end = text.find("\n")
-                if end < 0:
-                    if position == last:
-                        continue  # nothing follows: a line of the section, not a title
-                    first = text
-                else:
-                    first = text[:end]
-                if not 1 < len(first) <= 80:
-                    continue
-                ids = wordings.get(normalize(first))  # normalize drops *, _ and a colon
-                if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
-                    title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
-                    found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
+        # one quick pass keeps the few blocks that may open with a title: a paragraph, or a
+        # list item of more than one line, whose text is long enough to hold a wording
+        maybe = [
+            (index, position, block)
+            for index, position, block in self.worded
+            if block.kind == "paragraph" or (block.kind == "item" and "\n" in block.text)
+        ]
+        for index, position, block in maybe:
+            text = block.text
+            end = text.find("\n")
+            if end < 0:
+                if position == len(self.document.sections[index].blocks) - 1:
+                    continue  # nothing follows: a line of the section, not a title
+                first = text
+            else:
+                first = text[:end]
+            if len(first) > 80:
+                continue
+            ids = wordings.get(normalize(first))  # normalize drops *, _ and a colon
+            if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
+                title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
+                found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
         return found
 
     def title_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
@@ -292,10 +302,9 @@ class _Checker:
         if self._prose is None:
             self._prose = [
                 (index, block)
-                for index, section in enumerate(self.document.sections)
-                for block in section.blocks
+                for index, _, block in self.worded
+                if len(block.text) >= _MENTION_MIN_CHARS and block.text.count(" ") >= _MENTION_MIN_WORDS - 1
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
-                if block.text.count(" ") >= _MENTION_MIN_WORDS - 1
             ]
         return self._prose
 
@@ -444,6 +453,7 @@ _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summ
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _MENTION_MIN_WORDS = 5
+_MENTION_MIN_CHARS = 20  # five words hold at least this many characters
 _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should", "has", "have", "what", "how", "why", "which", "who", "when"])
 
 
