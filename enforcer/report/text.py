@@ -50,7 +50,9 @@ def _mark(severity: str, ok: bool, paint: _Paint) -> str:
 
 def _where(result: RequirementResult) -> str:
     found = []
-    if result.heading:
+    if result.matched == "sentence":  # a part written inside another section
+        found.append(f'a sentence in "{one_line(result.heading)}"' if result.heading else "a sentence")
+    elif result.heading:
         found.append(f'"{one_line(result.heading)}"')
     if result.line is not None:
         found.append(f"line {result.line}")
@@ -95,7 +97,10 @@ _EVIDENCE_LINES = 40  # per requirement under --explain; the JSON report holds t
 def _explained(result: RequirementResult, paint: _Paint) -> list[str]:
     """Under --explain: how the section was found, and each line read, answer or prompt."""
     lines = []
-    if result.matched:
+    if result.matched == "sentence":
+        where = f' in "{one_line(result.heading)}"' if result.heading else " before the first heading"
+        lines.append(paint("dim", f"{_DETAIL_INDENT}no section of its own: read from a sentence{where}"))
+    elif result.matched:
         where = f' "{one_line(result.heading)}"' if result.heading else ""
         lines.append(paint("dim", f"{_DETAIL_INDENT}found as a {result.matched}{where}"))
     for evidence in result.evidence[:_EVIDENCE_LINES]:
