@@ -84,6 +84,11 @@ def template_key(line: str) -> str:
     return " ".join(line.split())
 
 
+def ticked_key(text: str) -> str:
+    """The key of a box the template itself ticks: a tick copied from it is no choice."""
+    return "[x] " + template_key(text)
+
+
 # --- reasons ---------------------------------------------------------------------------
 # Answers
 STATEMENT = "a statement"
@@ -474,6 +479,8 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
     text = " ".join(block.text.split())
     if not text:
         return Line(block.line, "prompt", EMPTY_ITEM, text, block)
+    if block.checked and text in context.template_lines and ticked_key(text) not in context.template_lines:
+        return Line(block.line, "answer", TICKED, text, block)  # the template's box, ticked by the author
     kind, reason = read_line(text, context, linked=bool(block.links))
     if kind == "prompt" and reason not in (QUESTION, INSTRUCTION, STEM):
         return Line(block.line, kind, reason, text, block)

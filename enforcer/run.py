@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from enforcer import config as config_module
 from enforcer import engine, markdown
-from enforcer.lines import template_key
+from enforcer.lines import template_key, ticked_key
 from enforcer.model import Config, Report
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
 from enforcer.platforms.local import read_text
@@ -136,6 +136,8 @@ def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | 
                 for line in block.text.split("\n"):
                     if line.strip():
                         lines.add(template_key(line.strip()))
+                if block.kind == "task" and block.checked:  # ticked already in the template
+                    lines.add(ticked_key(block.text))
     return Templates(frozenset(lines), tuple(files))
 
 

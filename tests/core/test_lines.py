@@ -204,3 +204,12 @@ def test_a_ruleset_extends_and_trims_the_vocabulary() -> None:
 def test_a_wrong_vocabulary_is_named(text: str, message: str) -> None:
     with pytest.raises(config.ConfigError, match=message.replace(".", r"\.")):
         config.load(config_text=text)
+
+
+def test_a_template_box_the_author_ticked_is_an_answer() -> None:
+    text = "## Rollback instructions\n- [x] This PR can be reverted after deploy with no further considerations\n"
+    copied = frozenset({lines.template_key("This PR can be reverted after deploy with no further considerations")})
+    assert result(check(text, template_lines=copied), "rollback").status == "ok"
+    # ticked already in the template: the tick was copied, no choice was made
+    ticked = copied | {lines.ticked_key("This PR can be reverted after deploy with no further considerations")}
+    assert result(check(text, template_lines=ticked), "rollback").status == "placeholder"
