@@ -160,7 +160,7 @@ _SOURCES = {
     # a choice offered: "[HIGH | medium | low]", "(Yes | No)", "<yes|no>", "low / medium / high"
     "bracket_choice": r"[\[(<{]\s*[^\[\]()<>{}|/]{1,30}(?:\s*[|/]\s*[^\[\]()<>{}|/]{1,30})+\s*[\])>}]",
     "bare_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*(?:\||\s/\s|/)\s*[^\W_][\w' -]{0,25})+\W*$",
-    "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|by|to|the|a|an|and|or|because|with|of|for|that|after|before|until|using|via|from|into))\s*$",
+    "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|to|the|a|an|and|or|because|with|that))\s*$",
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
     # a template's numbered stand-in: "Step 1", "Happy Path scenario 2", "Risk 1", "Item 3"
@@ -293,19 +293,31 @@ def is_instruction(line: str, context: Context) -> bool:
     if start >= len(words):
         return False
     comma = line.find(",")
-    if 0 < comma and not context.words.prompt_verbs.at(words, start):
+    if 0 < comma and not _verb_at(words, start, context):
         # "For example, consider ...", "Where possible, list ...": a short opening, then the verb
         opening = normalize(line[:comma]).split()
-        if len(opening) <= _OPENING_WORDS and context.words.prompt_verbs.at(words, len(opening)):
+        if len(opening) <= _OPENING_WORDS and _verb_at(words, len(opening), context):
             after = words[len(opening) + 1 : len(opening) + 2]
             return not after or after[0] not in ("of", "is", "are", "was", "were")
-    length = context.words.prompt_verbs.at(words, start)
+    length = _verb_at(words, start, context)
     if not length:
         # a short instruction that ends in "here": "Add rollback steps here"
         return words[-1] == "here" and len(words) <= _HERE_WORDS and words[start] in _HERE_VERBS
     after = words[start + length : start + length + 1]
     # a one-word verb may be a noun: "List of changes", "Document is stored"
     return length > 1 or not after or after[0] not in ("of", "is", "are", "was", "were")
+
+
+def _verb_at(words: list[str], index: int, context: Context) -> int:
+    """The length of an instruction's verb at ``words[index]``: a prompt verb, or a goal verb
+    ("Provide ...") where the line speaks of the text to write ("a summary", "here", "how")."""
+    length = context.words.prompt_verbs.at(words, index)
+    if length:
+        return length
+    length = context.words.goal_verbs.at(words, index)
+    if length and context.words.prompt_objects.longest(" ".join(words[index + length :])):
+        return length
+    return 0
 
 
 def is_topics(line: str) -> bool:

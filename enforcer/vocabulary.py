@@ -20,6 +20,7 @@ from enforcer.text import Phrases, normalize
 LIST_KEYS = (
     "placeholders", "todo_words", "prompt_verbs", "prompt_lead_ins", "step_verbs",
     "quick_actions", "closing_keywords", "na_words", "choice_words", "template_markers",
+    "goal_verbs", "prompt_objects",
 )
 KEYS = (*LIST_KEYS, "mentions")
 
@@ -46,6 +47,8 @@ class Vocabulary(NamedTuple):
     na_words: tuple[str, ...]
     choice_words: frozenset[str]
     template_markers: Phrases
+    goal_verbs: Phrases
+    prompt_objects: Phrases
     mentions: tuple[tuple[str, Mention], ...]  # (requirement id, its wordings)
 
     def mention(self, requirement_id: str) -> Mention | None:
@@ -121,5 +124,7 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
         na_words=entries("na_words"),
         choice_words=_words(entries("choice_words")),
         template_markers=Phrases(entries("template_markers")),
+        goal_verbs=Phrases(entries("goal_verbs")),
+        prompt_objects=Phrases(entries("prompt_objects")),
         mentions=tuple(mentions),
     )

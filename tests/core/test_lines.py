@@ -28,6 +28,10 @@ LINES = [
     ("Delete the new index and redeploy v1.4.", "answer", lines.STATEMENT),
     ("Select the previous release in the console and roll back.", "answer", lines.STATEMENT),
     ("Make sure to turn off the flag before the revert.", "answer", lines.STATEMENT),
+    # a goal or step that opens with a verb templates also use
+    ("Provide a data management API that exposes the rollover settings.", "answer", lines.STATEMENT),
+    ("Document and announce the migration guide.", "answer", lines.STATEMENT),
+    ("Provide a summary of the features included in this release.", "prompt", lines.INSTRUCTION),
     # placeholders and TODOs
     ("TBD", "prompt", lines.TODO),
     ("TODO: write the steps", "prompt", lines.TODO),
