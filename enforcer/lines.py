@@ -185,6 +185,7 @@ def _re(name: str) -> re.Pattern[str]:
 _REASON_MIN_WORDS = 2
 _FIELD_LABEL_WORDS = 6
 _TOPIC_WORDS = 3
+_CHOICE_WORDS = 3  # at most this many words in each option of a choice left open
 _FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a "Label: value"
 _STEM_WORDS = 4  # a stem ending on "when", "by" ... has at least this many words
 _HERE_WORDS = 7
@@ -268,11 +269,16 @@ def is_choice(text: str, context: Context) -> bool:
         pieces = re.split(r"\s*[|/]\s*", match.group(0)[1:-1].strip())
         if "|" in match.group(0) or _all_choices(pieces, context):
             return True
-    if _re("bare_choice").match(text):
-        pieces = re.split(r"\s*(?:\||/)\s*", text.strip(" .*_-"))
-        if "|" in text and len(pieces) >= 2:
-            return True
-        return len(pieces) >= 3 or _all_choices(pieces, context)
+    if text[0] != "|" and _re("bare_choice").match(text):  # not a table row
+        stripped = text.strip(" .*_-")
+        if "|" in text:
+            pieces = re.split(r"\s*\|\s*", stripped)
+            return len(pieces) >= 2 and all(len(p.split()) <= _CHOICE_WORDS for p in pieces)
+        spaced = re.split(r"\s+/\s+", stripped)  # "minor / major / critical"
+        if len(spaced) >= 2 and all(len(p.split()) <= _CHOICE_WORDS for p in spaced):
+            return len(spaced) >= 3 or _all_choices(spaced, context)
+        # "yes/no", "low/medium/high"; not "gradual/slower/segmented rolling deploys"
+        return _all_choices(re.split(r"\s*/\s*", stripped), context)
     return False
 
 
@@ -464,8 +470,8 @@ def _read_code(block: Block, context: Context) -> list[Line]:
     found = []
     for offset, raw in enumerate(block.text.split("\n")):
         text = raw.strip()
-        if not text:
-            continue
+        if not text or not any(c.isalnum() for c in text):
+            continue  # "}", "--", "$": punctuation of the code, neither answer nor prompt
         number = block.line + offset + 1  # the fence is the block's first line
         if template_key(text) in context.template_lines:
             found.append(Line(number, "prompt", TEMPLATE, text, block))
@@ -494,10 +500,11 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
     if block.checked and text in context.template_lines and ticked_key(text) not in context.template_lines:
         return Line(block.line, "answer", TICKED, text, block)  # the template's box, ticked by the author
     kind, reason = read_line(text, context, linked=bool(block.links))
+    if block.checked and reason not in (PLACEHOLDER, TODO, NAME_TO_FILL, TEMPLATE, RULESET_PROMPT):
+        # the tick is the answer: "[x] I added a risk tag [risk=no|low|moderate|severe]"
+        return Line(block.line, "answer", TICKED, text, block)
     if kind == "prompt" and reason not in (QUESTION, INSTRUCTION, STEM):
         return Line(block.line, kind, reason, text, block)
-    if block.checked:
-        return Line(block.line, "answer", TICKED, text, block)
     if group == "chosen":
         return Line(block.line, "prompt", NOT_CHOSEN, text, block)
     if _is_step(text, context) or block.links:

@@ -20,6 +20,9 @@ LINES = [
     ("N/A, because nothing is stored", "answer", lines.REASONED_NA),
     ("No schema change, so a revert is enough.", "answer", lines.STATEMENT),
     ("We deploy to staging/production on Tuesday.", "answer", lines.STATEMENT),  # a slash in prose
+    ("We move the view from /api/projects/ to /api/environments/.", "answer", lines.STATEMENT),
+    ("gradual/slower/segmented rolling deploys", "answer", lines.STATEMENT),
+    ("Risk: yes/no", "prompt", lines.ALTERNATIVES),
     ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
     ("Log in to the console and flip the flag.", "answer", lines.STATEMENT),
     ("The new export path is switched on", "answer", lines.STATEMENT),  # a particle, no stem
@@ -87,6 +90,8 @@ def read(body: str) -> list[tuple[int, str, str]]:
 BLOCKS = [
     # an option checklist with nothing ticked
     ("- [ ] Minor\n- [ ] Major\n", [(2, "prompt", lines.NOTHING_CHOSEN), (3, "prompt", lines.NOTHING_CHOSEN)]),
+    # a tick answers, whatever choices its words still show
+    ("- [x] I added a risk tag [risk=no|low|moderate|severe] to the title\n", [(2, "answer", lines.TICKED)]),
     # one ticked: the others are options not chosen
     ("- [x] Minor\n- [ ] Major\n", [(2, "answer", lines.TICKED), (3, "prompt", lines.NOT_CHOSEN)]),
     # a single unticked assertion box
@@ -96,6 +101,7 @@ BLOCKS = [
     # a command with a name left to fill in
     ("```\n/chatops run feature set <feature-flag-name> false\n```\n", [(3, "prompt", lines.NAME_TO_FILL)]),
     ("```\ngit revert abc123\n```\n", [(3, "answer", lines.COMMAND)]),
+    ("```\n{\n  \"enabled\": false\n}\n```\n", [(4, "answer", lines.COMMAND)]),  # braces are neither
     # a quoted instruction, an italic one, a comment
     ("> Describe the abort criteria\n", [(2, "prompt", lines.INSTRUCTION)]),
     ("*Explain how to roll back*\n", [(2, "prompt", lines.INSTRUCTION)]),
