@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print only the summary lines")
     args = parser.parse_args(argv)
 
-    corpora = [c.resolve() for c in (args.corpus or CORPORA) if any(c.glob("labels-*.yaml"))]
+    corpora = [Path(os.path.abspath(c)) for c in (args.corpus or CORPORA) if any(c.glob("labels-*.yaml"))]
     if not corpora:
         print("accuracy: no corpus found (../shared/corpus, benchmarks/corpus)", file=sys.stderr)
         return 2

@@ -1,8 +1,9 @@
 """The command line: ``enforce check``, ``enforce rules``, ``enforce template``.
 
 Exit codes are mapped here, in one place: 0 the plan passes, is exempt, or --warn-only;
-1 the plan is incomplete; 2 usage or configuration error; 3 platform error. Only the report
-goes to standard output; diagnostics go to standard error.
+1 the plan is incomplete; 2 usage or configuration error, or local I/O (a file or stream that
+cannot be read or written, input past the bound); 3 platform error. Only the report goes to
+standard output; diagnostics go to standard error, one line each, and never a traceback.
 """
 
 from __future__ import annotations
@@ -11,23 +12,57 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, NoReturn
 
 import click
 
 from enforcer import config as config_module
+from enforcer import shown
 from enforcer.report import render
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
+DEFAULT_RULESET_VAR = "ROLLOUT_ENFORCER_DEFAULT_RULESET"
 REPORT_FORMATS = ("json", "markdown", "junit", "codequality")
 
 
 def _log(message: str) -> None:
-    click.echo(f"enforce: {message}", err=True)
+    try:
+        click.echo(f"enforce: {shown.message(message)}", err=True)
+    except OSError:
+        pass  # standard error is gone too: the exit code is all that is left to say it
+
+
+def _stdout_failed(error: OSError) -> NoReturn:
+    # What is still buffered would fail again at exit, with Python's own message: the
+    # descriptor goes to the null device first.
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+    except OSError:
+        pass
+    _log(f"cannot write to standard output: {error.strerror or type(error).__name__}")
+    sys.exit(EXIT_USAGE)
+
+
+def _require_stdout() -> None:
+    """The report goes to standard output: a closed one stops the run before any work."""
+    if sys.stdout is None:  # Python's own sign that descriptor 1 was closed
+        _log("standard output is closed: the report has nowhere to go (redirect it to a file or /dev/null)")
+        sys.exit(EXIT_USAGE)
+
+
+def _echo(text: str, **kwargs: Any) -> None:
+    try:
+        click.echo(text, **kwargs)
+        sys.stdout.flush()
+    except OSError as error:
+        _stdout_failed(error)
 
 
 @contextmanager
 def _exit_codes() -> Iterator[None]:
     """Map every error a user can cause to its exit code and a one-line message."""
+    from enforcer.files import ReadError
     from enforcer.platforms.base import PlatformError, TargetError
 
     try:
@@ -35,19 +70,23 @@ def _exit_codes() -> Iterator[None]:
     except config_module.ConfigError as error:
         _log(f"configuration error: {error}")
         sys.exit(EXIT_USAGE)
-    except TargetError as error:
+    except (TargetError, ReadError) as error:
         _log(str(error))
         sys.exit(EXIT_USAGE)
     except PlatformError as error:
         _log(f"platform error: {error}")
         sys.exit(EXIT_PLATFORM)
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        _log(f"local I/O error{where}: {error.strerror or type(error).__name__}")
+        sys.exit(EXIT_USAGE)
 
 
 def _report_option(value: str) -> tuple[str, str]:
     fmt, sep, path = value.partition(":")
     if not sep or not path or fmt not in REPORT_FORMATS:
         raise click.BadParameter(
-            f"expected FORMAT:PATH with FORMAT one of {', '.join(REPORT_FORMATS)}, got {value!r}",
+            f"expected FORMAT:PATH with FORMAT one of {', '.join(REPORT_FORMATS)}, got {shown.value(value)}",
             param_hint="--report",
         )
     return fmt, path
@@ -55,7 +94,8 @@ def _report_option(value: str) -> tuple[str, str]:
 
 def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        click.echo(ctx.get_help(), color=ctx.color)
+        _require_stdout()
+        _echo(ctx.get_help(), color=ctx.color)
         ctx.exit()
 
 
@@ -63,7 +103,8 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     if value and not ctx.resilient_parsing:
         from importlib.metadata import version
 
-        click.echo(f"enforce, version {version('rollout-enforcer')}", color=ctx.color)
+        _require_stdout()
+        _echo(f"enforce, version {version('rollout-enforcer')}", color=ctx.color)
         ctx.exit()
 
 
@@ -106,6 +147,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("target", required=False)
 @click.option("--ruleset", metavar="NAME|PATH", help="Built-in ruleset or a YAML file (default: the config's, else handbook).")
+@click.option("--default-ruleset", metavar="NAME|PATH", envvar=DEFAULT_RULESET_VAR, help=f"The ruleset when the configuration names none (the CI inputs); also ${DEFAULT_RULESET_VAR}.")
 @click.option("--config", "config_path", metavar="PATH", help="Configuration file (default: .rollout-plan.yml; in CI, the target branch's).")
 @click.option("--template", "templates", multiple=True, metavar="PATH", help="Description template: text copied unchanged from it is not content. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Report on standard output.")
@@ -116,6 +158,7 @@ def cli() -> None:
 def check(
     target: str | None,
     ruleset: str | None,
+    default_ruleset: str | None,
     config_path: str | None,
     templates: tuple[str, ...],
     fmt: str,
@@ -130,12 +173,13 @@ def check(
     from enforcer import platforms, run
 
     parsed_reports = [_report_option(value) for value in reports]
+    _require_stdout()
     env = os.environ
     if publish is None:
         publish = target is None and platforms.in_ci(env) is not None
     with _exit_codes():
         platform = platforms.resolve(target, env, publish=publish)
-        options = run.Options(ruleset, config_path, templates, warn_only)
+        options = run.Options(ruleset, config_path, templates, warn_only, default_ruleset or None)
         outcome = run.check(platform, options, _log)
         report = outcome.report
         # Report files first: a path that cannot be written stops the run (exit 2) before
@@ -146,7 +190,7 @@ def check(
             if report_fmt == "json":
                 json_path = path
         color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in env
-        click.echo(render(fmt, report, color=color, explain=explain), nl=False)
+        _echo(render(fmt, report, color=color, explain=explain), nl=False)
         # the comment goes to a merge request; a local file has nowhere to show it
         comment = "" if platform.name == "local" else render("markdown", report)
         if publish:
@@ -163,7 +207,7 @@ def _write(path: str, text: str) -> None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as error:
-        _log(f"--report: cannot write {path}: {error.strerror}")
+        _log(f"--report: cannot write {path}: {error.strerror or type(error).__name__}")
         sys.exit(EXIT_USAGE)
 
 
@@ -180,6 +224,7 @@ def _config(ruleset: str | None, config_path: str | None):  # type: ignore[no-un
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
     """List the requirements: id, severity, title and the headings that answer each."""
+    _require_stdout()
     with _exit_codes():
         config = _config(ruleset, config_path)
     if fmt == "json":
@@ -199,18 +244,20 @@ def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
                 for r in config.requirements
             ],
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"Ruleset {config.ruleset}: {len(config.requirements)} requirements\n")
+    out: list[str] = []
+    out.append(f"Ruleset {config.ruleset}: {len(config.requirements)} requirements\n")
     for r in config.requirements:
-        click.echo(f"{r.id}  [{r.severity}]  {r.title}")
+        out.append(f"{r.id}  [{r.severity}]  {r.title}")
         if r.table:
-            click.echo(f"    table cell: row {' | '.join(r.table.row)}; column {' | '.join(h.lstrip('=') for h in r.table.column)}")
+            out.append(f"    table cell: row {' | '.join(r.table.row)}; column {' | '.join(h.lstrip('=') for h in r.table.column)}")
         else:
-            click.echo(f"    headings: {', '.join(h.lstrip('=') for h in r.headings)}")
+            out.append(f"    headings: {', '.join(h.lstrip('=') for h in r.headings)}")
         if r.hint:
-            click.echo(f"    {r.hint}")
-        click.echo("")
+            out.append(f"    {r.hint}")
+        out.append("")
+    _echo("\n".join(out))
 
 
 @cli.command()
@@ -220,13 +267,35 @@ def template(ruleset: str | None, config_path: str | None) -> None:
     """Print a description template holding every heading of the ruleset."""
     from enforcer.template import render_template
 
+    _require_stdout()
     with _exit_codes():
         config = _config(ruleset, config_path)
-    click.echo(render_template(config), nl=False)
+    _echo(render_template(config), nl=False)
 
 
 def main() -> None:
-    cli(prog_name="enforce")
+    """The console script: no traceback ever reaches a user, and only an incomplete plan is
+    exit 1 (click's own handling would make Ctrl-C and a broken pipe 1 as well)."""
+    try:
+        code = cli.main(prog_name="enforce", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C, which click turns into Abort
+        _log("interrupted")
+        sys.exit(130)
+    except click.ClickException as error:  # usage: a bad option or argument
+        try:
+            error.show()
+        except OSError:
+            pass
+        sys.exit(EXIT_USAGE)
+    except OSError as error:  # standard output gone while click wrote help or version
+        _stdout_failed(error)
+    except MemoryError:
+        _log("out of memory")
+        sys.exit(EXIT_USAGE)
+    except Exception as error:  # a bug of ours: said in one line, with what to report
+        _log(f"internal error ({type(error).__name__}); please report it with the command that led to it")
+        sys.exit(EXIT_USAGE)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,14 @@ whole number, got "three"``.
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from enforcer import shown
+from enforcer.files import Reader, ReadError, max_input_bytes, read_path, text_of, tree_reader
 from enforcer.model import (
     SEVERITIES,
     AppliesWhen,
@@ -39,7 +42,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
             if isinstance(key_node, yaml.ScalarNode):
                 if key_node.value in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f'the key "{key_node.value}" is given twice in one mapping', key_node.start_mark
+                        None, None, f"the key {shown.value(key_node.value)} is given twice in one mapping", key_node.start_mark
                     )
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
@@ -85,7 +88,7 @@ TABLE_KEYS = {"row", "column"}
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        return shown.value(value)
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -94,7 +97,7 @@ def _show(value: Any) -> str:
         return "a list"
     if isinstance(value, Mapping):
         return "a mapping"
-    return str(value)
+    return shown.value(str(value)).strip('"')
 
 
 def _where(path: str, source: str) -> str:
@@ -107,9 +110,10 @@ def _unknown(data: Mapping[str, Any], allowed: set[str], path: str, source: str)
             where = f"{path}.{key}" if path else str(key)
             import difflib  # only on the way to an error message
 
-            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            close = difflib.get_close_matches(str(key)[:100], sorted(allowed), n=1)
             expected = ", ".join(sorted(allowed))
             hint = f', did you mean "{close[0]}"? Expected one of: ' if close else "; expected one of: "
+            where = shown.value(where).strip('"')
             raise ConfigError(f"{_where(where, source)}: unknown key{hint}{expected}")
 
 
@@ -161,7 +165,9 @@ def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
+        # YAML's own words only: str(error) would quote the lines around the mistake
+        problem = getattr(error, "problem", None) or getattr(error, "reason", None) or "cannot be read"
+        problem = shown.message(str(problem), 200)
         context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
         lines = text.split("\n")
         if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
@@ -172,25 +178,81 @@ def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise ConfigError(f"{source}: expected a mapping at the top (keys such as extends:, requirements:), got {_show(data)}")
+        # the kind of value only: a file that is no ruleset (a password file, a token) is
+        # not repeated in the message
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise ConfigError(f"{source}: expected a mapping at the top (keys such as extends:, requirements:), got {kind}")
     return data
 
 
-def _load_ref(ref: str, base: str | None, source: str) -> tuple[Mapping[str, Any], str, bool]:
-    """A ruleset by built-in name or path -> (data, its folder, whether it is built in)."""
+class Files(NamedTuple):
+    """Where the ruleset files named by path are read: the working tree, or in CI the target
+    branch through the API. ``read`` takes a path inside the repository (POSIX, relative to
+    its root) and gives its text, or None when there is no such file."""
+
+    read: Reader
+    where: str = "the working tree"
+    local: bool = False  # the working tree: a path typed on the command line may be anywhere
+
+
+def repository_path(ref: str, folder: str, source: str) -> str:
+    """``ref`` (as a file names it) -> the path inside the repository it means.
+
+    A ruleset file stays inside the repository: no absolute path, no ``..`` out of it.
+    ``folder`` is the folder of the file that names ``ref``, relative to the root.
+    """
+    if ref.startswith(("/", "\\", "~")) or (len(ref) > 1 and ref[1] == ":"):
+        raise ConfigError(
+            f"{source}: {_show(ref)} is an absolute path; a ruleset file is named by its path "
+            "inside the repository, such as rules/team.yml"
+        )
+    path = posixpath.normpath(posixpath.join(folder, ref.replace("\\", "/")))
+    if path == ".." or path.startswith("../") or path == ".":
+        raise ConfigError(
+            f"{source}: {_show(ref)} leads out of the repository; a ruleset file is named by "
+            "its path inside it, such as rules/team.yml"
+        )
+    return path
+
+
+def _load_ref(
+    ref: str, folder: str | None, source: str, files: Files, command_line: bool = False
+) -> tuple[Mapping[str, Any], str | None, bool, Files]:
+    """A ruleset by built-in name or path -> (data, its folder in the repository, whether it
+    is built in, where the files it names are read)."""
     if ref in builtin_names():
-        folder = rules_dir()
-        with open(os.path.join(folder, f"{ref}.yml"), encoding="utf-8") as handle:
-            return _read_yaml(handle.read(), f"{ref} (built-in)"), folder, True
-    path = ref if base is None else os.path.join(base, ref)  # join keeps an absolute ref
-    if not os.path.isfile(path):
+        with open(os.path.join(rules_dir(), f"{ref}.yml"), encoding="utf-8") as handle:
+            return _read_yaml(handle.read(), f"{ref} (built-in)"), None, True, files
+    if folder is None:  # a built-in ruleset names only built-in ones
+        raise ConfigError(f"{source}: no built-in ruleset named {_show(ref)}")
+    if command_line and files.local:
+        # A path typed on a local command line is the user's own choice, anywhere: its
+        # repository is the current folder when the file is in it, else the file's folder.
+        files, ref_path = _local_root(ref)
+        folder = ""
+    else:
+        ref_path = ref
+    path = repository_path(ref_path, folder, source)
+    try:
+        text = files.read(path)
+    except ReadError as error:
+        raise ConfigError(f"{source}: {error}") from None
+    if text is None:
         raise ConfigError(
             f"{source}: no ruleset named {_show(ref)}: expected a built-in name "
             f"({', '.join(builtin_names())}) or the path of a YAML file"
+            + ("" if files.local else f"; {path} is not on {files.where}")
         )
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        text = handle.read()
-    return _read_yaml(text, str(ref)), os.path.dirname(path), False
+    return _read_yaml(text, str(ref)), posixpath.dirname(path), False, files
+
+
+def _local_root(ref: str) -> tuple[Files, str]:
+    path = os.path.abspath(ref)
+    cwd = os.getcwd()
+    from enforcer.files import inside
+
+    root = cwd if inside(os.path.realpath(path), os.path.realpath(cwd)) else os.path.dirname(path)
+    return Files(tree_reader(root), local=True), os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def _merge_requirement(base: Mapping[str, Any], over: Mapping[str, Any], path: str, source: str) -> dict[str, Any]:
@@ -237,7 +299,8 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], source: str) -> dict[s
 def _resolve(
     data: Mapping[str, Any],
     source: str,
-    base: str | None,
+    folder: str | None,
+    files: Files,
     depth: int = 0,
     extends_from: str | None = None,
     builtin: bool = False,
@@ -256,8 +319,12 @@ def _resolve(
     parent_ref = _string(parent_ref, "extends", source)
     if depth >= _MAX_EXTENDS:
         raise ConfigError(f"{_where('extends', source)}: more than {_MAX_EXTENDS} levels of extends (a loop?)")
-    parent, parent_base, builtin = _load_ref(parent_ref, base, extends_from or _where("extends", source))
-    resolved, inherited_name = _resolve(parent, parent_ref, parent_base, depth + 1, builtin=builtin)
+    parent, parent_folder, builtin, parent_files = _load_ref(
+        parent_ref, folder, extends_from or _where("extends", source), files, extends_from is not None
+    )
+    resolved, inherited_name = _resolve(
+        parent, parent_ref, parent_folder, parent_files, depth + 1, builtin=builtin
+    )
     return _merge(resolved, data, source), name or inherited_name
 
 
@@ -334,6 +401,12 @@ def build(data: Mapping[str, Any], name: str, source: str, partial: bool = False
         requirement = _requirement(str(req_id), _mapping(raw, f"requirements.{req_id}", source), source, partial)
         if requirement is not None:
             requirements.append(requirement)
+    if not requirements and not partial:
+        raise ConfigError(
+            f"{_where('requirements', source)}: the ruleset {_show(name)} has no requirement "
+            "(none given, or every one disabled); a ruleset that asks for nothing would pass "
+            "any description"
+        )
     labels_raw = _mapping(data.get("labels"), "labels", source)
     _unknown(labels_raw, LABEL_KEYS, "labels", source)
     labels = Labels(**{key: _string(value, f"labels.{key}", source) for key, value in labels_raw.items()})
@@ -412,22 +485,46 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
 def load(
     *,
     ruleset: str | None = None,
+    default_ruleset: str | None = None,
     config_text: str | None = None,
     config_source: str = ".rollout-plan.yml",
     base: str | None = None,
+    files: Files | None = None,
+    folder: str = "",
 ) -> Config:
     """The configuration in force.
 
     ``config_text`` is the repository's ``.rollout-plan.yml`` (None when there is none).
-    ``ruleset`` (``--ruleset``) replaces the file's ``extends:``; without either, the default
-    ``handbook`` applies.
+    ``ruleset`` (``--ruleset``) replaces the file's ``extends:``; ``default_ruleset``
+    (``--default-ruleset``, the CI inputs) applies only when the file names none; without
+    any, ``handbook``.
+
+    Ruleset files named by path are read through ``files`` (in CI: the target branch), else
+    from the working tree at ``base`` (default: the current folder); ``folder`` is the
+    config file's own folder inside that repository.
     """
+    if files is None:
+        files = Files(tree_reader(base if base is not None else os.getcwd()), local=True)
     data: Mapping[str, Any] = _read_yaml(config_text, config_source) if config_text is not None else {}
+    extends_from = None
     if ruleset is not None:
-        data = {**data, "extends": ruleset}
+        data, extends_from = {**data, "extends": ruleset}, "--ruleset"
+    elif "extends" not in data and default_ruleset is not None:
+        data, extends_from = {**data, "extends": default_ruleset}, "--default-ruleset"
     elif "extends" not in data:
         data = {**data, "extends": DEFAULT_RULESET}
     source = config_source if config_text is not None else ""
     # a wrong --ruleset is named as such, not as the file's extends:
-    merged, name = _resolve(data, source, base, extends_from="--ruleset" if ruleset is not None else None)
+    merged, name = _resolve(data, source, folder, files, extends_from=extends_from)
     return build(merged, name, source)
+
+
+def read_local(path: str, option: str) -> str:
+    """A configuration file of the working tree (``--config``), bounded; ConfigError when it
+    is missing or unreadable."""
+    try:
+        return text_of(read_path(path, max_input_bytes(), f"{option} {path}"))
+    except FileNotFoundError:
+        raise ConfigError(f"{option}: no such file: {path}") from None
+    except ReadError as error:
+        raise ConfigError(str(error)) from None

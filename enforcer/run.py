@@ -14,8 +14,8 @@ from enforcer import config as config_module
 from enforcer import engine, markdown
 from enforcer.lines import template_key, ticked_key
 from enforcer.model import Config, Report
+from enforcer.files import ReadError, inside, max_input_bytes, read_path, text_of
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
-from enforcer.platforms.local import read_text
 
 
 class Options(NamedTuple):
@@ -23,6 +23,7 @@ class Options(NamedTuple):
     config_path: str | None = None
     templates: tuple[str, ...] = ()
     warn_only: bool = False
+    default_ruleset: str | None = None  # only when the configuration names no ruleset
 
 
 class Outcome(NamedTuple):
@@ -37,17 +38,40 @@ Log = Callable[[str], None]
 
 
 def load_config(platform: Platform, options: Options) -> Config:
+    """The configuration in force. In CI, the target branch's ``.rollout-plan.yml`` and every
+    ruleset file it names are read through the API; a file missing there is an error, never
+    read from the checkout. ``--config`` names a file of the working tree, also in CI."""
     if options.config_path is not None:
         path = options.config_path
-        if not os.path.isfile(path):
-            raise config_module.ConfigError(f"--config: no such file: {path}")
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text: str | None = handle.read()
+        text: str | None = config_module.read_local(path, "--config")
+        # its repository: the current folder when the file is in it, else the file's folder
+        here, folder = os.path.realpath("."), os.path.realpath(os.path.dirname(path) or ".")
+        root = here if inside(folder, here) else folder
         return config_module.load(
-            ruleset=options.ruleset, config_text=text, config_source=path, base=os.path.dirname(path)
+            ruleset=options.ruleset, default_ruleset=options.default_ruleset, config_text=text,
+            config_source=path, base=root,
+            folder=os.path.relpath(folder, root).replace(os.sep, "/").removeprefix("."),
         )
-    text = platform.config_text()
-    return config_module.load(ruleset=options.ruleset, config_text=text, base=os.getcwd())
+    try:
+        text = platform.config_text()
+    except ReadError as error:
+        raise config_module.ConfigError(str(error)) from None
+    files = None
+    if platform.name != "local":
+        files = config_module.Files(platform.file_text, "the target branch")
+    return config_module.load(
+        ruleset=options.ruleset, default_ruleset=options.default_ruleset, config_text=text,
+        files=files,
+    )
+
+
+def _read_template(path: str, option: str) -> str:
+    try:
+        return text_of(read_path(path, max_input_bytes(), f"{option} {path}"))
+    except FileNotFoundError:
+        raise TargetError(f"{option}: no such file: {path}") from None
+    except ReadError as error:
+        raise TargetError(str(error)) from None
 
 
 # Where GitLab and GitHub look for a repository's description templates (CONTRACT.md). GitHub
@@ -108,12 +132,9 @@ def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | 
 
     ``--template`` paths and the configuration's ``templates:`` globs when given; otherwise the
     repository's own templates in the working tree (``root``, the current folder by default).
+    Each is read bounded; one that cannot be read, or a glob that matches a folder, is exit 2.
     """
-    files: list[str] = []
-    for path in paths:
-        if not os.path.isfile(path):
-            raise TargetError(f"--template: no such file: {path}")
-        files.append(path)
+    files: list[tuple[str, str]] = [(path, "--template") for path in paths]
     globs = tuple(globs)
     if globs:
         import glob
@@ -122,15 +143,22 @@ def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | 
             matched = sorted(glob.glob(pattern, recursive=True))
             if not matched:
                 log(f"templates: {pattern!r} matches no file (from {os.getcwd()})")
-            files.extend(matched)
+            for path in matched:
+                if os.path.isdir(path):
+                    raise TargetError(
+                        f"templates: {pattern!r} matches the folder {path}; a pattern names "
+                        "Markdown files, such as .gitlab/merge_request_templates/*.md"
+                    )
+                files.append((path, "templates:"))
     if not files and not globs:
         base = os.getcwd() if root is None else root
-        files = [os.path.join(root, path) if root else path for path in repository_templates(base)]
+        files = [
+            (os.path.join(root, path) if root else path, "template")
+            for path in repository_templates(base)
+        ]
     lines: set[str] = set()
-    for path in files:
-        with open(path, "rb") as handle:
-            text = read_text(handle.read())
-        document = markdown.parse(text)
+    for path, option in files:
+        document = markdown.parse(_read_template(path, option))
         for section in document.sections:
             for block in section.blocks:
                 for line in block.text.split("\n"):
@@ -138,7 +166,7 @@ def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | 
                         lines.add(template_key(line.strip()))
                 if block.kind == "task" and block.checked:  # ticked already in the template
                     lines.add(ticked_key(block.text))
-    return Templates(frozenset(lines), tuple(files))
+    return Templates(frozenset(lines), tuple(path for path, _ in files))
 
 
 def template_lines(paths: Iterable[str], globs: Iterable[str], log: Log) -> frozenset[str]:

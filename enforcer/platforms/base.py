@@ -55,6 +55,11 @@ class Platform(Protocol):
         """
         ...
 
+    def file_text(self, path: str) -> str | None:
+        """A file of the repository (a ruleset that the configuration ``extends:``), by its
+        path inside it, from where ``config_text`` reads; None when there is none."""
+        ...
+
     def changed_paths(self) -> Iterable[str]:
         """Paths the change touches (for ``applies_when.paths``); empty for issues/files."""
         ...

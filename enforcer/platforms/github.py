@@ -97,13 +97,17 @@ def from_ci(env: Environ, *, publish: bool) -> GitHub:
     payload = _read_event(env)
     api_url = env.get("GITHUB_API_URL") or DEFAULT_API_URL
     repo = env.get("GITHUB_REPOSITORY") or _get(payload, "repository", "full_name")
-    if not repo:
+    if not repo or not isinstance(repo, str):
         raise TargetError("GITHUB_REPOSITORY is not set and the event names no repository")
     if event == "issues":
         number = _get(payload, "issue", "number")
         target = Target(api_url, repo, _whole(number, "issue.number"), "issue")
     else:
-        pull = payload.get("pull_request") or {}
+        pull = payload.get("pull_request")
+        if not isinstance(pull, dict):
+            raise TargetError(
+                f"GITHUB_EVENT_PATH: pull_request: expected an object, got {_kind(pull)}"
+            )
         number = _whole(pull.get("number"), "pull_request.number")
         base_repo = _get(pull, "base", "repo", "full_name") or repo
         head_repo = _get(pull, "head", "repo", "full_name")
@@ -112,8 +116,9 @@ def from_ci(env: Environ, *, publish: bool) -> GitHub:
         fork = None
         if event == "pull_request" and head_repo != base_repo:
             fork = head_repo or "a deleted fork"
+        base_sha = _get(pull, "base", "sha")
         target = Target(
-            api_url, repo, number, "pull_request", _get(pull, "base", "sha") or None, fork
+            api_url, repo, number, "pull_request", base_sha if isinstance(base_sha, str) and base_sha else None, fork
         )
     return GitHub(target, env.get("GITHUB_TOKEN") or None, publish=publish, env=env)
 
@@ -144,11 +149,14 @@ def _read_event(env: Environ) -> dict[str, Any]:
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
         raise TargetError("GITHUB_EVENT_PATH is not set: cannot tell which pull request to check")
+    from enforcer.files import ReadError, max_input_bytes, read_path
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            payload = json.load(handle)
-    except OSError as error:
-        raise TargetError(f"GITHUB_EVENT_PATH {path}: cannot read: {error.strerror}") from None
+        payload = json.loads(read_path(path, max_input_bytes(), f"GITHUB_EVENT_PATH {path}"))
+    except FileNotFoundError:
+        raise TargetError(f"GITHUB_EVENT_PATH {path}: cannot read: no such file") from None
+    except ReadError as error:
+        raise TargetError(str(error)) from None
     except ValueError as error:
         raise TargetError(f"GITHUB_EVENT_PATH {path}: not JSON: {error}") from None
     if not isinstance(payload, dict):
@@ -162,6 +170,15 @@ def _get(data: Any, *keys: str) -> Any:
             return None
         data = data.get(key)
     return data
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message that does not repeat it."""
+    if value is None:
+        return "nothing"
+    return {bool: "true or false", int: "a number", float: "a number", str: "a text", list: "a list"}.get(
+        type(value), "an object"
+    )
 
 
 def _whole(value: Any, where: str) -> int:
@@ -368,19 +385,24 @@ class GitHub:
         return self.target.base_sha or self._live().base.sha
 
     def config_text(self) -> str | None:
+        return self.file_text(CONFIG_NAME)
+
+    def file_text(self, path: str) -> str | None:
+        """A file of the repository at ``pull_request.base.sha`` (the contents API), or the
+        default branch for an issue; None when missing."""
         from github import UnknownObjectException
 
         ref = self._base_sha()
-        with self._errors(f"reading {CONFIG_NAME} of"):
+        with self._errors(f"reading {path} of"):
             try:
                 if ref:
-                    content = self._repo.get_contents(CONFIG_NAME, ref=ref)
+                    content = self._repo.get_contents(path, ref=ref)
                 else:
-                    content = self._repo.get_contents(CONFIG_NAME)
+                    content = self._repo.get_contents(path)
             except UnknownObjectException:
                 return None
         if isinstance(content, list):
-            return None  # a directory of that name: not a config file
+            return None  # a directory of that name: not a file
         return content.decoded_content.decode("utf-8-sig", errors="replace")
 
     def changed_paths(self) -> Iterable[str]:

@@ -259,15 +259,19 @@ class GitLab:
         return project.attributes.get("default_branch")
 
     def config_text(self) -> str | None:
+        return self.file_text(CONFIG_NAME)
+
+    def file_text(self, path: str) -> str | None:
+        """A file of the repository at the target branch (the files API); None when missing."""
         ref = self._config_ref()
         if not ref:
             return None  # an empty repository: no file, the defaults apply
         project = self._project()
-        url = f"{self.target.api_url}/projects/{quote(self.target.project, safe='')}/repository/files/{quote(CONFIG_NAME, safe='')}/raw?ref={ref}"
+        url = f"{self.target.api_url}/projects/{quote(self.target.project, safe='')}/repository/files/{quote(path, safe='')}/raw?ref={ref}"
         import gitlab
 
         try:
-            data = project.files.raw(file_path=CONFIG_NAME, ref=ref)
+            data = project.files.raw(file_path=path, ref=ref)
         except gitlab.GitlabError as error:
             if error.response_code == 404:
                 return None
@@ -538,7 +542,13 @@ def _policy(env: Environ) -> RetryPolicy:
 def from_ci(env: Environ, *, publish: bool) -> GitLab:
     """The merge request of the current merge request pipeline."""
     iid = env.get("CI_MERGE_REQUEST_IID", "")
-    if not iid.isdigit():
+    if iid and not (iid.isascii() and iid.isdigit() and int(iid) > 0):
+        from enforcer.shown import value
+
+        raise TargetError(
+            f"CI_MERGE_REQUEST_IID: expected the merge request's number, got {value(iid)}"
+        )
+    if not iid:
         raise TargetError(
             "CI_MERGE_REQUEST_IID is not set: this is not a merge request pipeline. Run the job "
             'only there (rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event"), or name '

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from enforcer.files import ReadError, max_input_bytes, read_path, read_stdin, text_of, tree_reader
 from enforcer.platforms.base import Subject, TargetError
 
 if TYPE_CHECKING:
@@ -16,9 +16,7 @@ if TYPE_CHECKING:
 CONFIG_NAME = ".rollout-plan.yml"
 
 
-def read_text(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), invalid bytes replaced, never an error."""
-    return data.decode("utf-8-sig", errors="replace")
+read_text = text_of  # bytes -> text, never an error (the adapters' name for it)
 
 
 class Local:
@@ -28,24 +26,25 @@ class Local:
         self.path = path
 
     def subject(self) -> Subject:
-        if self.path == "-":
-            return Subject("file", "-", read_text(sys.stdin.buffer.read()))
+        limit = max_input_bytes()
         try:
-            with open(self.path, "rb") as handle:
-                data = handle.read()
+            if self.path == "-":
+                return Subject("file", "-", read_text(read_stdin(limit)))
+            if os.path.isdir(self.path):
+                raise TargetError(f"{self.path}: is a directory, expected a Markdown file")
+            data = read_path(self.path, limit)
         except FileNotFoundError:
             raise TargetError(f"{self.path}: no such file") from None
-        except IsADirectoryError:
-            raise TargetError(f"{self.path}: is a directory, expected a Markdown file") from None
-        except OSError as error:
-            raise TargetError(f"{self.path}: cannot read: {error.strerror}") from None
+        except ReadError as error:
+            raise TargetError(str(error)) from None
         return Subject("file", self.path, read_text(data))
 
     def config_text(self) -> str | None:
-        if not os.path.isfile(CONFIG_NAME):
-            return None
-        with open(CONFIG_NAME, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
+        return self.file_text(CONFIG_NAME)
+
+    def file_text(self, path: str) -> str | None:
+        """A file of the working tree, by its path inside it; None when there is none."""
+        return tree_reader(os.getcwd())(path)
 
     def changed_paths(self) -> Iterable[str]:
         return ()

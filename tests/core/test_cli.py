@@ -185,7 +185,7 @@ def test_a_directory_is_no_description(workdir: Path) -> None:
 def test_bad_report_format_message(workdir: Path) -> None:
     done = run("check", "complete.md", "--report", "bad:x")
     assert done.stdout == ""
-    assert "expected FORMAT:PATH with FORMAT one of json, markdown, junit, codequality, got 'bad:x'" in done.stderr
+    assert "expected FORMAT:PATH with FORMAT one of json, markdown, junit, codequality, got \"bad:x\"" in done.stderr
 
 
 def test_report_files(workdir: Path) -> None:

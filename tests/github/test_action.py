@@ -3,11 +3,13 @@ run with bash in a simulated runner against the local GitHub server."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,13 +25,25 @@ def action() -> dict:
     return yaml.safe_load(ACTION.read_text())
 
 
+def schema_tool() -> list[str]:
+    """check-jsonschema: beside this Python (the .venv scripts/test makes), else on PATH.
+    Missing, the test is skipped on a developer's machine and fails in CI."""
+    beside = Path(sys.executable).with_name("check-jsonschema")
+    tool = str(beside) if beside.exists() else shutil.which("check-jsonschema")
+    if tool is not None:
+        return [tool]
+    if importlib.util.find_spec("check_jsonschema") is not None:
+        return [sys.executable, "-m", "check_jsonschema"]
+    message = "check-jsonschema is not installed (pip install '.[test]'; scripts/test does)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
-    tool = shutil.which("check-jsonschema")
-    if tool is None:
-        pytest.skip("check-jsonschema is not installed (pip install '.[test]')")
     return subprocess.run(
-        [tool, "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True,
-        check=False,
+        [*schema_tool(), "--builtin-schema", schema, *map(str, files)], capture_output=True,
+        text=True, check=False, timeout=120,
     )
 
 
@@ -106,23 +120,30 @@ def read_outputs(path: Path) -> dict[str, str]:
     return outputs
 
 
-def run_action(runner: dict[str, str], inputs: dict[str, str], tmp: Path, venv_cache: Path):
+def run_action(runner: dict[str, str], inputs: dict[str, str], tmp: Path, venv_cache: Path,
+               python_path: str = ""):
     """Run each `run:` step like the runner: env from `env:`, a fresh GITHUB_OUTPUT per step."""
     data = action()
     context = {f"inputs.{name}": spec.get("default", "") for name, spec in data["inputs"].items()}
     context["inputs.token"] = runner["GITHUB_TOKEN"]
     context.update({f"inputs.{name}": value for name, value in inputs.items()})
     context["github.action_path"] = str(ROOT)
-    context["steps.python.outputs.python-path"] = ""  # setup-python skipped: no python-version
-    results = []
+    context["steps.python.outputs.python-path"] = python_path  # setup-python's, when it ran
+    results: dict[str, subprocess.CompletedProcess[str]] = {}
     for step in data["runs"]["steps"]:
-        if "run" not in step:
-            # actions/setup-python, only with a python-version input (none here)
+        if step.get("uses", "").startswith("actions/setup-python@"):
+            # only with a python-version input (none here)
             assert step["if"] == "inputs.python-version != ''" and not inputs.get("python-version")
             continue
-        if step["id"] == "install" and installed(venv_cache).exists():
-            context["steps.install.outputs.enforce"] = str(installed(venv_cache))
-            continue  # installed once for the module; the step itself ran in the first test
+        if step.get("uses", "").startswith("actions/cache@"):
+            # The runner restores the path when an earlier run saved it under the same key:
+            # here, when an earlier test of the module left the environment in RUNNER_TEMP.
+            path = Path(evaluate(step["with"]["path"], context))
+            assert path == Path(runner["RUNNER_TEMP"]) / "rollout-enforcer-venv"
+            assert evaluate(step["with"]["key"], context) == context["steps.prepare.outputs.key"]
+            hit = (path / "bin" / "enforce").exists()
+            context[f"steps.{step['id']}.outputs.cache-hit"] = "true" if hit else ""
+            continue
         output = tmp / f"output-{step['id']}"
         output.write_text("")
         env = {**runner, "GITHUB_OUTPUT": str(output)}
@@ -131,7 +152,7 @@ def run_action(runner: dict[str, str], inputs: dict[str, str], tmp: Path, venv_c
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
             env=env, capture_output=True, text=True, timeout=300, check=False,
         )
-        results.append(result)
+        results[step["id"]] = result
         for name, value in read_outputs(output).items():
             context[f"steps.{step['id']}.outputs.{name}"] = value
         if result.returncode != 0:
@@ -168,9 +189,20 @@ def test_the_actions_steps_in_a_simulated_runner(fake, tmp_path, venv_cache):
 
     results, context = run_action(runner, {"ruleset": "handbook"}, tmp_path, venv_cache)
 
-    install, check = results
-    if install.returncode != 0:
-        pytest.skip(f"could not install the package into a venv (offline?): {install.stderr[-500:]}")
+    install, check = results["install"], results["check"]
+    assert install.returncode == 0, install.stderr[-2000:]
+    version = re.search(r'^version = "(.*)"$', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    assert context["steps.prepare.outputs.key"].startswith(f"rollout-enforcer-{version}-")
+    # only what a GitHub run needs: no python-gitlab, nothing but the pinned requirements
+    venv_python = venv_cache / "rollout-enforcer-venv" / "bin" / "python"
+    listed = subprocess.run([str(venv_python), "-m", "pip", "list", "--format", "json"],
+                            capture_output=True, text=True, check=True).stdout
+    names = {item["name"].lower().replace("_", "-") for item in json.loads(listed)}
+    pinned = {line.split("==")[0].lower().replace("_", "-")
+              for line in (ROOT / "requirements" / "github-action.txt").read_text().splitlines()
+              if line and not line.startswith("#")}
+    assert "python-gitlab" not in names
+    assert names - pinned <= {"pip", "setuptools", "rollout-enforcer"}, names - pinned
     assert check.returncode == 1, check.stdout + check.stderr
     assert context["steps.check.outputs.status"] == "failed"
     report = json.loads(Path(context["steps.check.outputs.report"]).read_text())
@@ -199,9 +231,34 @@ def test_inputs_reach_the_command(fake, tmp_path, venv_cache, inputs, code, stat
 
     results, context = run_action(runner, inputs, tmp_path, venv_cache)
 
-    [check] = results
+    assert "reusing the environment cached for this version" in results["install"].stderr
+    check = results["check"]
     assert check.returncode == code, check.stdout + check.stderr
     assert context.get("steps.check.outputs.status") == status
     if inputs.get("publish") == "false":
         assert fake.writes == []
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("breakage", ["old python", "pip fails"])
+def test_an_install_failure_is_exit_4_with_its_own_message(fake, tmp_path, breakage):
+    """Never exit 1, which means "the plan is incomplete"."""
+    payload = webhook("pull_request", "opened")
+    runner = env_for(fake, "pull_request", write_event(tmp_path, payload))
+    runner.update(PATH=os.environ["PATH"], HOME=str(tmp_path), RUNNER_TEMP=str(tmp_path / "temp"),
+                  PIP_NO_INDEX="1")
+    (tmp_path / "temp").mkdir()
+    inputs: dict[str, str] = {}
+    if breakage == "old python":
+        fake_python = tmp_path / "python2"
+        fake_python.write_text("#!/bin/sh\nexit 1\n")
+        fake_python.chmod(0o755)
+        context_python = str(fake_python)
+    else:
+        context_python = ""
+    results, _ = run_action(runner, inputs, tmp_path, tmp_path / "temp", python_path=context_python)
+    failed = results.get("install") or results["prepare"]
+    assert failed.returncode == 4, failed.stderr[-1000:]
+    assert "::error title=rollout-enforcer::could not install" in failed.stderr
+    assert "check" not in results

@@ -53,13 +53,14 @@ Point the worker back at the old queue and redeploy.
 """
 
 
-def project(tmp_path: Path, inputs: dict[str, object]) -> Path:
+def project(tmp_path: Path, inputs: dict[str, object], extra: str = "") -> Path:
     """A scratch repository whose pipeline includes the component with ``inputs``."""
     repo = tmp_path / "app"
     (repo / "templates").mkdir(parents=True)
     shutil.copy(ROOT / "templates" / "rollout-plan.yml", repo / "templates" / "rollout-plan.yml")
     lines = ["stages: [test]", "include:", "  - local: templates/rollout-plan.yml", "    inputs:"]
     lines += [f"      {key}: {json.dumps(value)}" for key, value in inputs.items()]
+    lines += extra.splitlines()
     (repo / ".gitlab-ci.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     git = [
         "git",
@@ -171,3 +172,54 @@ def test_job_token_only_publishes_nothing(gitlab_server, tmp_path):
     assert result.returncode != 0
     assert "CI_JOB_TOKEN" in result.stdout
     assert not gitlab_server.state.writes()
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory):
+    """This checkout's wheel, where pip finds it as the release it would get from an index."""
+    out = tmp_path_factory.mktemp("wheelhouse")
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        capture_output=True, text=True, check=False, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out
+
+
+def fresh_venv(tmp_path: Path) -> Path:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    return venv / "bin" / "python"
+
+
+def test_the_default_installs_the_pinned_release(gitlab_server, tmp_path, wheelhouse):
+    """No package input: the job pip-installs rollout-enforcer of the component's version."""
+    python = fresh_venv(tmp_path)
+    repo = project(tmp_path, {"python": str(python)})
+    check_runs(gitlab_server, repo, PIP_FIND_LINKS=str(wheelhouse))
+    shown = subprocess.run(
+        [str(python), "-m", "pip", "show", "rollout-enforcer"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Version: 0.1.0" in shown
+    assert "Location: " + str(tmp_path / "venv") in shown  # the wheel, not this checkout
+
+
+@pytest.mark.parametrize(
+    ("inputs", "says"),
+    [
+        ({"package": "rollout-enforcer==0.0.0"}, "pip install rollout-enforcer==0.0.0 failed (input package)"),
+        ({"python": "/nonexistent/python3"}, "/nonexistent/python3 is missing or older than Python 3.10 (inputs python and python_image)"),
+        ({"package": ""}, "rollout-enforcer is not installed in the image (inputs package and python_image)"),
+    ],
+    ids=["pip fails", "no python", "image without it"],
+)
+def test_an_install_failure_is_exit_4_with_its_own_message(gitlab_server, tmp_path, inputs, says):
+    python = str(fresh_venv(tmp_path)) if "python" not in inputs else inputs["python"]
+    # gitlab-ci-local prints no exit code; a job allowed to fail with 4 alone tells it
+    allowed = "rollout-plan:\n  allow_failure:\n    exit_codes: [4]\n"
+    repo = project(tmp_path, {"python": python, **{k: v for k, v in inputs.items() if k != "python"}}, allowed)
+    result = run_job(gitlab_server, repo, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path))
+    assert f"rollout-plan: could not install the checker: {says}. The plan was not checked (exit 4)." in result.stdout
+    assert result.returncode == 0, result.stdout[-1500:]  # exit 4, the one allowed
+    assert " WARN  rollout-plan" in result.stdout
+    assert not gitlab_server.state.log  # nothing was asked of GitLab
