@@ -116,6 +116,7 @@ QUESTION = "a question"
 INSTRUCTION = "an instruction to the author"
 TOPICS = "a list of topics, no statement"
 EXAMPLE = "the template's own words (an example, or about the section)"
+BARE_CHOICE = "a choice with no reason (Low, Yes)"
 TRAILER = "a quick action or issue reference"
 BARE_NA = 'a bare "N/A" with no reason'
 NA_REFUSED = '"N/A", where this part cannot be skipped'
@@ -124,7 +125,7 @@ NA_REFUSED = '"N/A", where this part cannot be skipped'
 _WHY: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({NA_REFUSED}), "says N/A, but this part of the plan cannot be skipped: describe it"),
     (frozenset({BARE_NA}), 'says only "N/A": give the reason ("N/A, because ...") or describe it'),
-    (frozenset({NOTHING_CHOSEN, NOT_CHOSEN, UNTICKED, ALTERNATIVES}),
+    (frozenset({NOTHING_CHOSEN, NOT_CHOSEN, UNTICKED, ALTERNATIVES, BARE_CHOICE}),
      "offers choices with none made: tick or keep the one that applies and say why"),
     (frozenset({QUESTION, STEM, BLANK_FIELD, TOPICS}),
      "holds only questions or blanks left to fill: answer them"),
@@ -164,6 +165,7 @@ _SOURCES = {
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
     # a template's numbered stand-in: "Step 1", "Happy Path scenario 2", "Risk 1", "Item 3"
+    "letter_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Ss]ervice|[Ff]eature|[Ff]ield|[Vv]alue|[Oo]ption|[Tt]able|[Ff]lag|[Ss]tep|[Tt]hing)\s+[XYZ]\b",
     "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
     "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider|here|as necessary|as needed)\b",
@@ -185,7 +187,8 @@ def _re(name: str) -> re.Pattern[str]:
 _REASON_MIN_WORDS = 2
 _FIELD_LABEL_WORDS = 6
 _TOPIC_WORDS = 3
-_CHOICE_WORDS = 3  # at most this many words in each option of a choice left open
+_CHOICE_WORDS = 3
+_BARE_CHOICE_CHARS = 16  # at most this many words in each option of a choice left open
 _FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a "Label: value"
 _STEM_WORDS = 4  # a stem ending on "when", "by" ... has at least this many words
 _HERE_WORDS = 7
@@ -261,6 +264,9 @@ def is_choice(text: str, context: Context) -> bool:
     """Alternatives offered and none taken: "[HIGH | medium | low]", "(Yes | No)", "low /
     medium / high", "Yes/No"."""
     if "|" not in text and "/" not in text:
+        if " or " in text and "," in text:  # "Low, Medium, or High."
+            pieces = re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", text.strip(" .*_-"))
+            return len(pieces) >= 3 and _all_choices(pieces, context)
         return False
     if "|" in text and _re("lead_choice").match(text):
         return True  # "High | Medium | Low : How might failures be experienced?"
@@ -370,6 +376,9 @@ def read_line(
         return "prompt", TRAILER
     if text[-1].isdigit() and _re("numbered_stand_in").match(text):
         return "prompt", PLACEHOLDER
+    if " X" in text or " Y" in text or " Z" in text:
+        if _re("letter_stand_in").search(text):  # "Run Command X, Click Button Y"
+            return "prompt", PLACEHOLDER
     if "<" in text and _re("name").search(text):
         return "prompt", NAME_TO_FILL
     if is_choice(text, context):
@@ -406,6 +415,8 @@ def read_line(
         if not context.allow_na:
             return "prompt", NA_REFUSED
         return "answer", REASONED_NA
+    if len(text) <= _BARE_CHOICE_CHARS and normalize(text) in context.words.choice_words:
+        return "prompt", BARE_CHOICE  # "Low", "Yes.": the level, not what makes it so
     if not value and is_topics(text):
         return "prompt", TOPICS
     return "answer", _answer_reason(text, linked)
@@ -503,7 +514,7 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
     if block.checked and reason not in (PLACEHOLDER, TODO, NAME_TO_FILL, TEMPLATE, RULESET_PROMPT):
         # the tick is the answer: "[x] I added a risk tag [risk=no|low|moderate|severe]"
         return Line(block.line, "answer", TICKED, text, block)
-    if kind == "prompt" and reason not in (QUESTION, INSTRUCTION, STEM):
+    if kind == "prompt" and reason not in (QUESTION, INSTRUCTION, STEM, BARE_CHOICE):
         return Line(block.line, kind, reason, text, block)
     if group == "chosen":
         return Line(block.line, "prompt", NOT_CHOSEN, text, block)

@@ -23,6 +23,9 @@ LINES = [
     ("We move the view from /api/projects/ to /api/environments/.", "answer", lines.STATEMENT),
     ("gradual/slower/segmented rolling deploys", "answer", lines.STATEMENT),
     ("Risk: yes/no", "prompt", lines.ALTERNATIVES),
+    ("Low, Medium, or High.", "prompt", lines.ALTERNATIVES),
+    ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
+    ("Billing, search, or exports may slow down.", "answer", lines.STATEMENT),
     ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
     ("Log in to the console and flip the flag.", "answer", lines.STATEMENT),
     ("The new export path is switched on", "answer", lines.STATEMENT),  # a particle, no stem
@@ -74,6 +77,8 @@ LINES = [
     # N/A
     ("N/A", "prompt", lines.BARE_NA),
     ("None.", "prompt", lines.BARE_NA),
+    ("Low", "prompt", lines.BARE_CHOICE),  # a level with no reason
+    ("Low: only the admin page reads this table", "answer", lines.STATEMENT),
 ]
 
 
