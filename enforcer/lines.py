@@ -161,6 +161,7 @@ _SOURCES = {
     # a choice offered: "[HIGH | medium | low]", "(Yes | No)", "<yes|no>", "low / medium / high"
     "bracket_choice": r"[\[(<{]\s*[^\[\]()<>{}|/]{1,30}(?:\s*[|/]\s*[^\[\]()<>{}|/]{1,30})+\s*[\])>}]",
     "bare_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*(?:\||\s/\s|/)\s*[^\W_][\w' -]{0,25})+\W*$",
+    "stem_word": r"(?i)\b(?:when|if|because|and|or|the|a|an|to|with|that|by|of|for|from|into|after|before|until|is|are|will|be|should|must|via|using|at|on|in)\s*$",
     "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|to|the|a|an|and|or|because|with|that))\s*$",
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
@@ -346,8 +347,10 @@ def is_stem(line: str, last: bool) -> bool:
     "by" is a stem only on the last line of its block (else it wraps onto the next)."""
     stripped = line.rstrip()
     if stripped.endswith(("...", "…")):
+        # "The flag is turned off when ...": a word that needs more after it, then the dots;
+        # not "Usage will actually update ...", a clause trailing off
         body = stripped.rstrip(".… ")
-        return bool(body) and not body.endswith((".", "!", "?", ")"))  # "Done." then "..."
+        return bool(body) and (len(body.split()) < _STEM_WORDS or _re("stem_word").search(body) is not None)
     return last and len(stripped.split()) >= _STEM_WORDS and _re("stem_end").search(stripped) is not None
 
 

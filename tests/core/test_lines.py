@@ -60,6 +60,7 @@ LINES = [
     ("Revert steps:", "prompt", lines.BLANK_FIELD),
     ("The flag is turned off when ...", "prompt", lines.STEM),
     ("The flag is turned off when", "prompt", lines.STEM),
+    ("Usage will actually update ...", "answer", lines.STATEMENT),  # a clause trailing off
     # words addressed to the author
     ("What is the revert procedure?", "prompt", lines.QUESTION),
     ("What are the risks of this proposal and how do we mitigate.", "prompt", lines.QUESTION),
