@@ -194,6 +194,7 @@ _FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a 
 _STEM_WORDS = 4  # a stem ending on "when", "by" ... has at least this many words
 _HERE_WORDS = 7
 _OPENING_WORDS = 6
+_OBJECT_WORDS = 5  # a goal verb's object: the words right after it
 _WRAPPED = 60  # a line this long that ends mid-sentence was wrapped: the next goes on with it
 _HERE_VERBS = frozenset(["add", "describe", "enter", "insert", "list", "write", "put", "provide", "paste", "link"])  # at most this many words in each topic of a bare list
 
@@ -328,8 +329,13 @@ def _verb_at(words: list[str], index: int, context: Context) -> int:
     if length:
         return length
     length = context.words.goal_verbs.at(words, index)
-    if length and context.words.prompt_objects.longest(" ".join(words[index + length :])):
-        return length
+    after = words[index + length : index + length + _OBJECT_WORDS]
+    if length and (
+        context.words.prompt_objects.longest(" ".join(after))
+        or "you" in words[index + length :]
+        or "your" in words[index + length :]
+    ):
+        return length  # "Provide a summary of ...", "Add a few sentences", "... mock you"
     return 0
 
 
