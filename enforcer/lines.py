@@ -16,13 +16,21 @@ Prompts, each with its reason:
 - a blank left to fill: a field with nothing or a placeholder after its label
   (``Expected downtime: ___``, ``- Revert steps:``), a sentence stem left to finish
   (``The flag is turned off when ...``), a name to fill in inside a command
-  (``<feature-flag-name>``);
+  (``<feature-flag-name>``, ``TestAccXXX``), a template's stand-in (``Step 1``, ``Run
+  Command X``), a bare level with no reason (``Low``, ``Yes``);
 - words addressed to the author: a question (``What is the revert procedure?``), an
   instruction in a plain, italic or quoted line (``Describe the abort criteria``, ``Think
-  about cache warm-up``), a bare list of topics (``Downstream services, data, on-call.``);
+  about cache warm-up``, ``Please verify that:``; a line holding one is the template's
+  whatever else it says), the guidance after a question (``A good goal is measurable``),
+  the template's own words (``(This is an example)``, ``This section should ...``), a bare
+  list of topics (``Downstream services, data, on-call.``);
 - lines that end a description: GitLab quick actions (``/label ~<team>``), "cc @team",
   "Closes #12";
 - a bare "N/A" (and any "N/A" where the requirement must be answered).
+
+A line wrapped onto the next is read whole, and a line of several sentences sentence by
+sentence: an answer when one of them is. A ticked box answers whatever its words show (the
+tick is the author's), unless the template ticked it already.
 
 The words come from ``rules/vocabulary.yml`` (``enforcer.vocabulary``). Patterns are compiled
 on first use, and each line is looked at once, with cheap tests first.
@@ -185,18 +193,18 @@ def _re(name: str) -> re.Pattern[str]:
     return pattern
 
 
-_REASON_MIN_WORDS = 2
-_FIELD_LABEL_WORDS = 6
-_TOPIC_WORDS = 3
-_CHOICE_WORDS = 3
-_BARE_CHOICE_CHARS = 16  # at most this many words in each option of a choice left open
+_REASON_MIN_WORDS = 2  # "N/A, because ..." needs a reason of at least this many words
+_FIELD_LABEL_WORDS = 6  # at most this many words before the colon of a "Label: value"
+_TOPIC_WORDS = 3  # at most this many words in each topic of a bare list
+_CHOICE_WORDS = 3  # at most this many words in each option of a choice left open
+_BARE_CHOICE_CHARS = 16  # a line this short that is one choice word ("Low") is a bare choice
 _FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a "Label: value"
-_STEM_WORDS = 4  # a stem ending on "when", "by" ... has at least this many words
-_HERE_WORDS = 7
-_OPENING_WORDS = 6
+_STEM_WORDS = 4  # a stem ending on "when", "to" ... has at least this many words
+_HERE_WORDS = 7  # "Add rollback steps here": a short instruction ending in "here"
+_HERE_VERBS = frozenset(["add", "describe", "enter", "insert", "list", "write", "put", "provide", "paste", "link"])
+_OPENING_WORDS = 6  # "For example, consider ...": at most this many words before the comma
 _OBJECT_WORDS = 5  # a goal verb's object: the words right after it
 _WRAPPED = 60  # a line this long that ends mid-sentence was wrapped: the next goes on with it
-_HERE_VERBS = frozenset(["add", "describe", "enter", "insert", "list", "write", "put", "provide", "paste", "link"])  # at most this many words in each topic of a bare list
 
 
 # --- small tests of a line -------------------------------------------------------------
@@ -385,9 +393,8 @@ def read_line(
         return "prompt", TRAILER
     if text[-1].isdigit() and _re("numbered_stand_in").match(text):
         return "prompt", PLACEHOLDER
-    if " X" in text or " Y" in text or " Z" in text:
-        if _re("letter_stand_in").search(text):  # "Run Command X, Click Button Y"
-            return "prompt", PLACEHOLDER
+    if (" X" in text or " Y" in text or " Z" in text) and _re("letter_stand_in").search(text):
+        return "prompt", PLACEHOLDER  # "Run Command X, Click Button Y"
     if "<" in text and _re("name").search(text):
         return "prompt", NAME_TO_FILL
     if is_choice(text, context):
