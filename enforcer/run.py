@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 from enforcer import config as config_module
 from enforcer import engine, markdown
+from enforcer.files import ReadError, inside, max_input_bytes, read_path, text_of
 from enforcer.lines import template_key, ticked_key
 from enforcer.model import Config, Report
-from enforcer.files import ReadError, inside, max_input_bytes, read_path, text_of
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
 
 
