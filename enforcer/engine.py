@@ -327,7 +327,7 @@ class _Checker:
                     said = normalize(sentence)
                     if not _says_alone(mention, said) and any(not group.longest(said) for group in mention.when):
                         continue
-                    if said.split(None, 1)[0] in _QUESTION_WORDS:
+                    if said.split(None, 1)[0] in _QUESTION_WORDS or _describes_the_change(said):
                         continue
                     kind, _ = line_model.read_line(sentence, context)
                     if kind != "answer":
@@ -464,6 +464,20 @@ def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     phrases = sorted({normalize(p) for p in mention.words.source} - {""}, key=len, reverse=True)
     alternatives = "|".join(r"[\s-]+".join(re.escape(word) for word in phrase.split()) for phrase in phrases)
     return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w/-]|\.\w)")
+
+
+_THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "this merge request ", "this commit ")
+_ADDS = frozenset("adds add includes include implements implement introduces introduce creates create provides provide supports support".split())
+
+
+def _describes_the_change(said: str) -> bool:
+    """"This PR includes a rollback if the plan fails": what the change builds, a feature,
+    not a way back from it."""
+    for opening in _THE_CHANGE:
+        if said.startswith(opening):
+            rest = said[len(opening) :].split(None, 1)
+            return bool(rest) and rest[0] in _ADDS
+    return False
 
 
 def _says_alone(mention: Mention, said: str) -> bool:

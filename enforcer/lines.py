@@ -174,6 +174,7 @@ _SOURCES = {
     "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
     "url": r"https?://\S",
     # a template's numbered stand-in: "Step 1", "Happy Path scenario 2", "Risk 1", "Item 3"
+    "quoted_dots": r"""['"‘“`]\s*(?:\.{2,}|…)\s*['"’”`]""",
     "letter_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Ss]ervice|[Ff]eature|[Ff]ield|[Vv]alue|[Oo]ption|[Tt]able|[Ff]lag|[Ss]tep|[Tt]hing)\s+[XYZ]\b",
     "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
@@ -393,6 +394,8 @@ def read_line(
         return "prompt", TRAILER
     if text[-1].isdigit() and _re("numbered_stand_in").match(text):
         return "prompt", PLACEHOLDER
+    if ".." in text and _re("quoted_dots").search(text):
+        return "prompt", PLACEHOLDER  # "Go to '...'", "Click on '....'": the bug template's stand-ins
     if (" X" in text or " Y" in text or " Z" in text) and _re("letter_stand_in").search(text):
         return "prompt", PLACEHOLDER  # "Run Command X, Click Button Y"
     if "<" in text and _re("name").search(text):
@@ -404,8 +407,9 @@ def read_line(
     if ":" in text:
         field = _re("field").match(text)
         if field and field.group("bare") is not None:
-            if len(field.group("bare").split()) <= _FIELD_LABEL_WORDS:
-                return "prompt", BLANK_FIELD
+            # "Revert steps:", "If this work is behind a flipper:": a label or an opening for
+            # what follows, which answers (or not) by itself
+            return "prompt", BLANK_FIELD
         elif field and len(field.group("label").split()) <= _FIELD_LABEL_WORDS and "://" not in field.group("label"):
             filled = field.group("value").strip()
             kind, reason = read_line(filled, context, linked=linked, last=last, value=True)
