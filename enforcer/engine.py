@@ -327,7 +327,8 @@ class _Checker:
                     said = normalize(sentence)
                     if not _says_alone(mention, said) and any(not group.longest(said) for group in mention.when):
                         continue
-                    if said.split(None, 1)[0] in _QUESTION_WORDS or _describes_the_change(said):
+                    first = sentence.split(None, 1)[0].lower().strip("*_\"'(")  # not normalized: "I" is no numeral here
+                    if first in _QUESTION_WORDS or _describes_the_change(said):
                         continue
                     kind, _ = line_model.read_line(sentence, context)
                     if kind != "answer":
