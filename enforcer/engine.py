@@ -352,6 +352,8 @@ class _Checker:
             loose = bool(self.plan_sections) and exactness > 0 and index not in self.inside_plan
             if loose and exactness == 2 and section.parent and section.parent not in self.around_plan:
                 continue  # a feature's title inside another part ("Changes / Input validation")
+            if exactness == 2 and _only_in_names(section.title, match):
+                continue  # "mlpa-rollback job", "rollback.sql": a name, no rollback plan
             # A plan heading that names a requirement ("Rollout and rollback plan") answers it
             # with its own text only: the sections below it answer for themselves.
             blocks = self._own_blocks(index, requirement) if index in self.plan_sections else self.content(index, requirement)
@@ -479,6 +481,21 @@ def _describes_the_change(said: str) -> bool:
             rest = said[len(opening) :].split(None, 1)
             return bool(rest) and rest[0] in _ADDS
     return False
+
+
+_JOINED = re.compile(r"\w+(?:[-_./]\w+)+")
+
+
+def _only_in_names(title: str, match: Matcher) -> bool:
+    """Whether the words a title matches stand only inside names joined by - _ . or /
+    ("mlpa-rollback job", "db/rollback.sql"), not as words of their own."""
+    if not any(mark in title for mark in "-_./"):
+        return False
+    names = _JOINED.findall(title)
+    if not names:
+        return False
+    rest = _JOINED.sub(" ", title)
+    return match.match(normalize(rest)) is None and any(match.match(normalize(name)) is not None for name in names)
 
 
 def _says_alone(mention: Mention, said: str) -> bool:

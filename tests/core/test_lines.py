@@ -182,6 +182,11 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
     assert result(check(text), "rollback").status == "missing"
 
 
+@pytest.mark.parametrize("title", ["mlpa-rollback job", "db/rollback.sql", "rollback_script"])
+def test_a_name_holding_a_heading_word_is_no_heading(title: str) -> None:
+    assert result(check(f"## Changes\n**{title}:** https://github.com/acme/infra/pull/2270\n"), "rollback").status == "missing"
+
+
 def test_a_combined_heading_gives_each_labelled_part_to_its_own_requirement() -> None:
     text = "## Risk & rollback\n- **Risk:** <!-- low / medium / high -->\n- **Rollback:** Revert the merge commit.\n"
     report = check(text)
