@@ -473,9 +473,23 @@ _THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "th
 _ADDS = frozenset("adds add includes include implements implement introduces introduce creates create provides provide supports support".split())
 
 
+# a changelog's verbs: a sentence that opens with one says what the change does
+_CHANGES = frozenset(
+    "adds includes implements introduces creates provides supports sets explains documents "
+    "describes updates allows enables extends ships".split()
+)
+_NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
+
+
 def _describes_the_change(said: str) -> bool:
-    """"This PR includes a rollback if the plan fails": what the change builds, a feature,
-    not a way back from it."""
+    """What the change builds or documents, not a way back from it: "This PR includes a
+    rollback if the plan fails", "Sets out guidance on what to do if ...", a release note's
+    "you can now roll back your deploy"."""
+    words = said.split(None, 1)
+    if words and words[0] in _CHANGES:
+        return True
+    if any(phrase in f" {said} " for phrase in _NEW_CAPABILITY):
+        return True
     for opening in _THE_CHANGE:
         if said.startswith(opening):
             rest = said[len(opening) :].split(None, 1)

@@ -176,6 +176,10 @@ def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition() -> N
         "## Summary\nSee the [rollback docs](https://example.com/rollback) for the process we follow.\n",
         "## Summary\nThis reverts the erroneous glob change and adds an option to deploy the backend.\n",
         "## Summary\nDoes it need a rollback if the migration fails halfway through?\n",
+        # what the change builds or documents: a feature, no way back from this change
+        "## Summary\nThis PR includes a rollback if the deploy plan fails.\n",
+        "## Changes\nSets out guidance on what to do if a contributor spots a breaking issue.\n",
+        "## Release notes\nIf a deploy goes wrong, you can now roll back your deploy to the previous release.\n",
     ],
 )
 def test_a_passing_mention_does_not_count(text: str) -> None:
