@@ -175,6 +175,7 @@ _SOURCES = {
     "url": r"https?://\S",
     # a template's numbered stand-in: "Step 1", "Happy Path scenario 2", "Risk 1", "Item 3"
     "quoted_dots": r"""['"‘“`]\s*(?:\.{2,}|…)\s*['"’”`]""",
+    "version_stand_in": r"(?<![\w.])v?[XYZ]\.(?:\d{1,2}|[XYZxyz])(?:\.[\dXYZxyz]+)?(?![\w.])",
     "letter_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Ss]ervice|[Ff]eature|[Ff]ield|[Vv]alue|[Oo]ption|[Tt]able|[Ff]lag|[Ss]tep|[Tt]hing)\s+[XYZ]\b",
     "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
@@ -396,8 +397,10 @@ def read_line(
         return "prompt", PLACEHOLDER
     if ".." in text and _re("quoted_dots").search(text):
         return "prompt", PLACEHOLDER  # "Go to '...'", "Click on '....'": the bug template's stand-ins
-    if (" X" in text or " Y" in text or " Z" in text) and _re("letter_stand_in").search(text):
-        return "prompt", PLACEHOLDER  # "Run Command X, Click Button Y"
+    if ("X" in text or "Y" in text or "Z" in text) and (
+        _re("letter_stand_in").search(text) or _re("version_stand_in").search(text)
+    ):
+        return "prompt", PLACEHOLDER  # "Run Command X, Click Button Y", "release/X.0-staging"
     if "<" in text and _re("name").search(text):
         return "prompt", NAME_TO_FILL
     if is_choice(text, context):

@@ -25,6 +25,8 @@ LINES = [
     ("Risk: yes/no", "prompt", lines.ALTERNATIVES),
     ("Low, Medium, or High.", "prompt", lines.ALTERNATIVES),
     ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
+    ("The PR target branch is release/X.0-staging, not release/X.0.", "prompt", lines.PLACEHOLDER),
+    ("We upgrade to 2.0 and keep X.509 certificates as they are.", "answer", lines.STATEMENT),
     ("Billing, search, or exports may slow down.", "answer", lines.STATEMENT),
     ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
     ("Log in to the console and flip the flag.", "answer", lines.STATEMENT),
