@@ -155,6 +155,7 @@ def cli() -> None:
 @click.option("--publish/--no-publish", default=None, help="Post the comment and set labels (default: on in CI for the current merge request, off otherwise).")
 @click.option("--status/--no-status", "status", default=False, help="With --publish, also set the commit status rollout-plan on the head commit (default: off).")
 @click.option("--warn-only", is_flag=True, help="Exit 0 even when the plan is incomplete.")
+@click.option("--explain", is_flag=True, help="Per requirement, the lines read as answers and as prompts, and why (JSON always holds them as evidence).")
 def check(
     target: str | None,
     ruleset: str | None,
@@ -166,6 +167,7 @@ def check(
     publish: bool | None,
     status: bool,
     warn_only: bool,
+    explain: bool,
 ) -> None:
     """Check the rollout plan in TARGET: a Markdown file, '-' for standard input, or the URL
     of a merge request, pull request or issue. Without TARGET, inside a GitLab merge request
@@ -190,7 +192,7 @@ def check(
             if report_fmt == "json":
                 json_path = path
         color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in env
-        _echo(render(fmt, report, color=color), nl=False)
+        _echo(render(fmt, report, color=color, explain=explain), nl=False)
         # the comment goes to a merge request; a local file has nowhere to show it
         comment = "" if platform.name == "local" else render("markdown", report)
         refused = False

@@ -61,15 +61,20 @@ def rules_dir() -> str:
     raise ConfigError("the built-in rulesets are missing from this installation (rules/)")
 
 
+VOCABULARY_FILE = "vocabulary.yml"  # beside the rulesets, and no ruleset (enforcer/vocabulary.py)
+
+
 def builtin_names() -> list[str]:
-    return sorted(name[: -len(".yml")] for name in os.listdir(rules_dir()) if name.endswith(".yml"))
+    return sorted(
+        name[: -len(".yml")] for name in os.listdir(rules_dir()) if name.endswith(".yml") and name != VOCABULARY_FILE
+    )
 
 
 # --- the shape of a ruleset -----------------------------------------------------------
 
 RULESET_KEYS = {
     "name", "description", "extends", "requirements", "plan_headings", "require_plan_heading",
-    "placeholders", "labels", "exempt_label", "applies_when", "templates", "publish_on_drafts",
+    "placeholders", "labels", "exempt_label", "applies_when", "templates", "publish_on_drafts", "vocabulary",
 }
 REQUIREMENT_KEYS = {
     "title", "severity", "headings", "extra_headings", "hint", "checks", "prompts", "table",
@@ -282,6 +287,8 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], source: str) -> dict[s
                     if "extra_headings" in req_map:
                         requirements[req_id] = _merge_requirement({}, req_map, f"requirements.{req_id}", source)
             merged["requirements"] = requirements
+        elif key == "vocabulary":
+            merged[key] = [*(merged.get(key) or []), value]  # each file's changes, in order
         elif key in ("labels", "applies_when") and isinstance(value, Mapping):
             merged[key] = {**(merged.get(key) or {}), **value}
         else:
@@ -427,7 +434,53 @@ def build(data: Mapping[str, Any], name: str, source: str, partial: bool = False
         templates=_strings(data.get("templates") or [], "templates", source),
         placeholders=_strings(data.get("placeholders") or [], "placeholders", source),
         publish_on_drafts=_bool(data.get("publish_on_drafts", False), "publish_on_drafts", source),
+        vocabulary=_vocabulary(data.get("vocabulary"), source),
     )
+
+
+def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """``vocabulary:`` (rules/vocabulary.yml's keys) -> changes (key, added, removed). Each
+    key takes a list to add, or ``{add: [...], remove: [...]}``; ``mentions`` takes, per
+    requirement id, the same for ``words`` and ``when``."""
+    from enforcer.vocabulary import LIST_KEYS
+
+    layers = value if isinstance(value, list) else [value]  # merged along extends: one per file
+    changes: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+
+    def change(key: str, raw: Any, path: str) -> None:
+        if isinstance(raw, Mapping):
+            _unknown(raw, {"add", "remove"}, path, source)
+            added = _strings(raw["add"], f"{path}.add", source) if raw.get("add") is not None else ()
+            removed = _strings(raw["remove"], f"{path}.remove", source) if raw.get("remove") is not None else ()
+        else:
+            added, removed = _strings(raw, path, source), ()
+        changes.append((key, added, removed))
+
+    for layer in layers:
+        for key, raw in _mapping(layer, "vocabulary", source).items():
+            if key == "mentions":
+                for req_id, entry in _mapping(raw, "vocabulary.mentions", source).items():
+                    path = f"vocabulary.mentions.{req_id}"
+                    entry = _mapping(entry, path, source)
+                    _unknown(entry, {"words", "alone", "when"}, path, source)
+                    if entry.get("words") is not None:
+                        change(f"mentions.{req_id}", entry["words"], f"{path}.words")
+                    if entry.get("alone") is not None:
+                        change(f"mentions.{req_id}.alone", entry["alone"], f"{path}.alone")
+                    if entry.get("when") is not None:  # a list of lists of words: replaces the built-in
+                        from enforcer.vocabulary import GROUP
+
+                        groups = entry["when"] if isinstance(entry["when"], list) else [entry["when"]]
+                        joined = tuple(
+                            GROUP.join(_strings(group, f"{path}.when[{number}]", source))
+                            for number, group in enumerate(groups)
+                        )
+                        changes.append((f"mentions.{req_id}.when", joined, ()))
+            elif key in LIST_KEYS:
+                change(str(key), raw, f"vocabulary.{key}")
+            else:
+                _unknown({key: raw}, {*LIST_KEYS, "mentions"}, "vocabulary", source)
+    return tuple(changes)
 
 
 def load(

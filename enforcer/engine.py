@@ -1,4 +1,15 @@
-"""check(document, config) -> Report. Pure: no I/O.
+"""check(document, config) -> Report. Pure: no I/O. The one home of matching sections to
+requirements; each section found is read by the line model (enforcer/lines.py), whose answers
+then go through the requirement's content checks (enforcer/checks/). The way runs one
+direction: document -> matching (here) -> lines -> checks -> Report.
+
+Where a requirement is looked for: headings, bold labels, ``<details>`` summaries and
+``Label: value`` fields the parser made sections of; plain-text titles (a short line standing
+alone that is one of the requirement's headings, "Rollback plan" then the plan); table cells;
+and, only where none of these holds an answer, a sentence inside another section that says
+it (``mentions`` in rules/vocabulary.yml). A nested part named by another requirement answers
+for itself alone: "## Risk & rollback" / "- **Rollback:** ..." gives the rollback line to
+rollback, not to risks.
 
 A requirement is met by a matching section anywhere in the description, preferring one that
 holds real content, then one inside the rollout plan section, then an exact title over a
@@ -14,18 +25,20 @@ validating the rollout, where "Rollback plan for the migration" does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from enforcer.checks import CHECKS, placeholders
-from enforcer.checks.content import Context, prompt_phrases, real_content, why_no_content
-from enforcer.checks.text import Phrases, normalize
+from enforcer import lines as line_model
+from enforcer.checks import CHECKS
+from enforcer.lines import Context, Line
 from enforcer.model import (
     Block,
     Cell,
     Config,
     Document,
+    Evidence,
     Finding,
     Report,
     Requirement,
@@ -34,6 +47,8 @@ from enforcer.model import (
     Status,
     Table,
 )
+from enforcer.text import Phrases, normalize
+from enforcer.vocabulary import Mention, vocabulary
 
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
 
@@ -72,20 +87,23 @@ class Judged(NamedTuple):
     status: Status
     rule: str | None = None
     message: str | None = None
+    lines: tuple[Line, ...] = ()
 
 
 def judge(blocks: Sequence[Block], requirement: Requirement, context: Context) -> Judged:
-    """The status of one section's content against one requirement."""
+    """The status of one section's content against one requirement: ``ok`` only when some
+    line of it is an answer (enforcer/lines.py) that passes the requirement's checks."""
     if not blocks:
         return Judged("empty", "empty", "is empty")
-    content = real_content(blocks, context)
+    read = tuple(line_model.read(blocks, context))
+    content = line_model.answers(read)
     if not content:
-        return Judged("placeholder", "placeholder", why_no_content(blocks, context))
+        return Judged("placeholder", "placeholder", line_model.why_no_answer(read), read)
     for rule, (_, module) in CHECKS.items():
         problem = module.check(content, requirement.content)
         if problem:
-            return Judged("insufficient", rule, problem)
-    return Judged("ok")
+            return Judged("insufficient", rule, problem, read)
+    return Judged("ok", lines=read)
 
 
 class Candidate(NamedTuple):
@@ -97,10 +115,12 @@ class Candidate(NamedTuple):
     noun: str = "section"  # how the message names it: a "section" or a table "cell"
     weak: bool = False  # a ``Label: value`` field, not a heading
     loose: bool = False  # a phrase in a longer title, outside the plan section
+    matched: str = "heading"  # how it was found (RequirementResult.matched)
+    mention: bool = False  # a sentence inside another section: only where nothing else is ok
 
-    def key(self) -> tuple[bool, bool, int, int, int, int]:
+    def key(self) -> tuple[bool, bool, bool, int, int, int, int]:
         rank = _RANK[self.status.status]
-        return (self.loose, self.weak, rank, 0 if self.in_plan else 1, self.exactness, self.line)
+        return (self.mention, self.loose, self.weak, rank, 0 if self.in_plan else 1, self.exactness, self.line)
 
 
 class _Checker:
@@ -116,7 +136,9 @@ class _Checker:
             if index:
                 for word in set(title.split()):
                     self.by_word.setdefault(word, []).append(index)
-        self.phrases = placeholders.phrases(config.placeholders)
+        self.words = vocabulary(config.vocabulary)
+        self._contexts: dict[str, Context] = {}
+        self._prose: list[tuple[int, Block]] | None = None
         self.plan_sections = {
             index
             for index, _ in self.matching(matcher(config.plan_headings))
@@ -126,6 +148,25 @@ class _Checker:
         # the parts the plan sits in ("# Checkout v2" above "## Rollout plan"): a section
         # beside the plan in one of them is no feature title of some other part
         self.around_plan = {a for index in self.plan_sections for a in document.ancestors(index)}
+        # section index -> ids of the requirements whose headings name it (not as one word in
+        # a longer title): a part nested in another's section answers for itself alone
+        self.named: dict[int, set[str]] = {}
+        self.named_at_all: dict[int, set[str]] = {}  # also as one word of a longer title
+        for requirement in config.requirements:
+            if requirement.table is None:
+                for index, exactness in self.matching(matcher(requirement.headings)):
+                    self.named_at_all.setdefault(index, set()).add(requirement.id)
+                    if exactness < 2:
+                        self.named.setdefault(index, set()).add(requirement.id)
+        # (section, position, block) of every block with more than a character of text: the
+        # one pass over all blocks that plain titles and sentences inside sections start from
+        self.worded = [
+            (index, position, block)
+            for index, section in enumerate(document.sections)
+            for position, block in enumerate(section.blocks)
+            if len(block.text) > 1
+        ]
+        self.title_lines = self._title_lines()
 
     def matching(self, match: Matcher) -> list[tuple[int, int]]:
         """(section index, exactness) of every section but the root whose title matches."""
@@ -147,12 +188,155 @@ class _Checker:
         return inside
 
     def context(self, requirement: Requirement) -> Context:
-        return Context(
-            phrases=self.phrases,
-            prompts=prompt_phrases(requirement.prompts),
-            template_lines=self.template_lines,
-            allow_na=requirement.content.allow_na,
-        )
+        found = self._contexts.get(requirement.id)
+        if found is None:
+            found = self._contexts[requirement.id] = line_model.context(
+                words=self.words,
+                placeholders=self.config.placeholders,
+                prompts=requirement.prompts,
+                template_lines=self.template_lines,
+                allow_na=requirement.content.allow_na,
+            )
+        return found
+
+    def content(self, index: int, requirement: Requirement) -> tuple[Block, ...]:
+        """The blocks of a section and of the sections below it, but for a nested part that
+        another requirement names ("Risk & rollback" / "Rollback:") and blocks under a plain
+        title line of another requirement."""
+        blocks: list[Block] = []
+        stack = [index]
+        while stack:
+            at = stack.pop()
+            named = self.named.get(at)
+            parent = self.document.sections[at].parent
+            if at != index and named and requirement.id not in named and parent is not None and (
+                named & self.named_at_all.get(parent, set())
+                or self.document.sections[at].style in ("atx", "setext")
+            ):
+                # another part: one its parent announced ("Risk & rollback" / "Rollback:"),
+                # or a heading of its own ("## Expectations" / "### What might go wrong?")
+                continue
+            blocks.extend(self._own_blocks(at, requirement))
+            stack.extend(self.document.sections[at].children)
+        return tuple(sorted(blocks, key=lambda block: block.line))
+
+    def _own_blocks(self, index: int, requirement: Requirement) -> tuple[Block, ...]:
+        blocks = self.document.sections[index].blocks
+        titles = self.title_lines.get(index)
+        if not titles:
+            return blocks
+        # the blocks a plain title holds: its item, or its paragraph and what follows up to
+        # the next title (to the end of the section for the last)
+        held: set[int] = set()
+        for number, (position, _, _, _) in enumerate(titles):
+            if blocks[position].kind == "item":
+                held.add(position)
+            else:
+                end = titles[number + 1][0] if number + 1 < len(titles) else len(blocks)
+                held.update(range(position, end))
+        return tuple(block for at, block in enumerate(blocks) if at not in held)
+
+    def _title_lines(self) -> dict[int, list[tuple[int, str, int, frozenset[str]]]]:
+        """Plain-text titles: a short line standing alone (a paragraph of its own, or the first
+        line of one) that is a requirement's wording, with or without a colon ("Rollback
+        plan", "Risks:"). Per section: (block position, title, line, requirement ids)."""
+        found: dict[int, list[tuple[int, str, int, frozenset[str]]]] = {}
+        wordings: dict[str, set[str]] = {}  # a heading as a whole title -> requirement ids
+        for requirement in self.config.requirements:
+            if requirement.table is None:
+                for title in matcher(requirement.headings).exact:
+                    wordings.setdefault(title, set()).add(requirement.id)
+        # one quick pass keeps the few blocks that may open with a title: a paragraph, or a
+        # list item of more than one line, whose text is long enough to hold a wording
+        maybe = [
+            (index, position, block)
+            for index, position, block in self.worded
+            if block.kind == "paragraph" or (block.kind == "item" and "\n" in block.text)
+        ]
+        for index, position, block in maybe:
+            text = block.text
+            end = text.find("\n")
+            if end < 0:
+                if position == len(self.document.sections[index].blocks) - 1:
+                    continue  # nothing follows: a line of the section, not a title
+                first = text
+            else:
+                first = text[:end]
+            if len(first) > 80:
+                continue
+            ids = wordings.get(normalize(first))  # normalize drops *, _ and a colon
+            if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
+                title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
+                found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
+        return found
+
+    def title_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
+        found = []
+        for index, titles in self.title_lines.items():
+            blocks = self.document.sections[index].blocks
+            for number, (position, title, line, ids) in enumerate(titles):
+                if requirement.id not in ids:
+                    continue
+                end = titles[number + 1][0] if number + 1 < len(titles) else len(blocks)
+                first = blocks[position]
+                rest = first.text.split("\n", 1)[1] if "\n" in first.text else ""
+                own = [first._replace(text=rest, line=first.line + 1)] if rest.strip() else []
+                if first.kind == "item":
+                    pass  # a list item's first line titles that item alone
+                elif number + 1 < len(titles):
+                    own += blocks[position + 1 : end]
+                else:  # the last title holds the rest of the section, and its subsections
+                    own += blocks[position + 1 : end]
+                    for child in self.document.sections[index].children:
+                        own.extend(self.content(child, requirement))
+                status = judge(own, requirement, context)
+                in_plan = index in self.inside_plan
+                if self.config.require_plan_heading and not in_plan:
+                    continue
+                found.append(Candidate(status, title, line, in_plan, 0, matched="title line"))
+        return found
+
+    def prose(self) -> list[tuple[int, Block]]:
+        """(section index, block) of every block of prose long enough to say a part of the
+        plan in a sentence, found once for every requirement."""
+        if self._prose is None:
+            self._prose = [
+                (index, block)
+                for index, _, block in self.worded
+                if len(block.text) >= _MENTION_MIN_CHARS and block.text.count(" ") >= _MENTION_MIN_WORDS - 1
+                if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
+            ]
+        return self._prose
+
+    def mention_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
+        """A part written inside another section: a sentence that says it ("If the new path
+        misbehaves we turn off the `fast_export` flag"), read only where nothing else is ok."""
+        mention = self.words.mention(requirement.id)
+        if mention is None:
+            return []
+        pattern = _mention_pattern(mention)
+        for index, block in self.prose():
+            if self.config.require_plan_heading and index not in self.inside_plan:
+                continue
+            if not pattern.search(block.text):
+                continue  # one look at the whole block first: most hold no wording
+            for offset, raw in enumerate(block.text.split("\n")):
+                for sentence in _SENTENCE.split(raw.strip()):
+                    if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
+                        continue
+                    said = normalize(sentence)
+                    if not _says_alone(mention, said) and any(not group.longest(said) for group in mention.when):
+                        continue
+                    first = sentence.split(None, 1)[0].lower().strip("*_\"'(")  # not normalized: "I" is no numeral here
+                    if first in _QUESTION_WORDS or _describes_the_change(said):
+                        continue
+                    kind, _ = line_model.read_line(sentence, context)
+                    if kind != "answer":
+                        continue
+                    line = Line(block.line + offset, "answer", "a sentence that says it, inside another section", sentence, block)
+                    title = self.document.sections[index].title
+                    return [Candidate(Judged("ok", lines=(line,)), title, line.line, False, 3, matched="sentence", mention=True)]
+        return []
 
     def candidates(self, requirement: Requirement) -> list[Candidate]:
         if requirement.table is not None:
@@ -168,14 +352,18 @@ class _Checker:
             loose = bool(self.plan_sections) and exactness > 0 and index not in self.inside_plan
             if loose and exactness == 2 and section.parent and section.parent not in self.around_plan:
                 continue  # a feature's title inside another part ("Changes / Input validation")
+            if exactness == 2 and _only_in_names(section.title, match):
+                continue  # "mlpa-rollback job", "rollback.sql": a name, no rollback plan
             # A plan heading that names a requirement ("Rollout and rollback plan") answers it
             # with its own text only: the sections below it answer for themselves.
-            blocks = section.blocks if index in self.plan_sections else self.document.content(index)
+            blocks = self._own_blocks(index, requirement) if index in self.plan_sections else self.content(index, requirement)
             status = judge(blocks, requirement, context)
             weak = section.style == "field" and index not in self.inside_plan
+            matched = _STYLE_NAMES.get(section.style, "heading")
             found.append(
-                Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose)
+                Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose, matched=matched)
             )
+        found.extend(self.title_candidates(requirement, context))
         return found
 
     def outside_plan(self, requirement: Requirement) -> int | None:
@@ -214,7 +402,7 @@ class _Checker:
                 if status.status == "ok":
                     status = _leftover(pieces, requirement, context) or status
                 in_plan = table.section in self.inside_plan
-                found.append(Candidate(status, label, pieces[0][0], in_plan, 0, "cell"))
+                found.append(Candidate(status, label, pieces[0][0], in_plan, 0, "cell", matched="table cell"))
         # Also as headings: "## Website" then "### Launch", or "## Launch" then "### Website".
         column_titles = {index for index, _ in self.matching(columns)}
         for index in sorted(column_titles | {index for index, _ in self.matching(rows)}):
@@ -228,11 +416,13 @@ class _Checker:
             section = self.document.sections[index]
             label = f"{self.document.sections[parent].title} / {section.title}"
             status = judge(self.document.content(index), requirement, context)
-            found.append(Candidate(status, label, section.line, index in self.inside_plan, 1))
+            found.append(Candidate(status, label, section.line, index in self.inside_plan, 1, matched="heading"))
         return found
 
     def result(self, requirement: Requirement) -> tuple[RequirementResult, list[Finding]]:
         candidates = self.candidates(requirement)
+        if requirement.table is None and not any(c.status.status == "ok" for c in candidates):
+            candidates = self.mention_candidates(requirement, self.context(requirement)) or candidates
         suggested = requirement.suggested_heading
         if not candidates:
             result = RequirementResult(
@@ -252,13 +442,90 @@ class _Checker:
         best = min(candidates, key=Candidate.key)
         result = RequirementResult(
             requirement.id, requirement.title, requirement.severity, best.status.status,
-            heading=best.title, line=best.line, hint=requirement.hint, suggested_heading=suggested,
+            heading=best.title or None, line=best.line, hint=requirement.hint, suggested_heading=suggested,
+            matched=best.matched, evidence=_evidence(best.status.lines),
         )
         if best.status.status == "ok":
             return result, []
         message = f"{requirement.title}: the {best.noun} '{best.title}' {best.status.message}."
         assert best.status.rule is not None
         return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
+
+
+_STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_CODE_SPAN = re.compile(r"`[^`]*`")
+_MENTION_MIN_WORDS = 5
+_MENTION_MIN_CHARS = 20  # five words hold at least this many characters
+_QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should", "has", "have", "what", "how", "why", "which", "who", "when"])
+
+
+@lru_cache(maxsize=64)
+def _mention_pattern(mention: Mention) -> re.Pattern[str]:
+    """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
+    an identifier (rollback_migration)."""
+    phrases = sorted({normalize(p) for p in mention.words.source} - {""}, key=len, reverse=True)
+    alternatives = "|".join(r"[\s-]+".join(re.escape(word) for word in phrase.split()) for phrase in phrases)
+    return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w/-]|\.\w)")
+
+
+_THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "this merge request ", "this commit ")
+_ADDS = frozenset("adds add includes include implements implement introduces introduce creates create provides provide supports support".split())
+
+
+# a changelog's verbs: a sentence that opens with one says what the change does
+_CHANGES = frozenset(
+    "adds includes implements introduces creates provides supports sets explains documents "
+    "describes updates allows enables extends ships".split()
+)
+_NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
+
+
+def _describes_the_change(said: str) -> bool:
+    """What the change builds or documents, not a way back from it: "This PR includes a
+    rollback if the plan fails", "Sets out guidance on what to do if ...", a release note's
+    "you can now roll back your deploy"."""
+    words = said.split(None, 1)
+    if words and words[0] in _CHANGES:
+        return True
+    if any(phrase in f" {said} " for phrase in _NEW_CAPABILITY):
+        return True
+    for opening in _THE_CHANGE:
+        if said.startswith(opening):
+            rest = said[len(opening) :].split(None, 1)
+            return bool(rest) and rest[0] in _ADDS
+    return False
+
+
+_JOINED = re.compile(r"\w+(?:[-_./]\w+)+")
+
+
+def _only_in_names(title: str, match: Matcher) -> bool:
+    """Whether the words a title matches stand only inside names joined by - _ . or /
+    ("mlpa-rollback job", "db/rollback.sql"), not as words of their own."""
+    if not any(mark in title for mark in "-_./"):
+        return False
+    names = _JOINED.findall(title)
+    if not names:
+        return False
+    rest = _JOINED.sub(" ", title)
+    return match.match(normalize(rest)) is None and any(match.match(normalize(name)) is not None for name in names)
+
+
+def _says_alone(mention: Mention, said: str) -> bool:
+    """Whether a normalised sentence says the part by itself: a wording of ``alone``, one that
+    starts with "to" only at the start of the sentence ("To roll back, revert the MR", not
+    "a GitHub Action to roll back the deployed version")."""
+    words = said.split()
+    for index in range(len(words)):
+        length = mention.alone.at(words, index)
+        if length and (index == 0 or words[index] != "to"):
+            return True
+    return False
+
+
+def _evidence(lines: Sequence[Line]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(line.line, line.kind, line.reason, line.text) for line in lines)
 
 
 def _can_hold_a_plan(section: Section) -> bool:

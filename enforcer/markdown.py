@@ -58,7 +58,7 @@ _NOT_FIELDS = frozenset(["todo", "tbd", "tba", "tbc", "fixme", "xxx", "wip"])
 # below reads ({"type": ..., "children": [...], "raw": ..., "attrs": {...}, "_line": n}),
 # each block stamped with the line it starts on, straight from its range.
 
-FLAGS = int(
+FLAGS: Any = int(
     pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_TASKLISTS | pyromark.Options.ENABLE_STRIKETHROUGH
 )
 
@@ -95,7 +95,10 @@ def _events(source: str) -> Any:
         return pyromark.events_with_range(source, options=FLAGS)
 
 
-def _tokens(source: str) -> list[dict[str, Any]]:
+Tokens = list[dict[str, Any]]  # named here: inside _Builder, "list" is one of its methods
+
+
+def _tokens(source: str) -> Tokens:
     """The block tree of ``source`` (CommonMark with GFM tables, task lists, strikethrough)."""
     data = source.encode("utf-8")
     count = data.count
@@ -242,7 +245,7 @@ def _tokens(source: str) -> list[dict[str, Any]]:
                 elif kind in _RAW_BLOCKS:
                     node["raw"] = ""
                 elif kind == "table_row" and top["type"] == "table":
-                    body = {"type": "table_body", "children": [], "_line": last_line}
+                    body: dict[str, Any] = {"type": "table_body", "children": [], "_line": last_line}
                     siblings.append(body)
                     push(body)
                     siblings = body["children"]
@@ -640,7 +643,7 @@ class _Builder:
                     self.content([child])
             self.close_to(outer)
 
-    def quote(self, tokens: list[dict[str, Any]]) -> None:
+    def quote(self, tokens: Tokens) -> None:
         """A quote is content; its bold labels and fields (a plan quoted from an issue) open
         sections that end with the quote."""
         depth = len(self.stack)
@@ -651,7 +654,7 @@ class _Builder:
                 self.content([token], kind="quote")
         self.close_to(depth)
 
-    def content(self, tokens: list[dict[str, Any]], kind: str = "paragraph") -> None:
+    def content(self, tokens: Tokens, kind: str = "paragraph") -> None:
         """Nested blocks (quotes, list item bodies): content only, never new sections."""
         for token in tokens:
             line = token.get("_line", 1)

@@ -168,6 +168,8 @@ class Config(NamedTuple):
     templates: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()  # extra placeholder phrases, on top of the built-in
     publish_on_drafts: bool = False  # comment and label draft merge requests too
+    # changes to rules/vocabulary.yml: (key, added, removed), in order (enforcer.vocabulary)
+    vocabulary: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @property
     def plan_heading(self) -> str:
@@ -186,6 +188,15 @@ class Finding(NamedTuple):
     line: int | None = None
 
 
+class Evidence(NamedTuple):
+    """One line of the section that answered a requirement, read (enforcer/lines.py)."""
+
+    line: int
+    kind: Literal["answer", "prompt"]
+    reason: str
+    text: str = ""
+
+
 class RequirementResult(NamedTuple):
     id: str
     title: str
@@ -195,6 +206,10 @@ class RequirementResult(NamedTuple):
     line: int | None = None
     hint: str = ""
     suggested_heading: str = ""
+    # how the section was found: "heading", "field", "title line", "table cell", "sentence"
+    # (a part written inside another section), "template"; None when nothing was found
+    matched: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 class Report(NamedTuple):

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from enforcer import config as config_module
 from enforcer import engine, markdown
-from enforcer.checks.content import template_key
-from enforcer.model import Config, Report
 from enforcer.files import ReadError, inside, max_input_bytes, read_path, text_of
+from enforcer.lines import template_key, ticked_key
+from enforcer.model import Config, Report
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
 
 if TYPE_CHECKING:
@@ -168,6 +168,8 @@ def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | 
                 for line in block.text.split("\n"):
                     if line.strip():
                         lines.add(template_key(line.strip()))
+                if block.kind == "task" and block.checked:  # ticked already in the template
+                    lines.add(ticked_key(block.text))
     return Templates(frozenset(lines), tuple(path for path, _ in files))
 
 

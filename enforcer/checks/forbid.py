@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from enforcer.checks.text import normalize
 from enforcer.model import Block, ContentRules
+from enforcer.text import normalize
 
 RULE = "forbid"
 

@@ -12,6 +12,6 @@ RULE = "require-list"
 def check(content: Sequence[tuple[Block, list[str]]], rules: ContentRules) -> str | None:
     if not rules.require_list:
         return None
-    if sum(1 for block, _ in content if block.kind in ("item", "task")) == 0:
+    if sum(1 for block, lines in content if lines and block.kind in ("item", "task")) == 0:
         return "gives no list of steps"
     return None

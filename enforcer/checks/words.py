@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from enforcer.checks.text import words
 from enforcer.model import Block, ContentRules
+from enforcer.text import words
 
 RULE = "min-words"
 

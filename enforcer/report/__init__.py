@@ -23,8 +23,10 @@ _MODULES = {
 }
 
 
-def render(fmt: str, report: Report, *, color: bool = False) -> str:
-    """``report`` rendered as ``fmt`` (one of ``FORMATS``). ``color`` only affects ``text``.
+def render(fmt: str, report: Report, *, color: bool = False, explain: bool = False) -> str:
+    """``report`` rendered as ``fmt`` (one of ``FORMATS``). ``color`` and ``explain`` (the
+    lines read as answers and prompts, per requirement) only affect ``text``; JSON always
+    holds them as ``evidence``.
 
     Raises ValueError for an unknown format.
     """
@@ -35,4 +37,6 @@ def render(fmt: str, report: Report, *, color: bool = False) -> str:
             f"unknown report format {fmt!r}: expected one of {', '.join(FORMATS)}"
         ) from None
     module = import_module(f"enforcer.report.{name}")
+    if explain and fmt == "text":
+        return module.render(report, color=color, explain=True)
     return module.render(report, color=color)

@@ -1,7 +1,8 @@
 """The report as JSON, in CONTRACT.md's shape (schema 1), keys in the contract's order.
 
-Added keys, which the contract allows: ``source`` and ``notes`` on the report, ``hint`` on
-each requirement. Pretty-printed (indent 2), UTF-8 kept as is, with a trailing newline.
+Added keys, which the contract allows: ``source`` and ``notes`` on the report, ``hint`` and
+``matched`` (how its section was found: heading, field, title line, table cell, sentence) on
+each requirement, and ``text`` on each line of ``evidence``. Pretty-printed (indent 2), UTF-8 kept as is, with a trailing newline.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def as_dict(report: Report) -> dict[str, Any]:
                 "heading": r.heading,
                 "line": r.line,
                 "hint": r.hint,
+                "matched": r.matched,
+                "evidence": [
+                    {"line": e.line, "kind": e.kind, "reason": e.reason, "text": e.text} for e in r.evidence
+                ],
             }
             for r in report.requirements
         ],

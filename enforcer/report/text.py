@@ -50,7 +50,9 @@ def _mark(severity: str, ok: bool, paint: _Paint) -> str:
 
 def _where(result: RequirementResult) -> str:
     found = []
-    if result.heading:
+    if result.matched == "sentence":  # a part written inside another section
+        found.append(f'a sentence in "{one_line(result.heading)}"' if result.heading else "a sentence")
+    elif result.heading:
         found.append(f'"{one_line(result.heading)}"')
     if result.line is not None:
         found.append(f"line {result.line}")
@@ -89,8 +91,32 @@ def _finding_line(finding: Finding, paint: _Paint) -> str:
     return f"  {mark} {one_line(finding.message)}{paint('dim', where)}"
 
 
-def render(report: Report, *, color: bool = False) -> str:
-    """The report as terminal text, ending in a newline; ANSI colour only when ``color``."""
+_EVIDENCE_LINES = 40  # per requirement under --explain; the JSON report holds them all
+
+
+def _explained(result: RequirementResult, paint: _Paint) -> list[str]:
+    """Under --explain: how the section was found, and each line read, answer or prompt."""
+    lines = []
+    if result.matched == "sentence":
+        where = f' in "{one_line(result.heading)}"' if result.heading else " before the first heading"
+        lines.append(paint("dim", f"{_DETAIL_INDENT}no section of its own: read from a sentence{where}"))
+    elif result.matched:
+        where = f' "{one_line(result.heading)}"' if result.heading else ""
+        lines.append(paint("dim", f"{_DETAIL_INDENT}found as a {result.matched}{where}"))
+    for evidence in result.evidence[:_EVIDENCE_LINES]:
+        mark = "+" if evidence.kind == "answer" else "-"
+        text = one_line(evidence.text)
+        if len(text) > 60:
+            text = text[:57] + "..."
+        lines.append(f"{_DETAIL_INDENT}{mark} line {evidence.line}: {evidence.kind}, {evidence.reason}: \"{text}\"")
+    if len(result.evidence) > _EVIDENCE_LINES:
+        lines.append(f"{_DETAIL_INDENT}  ... {len(result.evidence) - _EVIDENCE_LINES} more lines (see --format json)")
+    return lines
+
+
+def render(report: Report, *, color: bool = False, explain: bool = False) -> str:
+    """The report as terminal text, ending in a newline; ANSI colour only when ``color``;
+    under ``explain``, each requirement's lines read as answers (+) and prompts (-), and why."""
     paint = _Paint(color)
     lines = [
         paint("bold", f"Rollout plan: {one_line(report.target) or '-'}")
@@ -115,6 +141,8 @@ def render(report: Report, *, color: bool = False) -> str:
         if not ok and result.hint:
             texts.append(result.hint)
         _details(lines, texts, paint)
+        if explain:
+            lines.extend(_explained(result, paint))
 
     loose = findings_for(report, None)
     # findings naming a requirement the report does not list still deserve a line

@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 from core_support import parse
 
-from enforcer.checks import checklists, forbid, links, lists, placeholders, words
-from enforcer.checks.content import Context, real_content
-from enforcer.checks.text import normalize
+from enforcer import lines
+from enforcer.checks import checklists, forbid, links, lists, words
 from enforcer.model import ContentRules
+from enforcer.text import normalize
+
+CONTEXT = lines.context()
 
 
-def content(body: str):  # type: ignore[no-untyped-def]
+def content(body: str, context: lines.Context = CONTEXT):  # type: ignore[no-untyped-def]
     document = parse("## S\n" + body)
-    return real_content(document.content(1), Context())
+    return lines.answers(lines.read(document.content(1), context))
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -86,7 +88,7 @@ PLACEHOLDER_LINES = [
 
 @pytest.mark.parametrize(("line", "expected"), PLACEHOLDER_LINES)
 def test_is_placeholder(line: str, expected: bool) -> None:
-    assert placeholders.is_placeholder(line) is expected
+    assert lines.is_placeholder(line, CONTEXT) is expected
 
 
 @pytest.mark.parametrize(
@@ -100,7 +102,7 @@ def test_is_placeholder(line: str, expected: bool) -> None:
     ],
 )
 def test_is_instruction(line: str, expected: bool) -> None:
-    assert placeholders.is_instruction(line) is expected
+    assert lines.is_instruction(line, CONTEXT) is expected
 
 
 NA = [
@@ -119,7 +121,7 @@ NA = [
 
 @pytest.mark.parametrize(("line", "reason"), NA)
 def test_na_reason(line: str, reason: str | None) -> None:
-    assert placeholders.na_reason(line) == reason
+    assert lines.na_reason(line) == reason
 
 
 @pytest.mark.parametrize(
@@ -137,7 +139,7 @@ def test_na_reason(line: str, reason: str | None) -> None:
     ],
 )
 def test_is_bare_na(line: str, bare: bool) -> None:
-    assert placeholders.is_bare_na(line) is bare
+    assert lines.is_bare_na(line) is bare
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -170,7 +172,9 @@ CHECKS = [
     (lists, ContentRules(require_list=False), "Enable for staff, then for all.", None),
     (checklists, ContentRules(all_boxes_ticked=True), "- [x] staging\n- [X] production", None),
     (checklists, ContentRules(all_boxes_ticked=True), "- [x] staging\n- [ ] production", "has 1 unticked box (line 3)"),
-    (checklists, ContentRules(all_boxes_ticked=True), "- [ ] staging\n- [ ] production", "has 2 unticked boxes (line 2, 3)"),
+    # nothing ticked: no answer at all, so no content to check (the section is a placeholder)
+    (checklists, ContentRules(all_boxes_ticked=True), "- [ ] staging\n- [ ] production", None),
+    (checklists, ContentRules(all_boxes_ticked=True), "Both stages.\n\n- [ ] staging\n- [ ] production", "has 2 unticked boxes (line 4, 5)"),
     (checklists, ContentRules(all_boxes_ticked=True), "- [x] staging\n- [ ] ", None),  # an empty box is not a task
     (checklists, ContentRules(all_boxes_ticked=False), "- [ ] staging", None),
     (forbid, ContentRules(forbid=("same as above",)), "Same as above!", 'still holds "same as above"'),
@@ -190,17 +194,16 @@ def test_real_content_drops_never_content() -> None:
         "<!-- prompt -->\nYour text here\n\n- \n- [ ] \n- [ ] real box\n\nN/A\n\n"
         "TODO\n\nReal line\n\n```\ncode line\n```"
     )
+    # an unticked box alone asserts nothing (issue 8): it comes only for all_boxes_ticked
     assert [(block.kind, lines) for block, lines in content(body)] == [
-        ("task", ["real box"]),
+        ("task", []),
         ("paragraph", ["Real line"]),
         ("code", ["code line"]),
     ]
 
 
 def test_prompts_are_removed_wherever_they_stand() -> None:
-    from enforcer.checks.content import prompt_phrases
-
-    context = Context(prompts=prompt_phrases(["Say how to undo the change."]))
+    context = lines.context(prompts=["Say how to undo the change."])
     document = parse("## S\nSay how to undo the change.\n\nSay how to undo the change. We revert it.")
-    found = real_content(document.content(1), context)
+    found = lines.answers(lines.read(document.content(1), context))
     assert [lines for _, lines in found] == [["Say how to undo the change. We revert it."]]

@@ -66,6 +66,36 @@ def test_check_golden(workdir: Path, plan: str, fmt: str) -> None:
     golden(f"check-{plan}.{CHECK_FORMATS[fmt]}", done.stdout)
 
 
+def test_explain_golden(workdir: Path) -> None:
+    """--explain: per requirement, how its section was found and each line, answer or prompt."""
+    done = run("check", "incomplete.md", "--explain")
+    assert done.exit_code == 1
+    assert "- line 13: prompt, a TODO: \"TBD\"" in done.stdout
+    golden("check-incomplete-explain.txt", done.stdout)
+
+
+def test_explain_reads_prompts_of_every_class(workdir: Path) -> None:
+    (workdir / "prompts.md").write_text(
+        "## Risks\n- [ ] Minor\n- [ ] Major\n\nSeverity: minor / major / critical\n\n"
+        "What could break?\n\n> Describe the abort criteria\n\n"
+        "## Rollback plan\nIf the new path misbehaves we turn off the `fast_export` flag.\n"
+    )
+    report = json.loads(run("check", "prompts.md", "--format", "json").stdout)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    risks = next(r for r in report["requirements"] if r["id"] == "risks")
+    assert risks["status"] == "placeholder"
+    assert [(e["line"], e["kind"], e["reason"]) for e in risks["evidence"]] == [
+        (2, "prompt", "options in unticked boxes, nothing chosen"),
+        (3, "prompt", "options in unticked boxes, nothing chosen"),
+        (5, "prompt", "alternatives left open"),
+        (7, "prompt", "a question"),
+        (9, "prompt", "an instruction to the author"),
+    ]
+    rollback = next(r for r in report["requirements"] if r["id"] == "rollback")
+    assert (rollback["status"], rollback["matched"]) == ("ok", "heading")
+    assert rollback["evidence"][0]["kind"] == "answer"
+
+
 @pytest.mark.parametrize("plan", ["complete", "incomplete"])
 def test_json_matches_the_contract(workdir: Path, plan: str) -> None:
     report = json.loads(run("check", f"{plan}.md", "--format", "json").stdout)

@@ -160,7 +160,7 @@ MISTAKES = [
         "requirement:\n  rollback: {severity: warning}\n",
         ('bad.yml: requirement: unknown key, did you mean "requirements"? Expected one of: applies_when, '
         "description, exempt_label, extends, labels, name, placeholders, plan_headings, "
-        "publish_on_drafts, require_plan_heading, requirements, templates"),
+        "publish_on_drafts, require_plan_heading, requirements, templates, vocabulary"),
     ),
     (
         "unknown requirement key",
@@ -179,7 +179,7 @@ MISTAKES = [
         "colour: red\n",
         ("bad.yml: colour: unknown key; expected one of: applies_when, description, exempt_label, extends, "
         "labels, name, placeholders, plan_headings, publish_on_drafts, require_plan_heading, requirements, "
-        "templates"),
+        "templates, vocabulary"),
     ),
     (
         "publish_on_drafts not a boolean",

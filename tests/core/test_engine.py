@@ -8,7 +8,7 @@ import pytest
 from core_support import check, result, ruleset, statuses
 
 from enforcer import config
-from enforcer.checks.content import template_key
+from enforcer.lines import template_key
 
 # --- finding the section --------------------------------------------------------------------
 
@@ -377,8 +377,8 @@ def test_na_with_a_reason_does_not_count_without_allow_na() -> None:
 
 
 def test_a_line_copied_from_the_template_is_not_content() -> None:
-    template = frozenset({template_key("Describe how you undo it, step by step.")})
-    text = "## Rollback\nDescribe how you undo it, step by step.\n"
+    template = frozenset({template_key("Undo it step by step, flag off then revert.")})
+    text = "## Rollback\nUndo it step by step, flag off then revert.\n"
     assert result(check(text, template_lines=template), "rollback").status == "placeholder"
     assert result(check(text), "rollback").status == "ok"
     edited = "## Rollback\nDescribe how you undo it, step by step.\nWe turn off the flag.\n"

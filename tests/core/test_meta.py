@@ -15,7 +15,7 @@ from enforcer.checks import CHECKS, STATUS_RULES
 from enforcer.model import ContentRules
 
 RULES_DIR = Path(config.rules_dir())
-RULESET_FILES = sorted(RULES_DIR.glob("*.yml"))
+RULESET_FILES = sorted(p for p in RULES_DIR.glob("*.yml") if p.name != config.VOCABULARY_FILE)
 
 
 def check_modules() -> list[object]:

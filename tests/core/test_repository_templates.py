@@ -17,16 +17,17 @@ TEMPLATE = """## What should happen
 <!-- the expected result -->
 
 ## Rollback plan
-Downstream services, data, on-call.
+Revert the merge request and redeploy the previous tag.
 """
 
-# A description written from TEMPLATE: the rollback section still holds the template's noun
-# list, which says nothing about this change.
+# A description written from TEMPLATE: the rollback section still holds the template's default
+# sentence, which reads as an answer until the template is known. (A bare noun list, as this
+# was before, is a prompt by itself now: issue 8.)
 DESCRIPTION = """## What should happen
 Exports finish in under a minute for every customer.
 
 ## Rollback plan
-Downstream services, data, on-call.
+Revert the merge request and redeploy the previous tag.
 """
 
 
@@ -63,7 +64,7 @@ def status(report: dict, requirement: str) -> str:
     ],
 )
 def test_each_template_place_is_read(repo: Path, path: str) -> None:
-    assert status(check(), "rollback") == "ok"  # no template yet: the noun list reads as text
+    assert status(check(), "rollback") == "ok"  # no template yet: the sentence reads as text
     (repo / path).parent.mkdir(parents=True, exist_ok=True)
     (repo / path).write_text(TEMPLATE)
     report = check()

@@ -1,4 +1,10 @@
-"""Text normalisation shared by heading matching and the content checks."""
+"""Text normalisation shared by heading matching, the line model and the content checks.
+
+Zero-width characters (a joiner pasted inside "Roll\u200bback") are removed before anything
+else, so they hide no word. CJK text has no spaces between words: ``words`` counts a run of
+Han, kana or Hangul as one word per two characters, about what a translation into English
+would hold, so ``min_words`` asks as much of Japanese as of English.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,9 @@ _SHORTCODE = re.compile(r":[a-z0-9_+-]+:")  # an emoji written as :dart:
 # numbering, once punctuation is gone: "3 rollback plan", "step 2 rollout steps", "iv risks"
 _NUMBERING = re.compile(r"^(?:(?:step|phase|part)\s+)?(?:\d+|[ivx]+)\s+(?=[a-z])")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Han, Hiragana, Katakana, Hangul: scripts written without spaces between words
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
 @lru_cache(maxsize=65536)
@@ -22,7 +31,7 @@ def normalize(text: str) -> str:
     "🔙 3. Rollback plan (required)" -> "rollback plan"; "Back-out plan" -> "back out plan".
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text))
     text = text.lower().replace("&", " and ")
     if "(" in text:
         text = _QUALIFIER.sub(" ", text)
@@ -32,8 +41,27 @@ def normalize(text: str) -> str:
     return _NUMBERING.sub("", text)
 
 
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width characters."""
+    return text if text.isascii() else _ZERO_WIDTH.sub("", text)
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    """The words of ``text``; a run of CJK characters counts as one word per two characters."""
+    found = _WORD.findall(text)
+    if text.isascii():
+        return found
+    counted: list[str] = []
+    for word in found:
+        if _CJK.search(word):
+            for piece in _CJK.split(word):
+                if piece:
+                    counted.append(piece)
+            for run in _CJK.findall(word):
+                counted.extend(run[i : i + 2] for i in range(0, len(run), 2))
+        else:
+            counted.append(word)
+    return counted
 
 
 class Phrases:
@@ -45,6 +73,8 @@ class Phrases:
     """
 
     def __init__(self, phrases: Iterable[str]) -> None:
+        phrases = tuple(phrases)
+        self._source = phrases
         by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in phrases:
             words_of = tuple(normalize(phrase).split())
@@ -63,6 +93,32 @@ class Phrases:
             if tuple(words_of[index : index + len(phrase)]) == phrase:
                 return len(phrase)
         return 0
+
+    @property
+    def source(self) -> tuple[str, ...]:
+        """The phrases as given."""
+        return self._source
+
+    def extended(self, more: Iterable[str]) -> Phrases:
+        return Phrases(self._source + tuple(more))
+
+    def at(self, words_of: list[str], index: int) -> int:
+        """Length of the longest phrase starting at ``words_of[index]``, 0 for none."""
+        return self._at(words_of, index) if index < len(words_of) else 0
+
+    def starts(self, words_of: list[str]) -> bool:
+        """Whether ``words_of`` opens with one of the phrases."""
+        return bool(words_of) and self._at(words_of, 0) > 0
+
+    def skip(self, words_of: list[str], start: int = 0) -> int:
+        """The index of the first word after the phrases that open ``words_of``."""
+        index = start
+        while index < len(words_of):
+            length = self._at(words_of, index)
+            if not length:
+                break
+            index += length
+        return index
 
     def longest(self, text: str) -> int:
         """The number of words of the longest phrase in ``text`` (normalised), 0 for none."""

@@ -1,0 +1,629 @@
+"""One model of a line: every line of a section is an answer or a prompt, with a reason.
+
+A section (with its subsections) holds a part of the plan only when some line of it is an
+answer: a line that asserts something about this change. Answers: a statement, a command (code),
+a link, a ticked box, a step still to do ("- [ ] Enable the flag for 10%"), a filled field
+("Rollback: revert the merge request"), "N/A" with its reason.
+
+Prompts, each with its reason:
+- text that is no content: an HTML comment, a line copied from the description template,
+  the ruleset's own prompt, placeholder text (TBD, "Your text here", ``<...>``, ``___``), a
+  line that opens with a TODO word, an empty list item;
+- a choice not made: options in unticked boxes with nothing chosen (``- [ ] Minor``
+  ``- [ ] Major``), the unticked options beside a ticked one, one unticked box asserting
+  something (``- [ ] Safe to revert without a data fix``), alternatives left open
+  (``Severity: minor / major / critical``, ``<yes|no>``, ``[HIGH | medium | low]``);
+- a blank left to fill: a field with nothing or a placeholder after its label
+  (``Expected downtime: ___``, ``- Revert steps:``), a sentence stem left to finish
+  (``The flag is turned off when ...``), a name to fill in inside a command
+  (``<feature-flag-name>``, ``TestAccXXX``), a template's stand-in (``Step 1``, ``Run
+  Command X``), a bare level with no reason (``Low``, ``Yes``);
+- words addressed to the author: a question (``What is the revert procedure?``), an
+  instruction in a plain, italic or quoted line (``Describe the abort criteria``, ``Think
+  about cache warm-up``, ``Please verify that:``; a line holding one is the template's
+  whatever else it says), the guidance after a question (``A good goal is measurable``),
+  the template's own words (``(This is an example)``, ``This section should ...``), a bare
+  list of topics (``Downstream services, data, on-call.``);
+- lines that end a description: GitLab quick actions (``/label ~<team>``), "cc @team",
+  "Closes #12";
+- a bare "N/A" (and any "N/A" where the requirement must be answered).
+
+A line wrapped onto the next is read whole, and a line of several sentences sentence by
+sentence: an answer when one of them is. A ticked box answers whatever its words show (the
+tick is the author's), unless the template ticked it already.
+
+The words come from ``rules/vocabulary.yml`` (``enforcer.vocabulary``). Patterns are compiled
+on first use, and each line is looked at once, with cheap tests first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+from enforcer.model import Block
+from enforcer.text import Phrases, normalize
+from enforcer.vocabulary import Vocabulary, vocabulary
+
+Kind = Literal["answer", "prompt"]
+
+
+class Line(NamedTuple):
+    line: int
+    kind: Kind
+    reason: str
+    text: str
+    block: Block
+
+
+class Context(NamedTuple):
+    """What reading a section needs beyond its blocks."""
+
+    words: Vocabulary
+    placeholders: Phrases  # the vocabulary's, with the ruleset's ``placeholders:``
+    prompts: Phrases | None = None  # the requirement's prompts
+    template_lines: frozenset[str] = frozenset()
+    allow_na: bool = True
+
+
+def context(
+    *,
+    words: Vocabulary | None = None,
+    placeholders: Iterable[str] = (),
+    prompts: Iterable[str] = (),
+    template_lines: frozenset[str] = frozenset(),
+    allow_na: bool = True,
+) -> Context:
+    words = words or vocabulary()
+    extra = tuple(placeholders)
+    phrases = _with_placeholders(words, extra) if extra else words.placeholders
+    found = Phrases(prompts)
+    return Context(words, phrases, found if found else None, template_lines, allow_na)
+
+
+@lru_cache(maxsize=16)
+def _with_placeholders(words: Vocabulary, extra: tuple[str, ...]) -> Phrases:
+    return words.placeholders.extended(extra)
+
+
+def template_key(line: str) -> str:
+    return " ".join(line.split())
+
+
+def ticked_key(text: str) -> str:
+    """The key of a box the template itself ticks: a tick copied from it is no choice."""
+    return "[x] " + template_key(text)
+
+
+# --- reasons ---------------------------------------------------------------------------
+# Answers
+STATEMENT = "a statement"
+COMMAND = "a command"
+LINK = "a link"
+TICKED = "a ticked box"
+STEP = "a step still to do"
+FILLED = "a filled field"
+REASONED_NA = "N/A with its reason"
+# Prompts
+COMMENT = "an HTML comment"
+TEMPLATE = "a line of the description template"
+RULESET_PROMPT = "the ruleset's prompt"
+PLACEHOLDER = "placeholder text"
+TODO = "a TODO"
+EMPTY_ITEM = "an empty list item"
+NOTHING_CHOSEN = "options in unticked boxes, nothing chosen"
+NOT_CHOSEN = "an option not chosen"
+UNTICKED = "an unticked box, not asserted"
+ALTERNATIVES = "alternatives left open"
+BLANK_FIELD = "a field left blank"
+STEM = "a sentence left to finish"
+NAME_TO_FILL = "a name left to fill in"
+QUESTION = "a question"
+INSTRUCTION = "an instruction to the author"
+TOPICS = "a list of topics, no statement"
+EXAMPLE = "the template's own words (an example, or about the section)"
+BARE_CHOICE = "a choice with no reason (Low, Yes)"
+TRAILER = "a quick action or issue reference"
+BARE_NA = 'a bare "N/A" with no reason'
+NA_REFUSED = '"N/A", where this part cannot be skipped'
+
+# What a section without an answer holds, from the most to the least telling to the author.
+_WHY: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({NA_REFUSED}), "says N/A, but this part of the plan cannot be skipped: describe it"),
+    (frozenset({BARE_NA}), 'says only "N/A": give the reason ("N/A, because ...") or describe it'),
+    (frozenset({NOTHING_CHOSEN, NOT_CHOSEN, UNTICKED, ALTERNATIVES, BARE_CHOICE}),
+     "offers choices with none made: tick or keep the one that applies and say why"),
+    (frozenset({QUESTION, STEM, BLANK_FIELD, TOPICS}),
+     "holds only questions or blanks left to fill: answer them"),
+    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION, EXAMPLE}), "holds only the template's prompt"),
+    (frozenset({PLACEHOLDER, TODO, NAME_TO_FILL}), "holds only placeholder text (such as TBD or \"Your text here\")"),
+    (frozenset({EMPTY_ITEM}), "holds only empty list items or unticked empty boxes"),
+    (frozenset({COMMENT}), "holds only HTML comments"),
+    (frozenset({TRAILER}), "holds only quick actions or issue references"),
+)
+
+
+def why_no_answer(lines: Sequence[Line]) -> str:
+    """What a section without an answer holds instead, as a phrase for the finding."""
+    found = {line.reason for line in lines}
+    for reasons, message in _WHY:
+        if found & reasons:
+            return message
+    return _WHY[5][1]
+
+
+# --- patterns, compiled on first use ---------------------------------------------------
+
+_P: dict[str, re.Pattern[str]] = {}
+_SOURCES = {
+    # "<feature-flag-name>", "<project_id>": a name to fill in. Not an XML element
+    # (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
+    "name": r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)",
+    "bracketed": r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$",
+    # quick actions take only ~labels, @people, %milestones, "quoted", numbers, dates, me
+    "action_args": r"""(?:\s+(?:[~@%]?"[^"]*"|[~@%#!'<\d]\S*|in|me|on|at|to|from|weeks?|days?|months?|tomorrow|today))*\s*$""",
+    "mentions": r"(?i)/?cc\b:?\s*(?:@\S+[\s,]*)+$",
+    "issue": r"(?:\S*[#!]\d+|https?://\S+/(?:-/)?(?:issues|merge_requests|pull)/\d+\S*|#)",
+    # a choice offered: "[HIGH | medium | low]", "(Yes | No)", "<yes|no>", "low / medium / high"
+    "bracket_choice": r"[\[(<{]\s*[^\[\]()<>{}|/]{1,30}(?:\s*[|/]\s*[^\[\]()<>{}|/]{1,30})+\s*[\])>}]",
+    "bare_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*(?:\||\s/\s|/)\s*[^\W_][\w' -]{0,25})+\W*$",
+    "stem_word": r"(?i)\b(?:when|if|because|and|or|the|a|an|to|with|that|by|of|for|from|into|after|before|until|is|are|will|be|should|must|via|using|at|on|in)\s*$",
+    "stem_end": r"(?:\.\.\.|…|(?<![-/.])\b(?:when|if|to|the|a|an|and|or|because|with|that))\s*$",
+    "field": r"^(?P<label>[^\W\d_][^:]{0,60}?)\s*:\s+(?P<value>\S.*)$|^(?P<bare>[^\W\d_][^:]{0,60}?)\s*:\s*$",
+    "url": r"https?://\S",
+    # a template's numbered stand-in: "Step 1", "Happy Path scenario 2", "Risk 1", "Item 3"
+    "quoted_dots": r"""['"‘“`]\s*(?:\.{2,}|…)\s*['"’”`]""",
+    "version_stand_in": r"(?<![\w.])v?[XYZ]\.(?:\d{1,2}|[XYZxyz])(?:\.[\dXYZxyz]+)?(?![\w.])",
+    "letter_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Ss]ervice|[Ff]eature|[Ff]ield|[Vv]alue|[Oo]ption|[Tt]able|[Ff]lag|[Ss]tep|[Tt]hing)\s+[XYZ]\b",
+    "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
+    "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
+    "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider|here|as necessary|as needed)\b",
+    "lead_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*\|\s*[^\W_][\w' -]{0,25})+\s*(?::|-|–|$)",
+    "please": r"(?i)(?:^|[,;:]\s*|\s)please\s+\w+",
+    "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
+    "digit": r"\d",
+    "code_span": r"`[^`]+`",
+}
+
+
+def _re(name: str) -> re.Pattern[str]:
+    pattern = _P.get(name)
+    if pattern is None:
+        pattern = _P[name] = re.compile(_SOURCES[name])
+    return pattern
+
+
+_REASON_MIN_WORDS = 2  # "N/A, because ..." needs a reason of at least this many words
+_FIELD_LABEL_WORDS = 6  # at most this many words before the colon of a "Label: value"
+_TOPIC_WORDS = 3  # at most this many words in each topic of a bare list
+_CHOICE_WORDS = 3  # at most this many words in each option of a choice left open
+_BARE_CHOICE_CHARS = 16  # a line this short that is one choice word ("Low") is a bare choice
+_FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a "Label: value"
+_STEM_WORDS = 4  # a stem ending on "when", "to" ... has at least this many words
+_HERE_WORDS = 7  # "Add rollback steps here": a short instruction ending in "here"
+_HERE_VERBS = frozenset(["add", "describe", "enter", "insert", "list", "write", "put", "provide", "paste", "link"])
+_OPENING_WORDS = 6  # "For example, consider ...": at most this many words before the comma
+_OBJECT_WORDS = 5  # a goal verb's object: the words right after it
+_WRAPPED = 60  # a line this long that ends mid-sentence was wrapped: the next goes on with it
+
+
+# --- small tests of a line -------------------------------------------------------------
+
+
+def is_placeholder(line: str, context: Context, prompts: bool = True) -> bool:
+    """Nothing but placeholder text (and, when ``prompts``, the ruleset's prompts)."""
+    if _re("bracketed").match(line):
+        return True
+    words = normalize(line).split()
+    if words and context.words.todo_words.starts(words):
+        return True
+    if prompts and context.prompts is not None:
+        words = context.prompts.remove(words)
+    return not context.placeholders.remove(words)
+
+
+@lru_cache(maxsize=4)
+def _na_pattern(na_words: tuple[str, ...]) -> re.Pattern[str]:
+    words = sorted(na_words, key=len, reverse=True)
+    alternatives = "|".join(r"\s*".join(re.escape(part) for part in re.split(r"\s*([/.])\s*|\s+", w) if part) for w in words)
+    return re.compile(rf"^\W*(?P<na>{alternatives})\b\W*(?P<reason>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def na_reason(line: str, na_words: tuple[str, ...] | None = None) -> str | None:
+    """For "N/A ..." lines the reason given ("" when bare); None when the line is no N/A."""
+    if na_words is None:
+        na_words = vocabulary().na_words
+    match = _na_pattern(na_words).match(line.strip())
+    if not match:
+        return None
+    reason = match.group("reason").strip()
+    # "No schema change" is a statement, not an N/A: only N/A words standing alone count.
+    if match.group("na").lower() in {"no", "nothing", "none"} and reason and match.group(0)[len(match.group("na")):][:1] not in ":,-–—.;(":
+        return None
+    return reason
+
+
+def is_bare_na(line: str, na_words: tuple[str, ...] | None = None) -> bool:
+    """An N/A without a reason: "N/A", "n/a.", and "n/a - not needed", whose "reason" is one
+    more N/A."""
+    reason = na_reason(line, na_words)
+    if reason is None:
+        return False
+    if reason and na_reason(reason, na_words) is not None and is_bare_na(reason, na_words):
+        return True
+    return len(re.findall(r"[^\W_]+", reason)) < _REASON_MIN_WORDS
+
+
+def _is_trailer(line: str, words: Vocabulary) -> bool:
+    if line[0] == "/":
+        name = line[1:].split(None, 1)[0].lower() if len(line) > 1 else ""
+        if name in words.quick_actions:
+            return _re("action_args").match(line, 1 + len(name)) is not None
+    first = line.split(None, 1)[0].lower().rstrip(":")
+    if first in ("cc", "/cc") and _re("mentions").match(line):
+        return True
+    if normalize(first) in words.closing_keywords:
+        rest = line.split(None, 1)[1] if " " in line else ""
+        rest = re.sub(r"(?i)^(?:to|of)\b\s*", "", rest.lstrip(":").strip())
+        pieces = [p for p in re.split(r"[\s,]+|\band\b", rest) if p]
+        return bool(pieces) and all(_re("issue").fullmatch(p.strip("().")) for p in pieces)
+    return False
+
+
+def is_choice(text: str, context: Context) -> bool:
+    """Alternatives offered and none taken: "[HIGH | medium | low]", "(Yes | No)", "low /
+    medium / high", "Yes/No"."""
+    if "|" not in text and "/" not in text:
+        if " or " in text and "," in text:  # "Low, Medium, or High."
+            pieces = re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", text.strip(" .*_-"))
+            return len(pieces) >= 3 and _all_choices(pieces, context)
+        return False
+    if "|" in text and _re("lead_choice").match(text):
+        return True  # "High | Medium | Low : How might failures be experienced?"
+    match = _re("bracket_choice").search(text)
+    if match:
+        pieces = re.split(r"\s*[|/]\s*", match.group(0)[1:-1].strip())
+        if "|" in match.group(0) or _all_choices(pieces, context):
+            return True
+    if text[0] != "|" and _re("bare_choice").match(text):  # not a table row
+        stripped = text.strip(" .*_-")
+        if "|" in text:
+            pieces = re.split(r"\s*\|\s*", stripped)
+            return len(pieces) >= 2 and all(len(p.split()) <= _CHOICE_WORDS for p in pieces)
+        spaced = re.split(r"\s+/\s+", stripped)  # "minor / major / critical"
+        if len(spaced) >= 2 and all(len(p.split()) <= _CHOICE_WORDS for p in spaced):
+            return len(spaced) >= 3 or _all_choices(spaced, context)
+        # "yes/no", "low/medium/high"; not "gradual/slower/segmented rolling deploys"
+        return _all_choices(re.split(r"\s*/\s*", stripped), context)
+    return False
+
+
+def _all_choices(pieces: Sequence[str], context: Context) -> bool:
+    return len(pieces) >= 2 and all(normalize(p) in context.words.choice_words for p in pieces)
+
+
+def is_instruction(line: str, context: Context) -> bool:
+    """A line that tells the author what to write: "Describe the abort criteria", "Please
+    list the dashboards", "Think about cache warm-up", "If this is a backport, please verify
+    that:"."""
+    words = normalize(line).split()
+    if not words:
+        return False
+    if "please" in words[1:] and _re("please").search(line):
+        return True  # "If this is a backport, please verify that:"
+    start = context.words.prompt_lead_ins.skip(words)
+    if start >= len(words):
+        return False
+    comma = line.find(",")
+    if 0 < comma and not _verb_at(words, start, context):
+        # "For example, consider ...", "Where possible, list ...": a short opening, then the verb
+        opening = normalize(line[:comma]).split()
+        if len(opening) <= _OPENING_WORDS and _verb_at(words, len(opening), context):
+            after = words[len(opening) + 1 : len(opening) + 2]
+            return not after or after[0] not in ("of", "is", "are", "was", "were")
+    length = _verb_at(words, start, context)
+    if not length:
+        # a short instruction that ends in "here": "Add rollback steps here"
+        return words[-1] == "here" and len(words) <= _HERE_WORDS and words[start] in _HERE_VERBS
+    after = words[start + length : start + length + 1]
+    # a one-word verb may be a noun: "List of changes", "Document is stored"
+    return length > 1 or not after or after[0] not in ("of", "is", "are", "was", "were")
+
+
+def _verb_at(words: list[str], index: int, context: Context) -> int:
+    """The length of an instruction's verb at ``words[index]``: a prompt verb, or a goal verb
+    ("Provide ...") where the line speaks of the text to write ("a summary", "here", "how")."""
+    length = context.words.prompt_verbs.at(words, index)
+    if length:
+        return length
+    length = context.words.goal_verbs.at(words, index)
+    after = words[index + length : index + length + _OBJECT_WORDS]
+    if length and (
+        context.words.prompt_objects.longest(" ".join(after))
+        or "you" in words[index + length :]
+        or "your" in words[index + length :]
+    ):
+        return length  # "Provide a summary of ...", "Add a few sentences", "... mock you"
+    return 0
+
+
+def is_topics(line: str) -> bool:
+    """A bare list of topics and no statement: "Downstream services, data, on-call."."""
+    if line.count(",") < 2 or _re("digit").search(line) or "`" in line:
+        return False
+    pieces = [p.strip(" .;") for p in re.split(r",|\band\b|\bor\b", line.rstrip(". "))]
+    pieces = [p for p in pieces if p]
+    return len(pieces) >= 3 and all(len(p.split()) <= _TOPIC_WORDS for p in pieces)
+
+
+def is_stem(line: str, last: bool) -> bool:
+    """A sentence stem left to finish: "The flag is turned off when ...". Ending on "when" or
+    "by" is a stem only on the last line of its block (else it wraps onto the next)."""
+    stripped = line.rstrip()
+    if stripped.endswith(("...", "…")):
+        # "The flag is turned off when ...": a word that needs more after it, then the dots;
+        # not "Usage will actually update ...", a clause trailing off
+        body = stripped.rstrip(".… ")
+        return bool(body) and (len(body.split()) < _STEM_WORDS or _re("stem_word").search(body) is not None)
+    return last and len(stripped.split()) >= _STEM_WORDS and _re("stem_end").search(stripped) is not None
+
+
+# --- one line --------------------------------------------------------------------------
+
+
+def _answer_reason(text: str, linked: bool) -> str:
+    if linked or ("://" in text and _re("url").search(text)):
+        return LINK
+    return STATEMENT
+
+
+def read_line(
+    text: str, context: Context, *, linked: bool = False, last: bool = True, value: bool = False
+) -> tuple[Kind, str]:
+    """(kind, reason) of one stripped line of prose (not code). ``linked``: its block holds
+    a link; ``last``: it is the last line of its block; ``value``: it is what follows a
+    field's label, where a list of names answers ("Affects: billing, search, exports")."""
+    if template_key(text) in context.template_lines:
+        return "prompt", TEMPLATE
+    if is_placeholder(text, context):
+        if context.prompts is None or is_placeholder(text, context, prompts=False):
+            return "prompt", TODO if context.words.todo_words.starts(normalize(text).split()) else PLACEHOLDER
+        return "prompt", RULESET_PROMPT
+    if _is_trailer(text, context.words):
+        return "prompt", TRAILER
+    if text[-1].isdigit() and _re("numbered_stand_in").match(text):
+        return "prompt", PLACEHOLDER
+    if ".." in text and _re("quoted_dots").search(text):
+        return "prompt", PLACEHOLDER  # "Go to '...'", "Click on '....'": the bug template's stand-ins
+    if ("X" in text or "Y" in text or "Z" in text) and (
+        _re("letter_stand_in").search(text) or _re("version_stand_in").search(text)
+    ):
+        return "prompt", PLACEHOLDER  # "Run Command X, Click Button Y", "release/X.0-staging"
+    if "<" in text and _re("name").search(text):
+        return "prompt", NAME_TO_FILL
+    if is_choice(text, context):
+        return "prompt", ALTERNATIVES
+    if text[0] == "[" and text[1:3] in (" ]", "x]", "X]"):  # a box outside a list: "[ ] I agree"
+        return ("answer", TICKED) if text[1] != " " else ("prompt", UNTICKED)
+    if ":" in text:
+        field = _re("field").match(text)
+        if field and field.group("bare") is not None:
+            # "Revert steps:", "If this work is behind a flipper:": a label or an opening for
+            # what follows, which answers (or not) by itself
+            return "prompt", BLANK_FIELD
+        elif field and len(field.group("label").split()) <= _FIELD_LABEL_WORDS and "://" not in field.group("label"):
+            filled = field.group("value").strip()
+            kind, reason = read_line(filled, context, linked=linked, last=last, value=True)
+            if kind == "prompt":
+                if reason in (PLACEHOLDER, TODO):
+                    return "prompt", BLANK_FIELD
+                return kind, reason
+            if reason == STATEMENT and (filled[:1].isdigit() or len(filled.split()) <= 3):
+                return "answer", FILLED
+            return kind, reason
+    if is_instruction(text, context) and not (linked and normalize(text).startswith(("link", "see"))):
+        return "prompt", INSTRUCTION  # not "Link to the runbook [here](...)": that link answers
+    if context.words.template_markers.longest(normalize(text)):
+        return "prompt", EXAMPLE
+    if text.endswith("?") or (text[0] in "WHwh" and _re("wh_question").match(text)):
+        return "prompt", QUESTION
+    if is_stem(text, last):
+        return "prompt", STEM
+    na = na_reason(text, context.words.na_words)
+    if na is not None:
+        if is_bare_na(text, context.words.na_words):
+            return "prompt", BARE_NA
+        if not context.allow_na:
+            return "prompt", NA_REFUSED
+        return "answer", REASONED_NA
+    if len(text) <= _BARE_CHOICE_CHARS and normalize(text) in context.words.choice_words:
+        return "prompt", BARE_CHOICE  # "Low", "Yes.": the level, not what makes it so
+    if not value and is_topics(text):
+        return "prompt", TOPICS
+    return "answer", _answer_reason(text, linked)
+
+
+def _logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
+    """(offset of its first line, text) of each line of prose, a line wrapped onto the next
+    (which goes on in lower case after no closing mark) joined to it."""
+    found: list[tuple[int, str]] = []
+    joinable = False
+    for offset, raw in enumerate(text.split("\n")):
+        stripped = raw.strip()
+        if not stripped:
+            joinable = False
+            continue
+        if joinable and found and (stripped[0].islower() or len(found[-1][1]) >= _WRAPPED) and not _is_trailer(stripped, words):
+            found[-1] = (found[-1][0], f"{found[-1][1]} {stripped}")
+            continue
+        found.append((offset, stripped))
+        joinable = (
+            not stripped.endswith((".", ":", "!", "?", ")", "|"))
+            and (":" not in stripped[:40] or len(stripped) > _FIELD_LINE)
+            and not _is_trailer(stripped, words)
+        )
+    return found
+
+
+def read_sentences(text: str, context: Context, *, linked: bool = False, last: bool = True) -> tuple[Kind, str]:
+    """(kind, reason) of a line of prose that may hold several sentences: an answer when one
+    of them is, unless the line opens with a choice left open (the rest is its guidance)."""
+    if ". " not in text and "? " not in text and "! " not in text:
+        return read_line(text, context, linked=linked, last=last)
+    sentences = [p for p in _re("sentence").split(text) if p.strip()]
+    if len(sentences) < 2 or template_key(text) in context.template_lines:
+        return read_line(text, context, linked=linked, last=last)
+    read = [
+        read_line(sentence.strip(), context, linked=linked, last=last and number + 1 == len(sentences))
+        for number, sentence in enumerate(sentences)
+    ]
+    if read[0][1] in (ALTERNATIVES, INSTRUCTION) or any(reason in (INSTRUCTION, EXAMPLE) for _, reason in read):
+        # a line that tells the author what to write is the template's, whatever else it says
+        return next((kind, reason) for kind, reason in read if kind == "prompt")
+    opened_by_question = read[0][1] == QUESTION
+    for sentence, (kind, reason) in zip(sentences, read):
+        if kind != "answer":
+            continue
+        if opened_by_question and _is_guidance(sentence):
+            continue  # the question's own guidance ("A good goal describes ...")
+        return kind, reason
+    if any(reason == ALTERNATIVES for _, reason in read):
+        return "prompt", ALTERNATIVES  # "Safe to roll back? (Yes | No)"
+    return next((kind, reason) for kind, reason in read if kind == "prompt")
+
+
+def _is_guidance(sentence: str) -> bool:
+    """A sentence that speaks to the author about what to write: "you", "your", "should",
+    "for example"."""
+    return _re("guidance").search(sentence) is not None
+
+
+def _read_code(block: Block, context: Context) -> list[Line]:
+    found = []
+    for offset, raw in enumerate(block.text.split("\n")):
+        text = raw.strip()
+        if not text or not any(c.isalnum() for c in text):
+            continue  # "}", "--", "$": punctuation of the code, neither answer nor prompt
+        number = block.line + offset + 1  # the fence is the block's first line
+        if template_key(text) in context.template_lines:
+            found.append(Line(number, "prompt", TEMPLATE, text, block))
+        elif ("<" in text and _re("name").search(text)) or "XXX" in text:
+            found.append(Line(number, "prompt", NAME_TO_FILL, text, block))
+        elif is_placeholder(text, context):
+            found.append(Line(number, "prompt", PLACEHOLDER, text, block))
+        elif text[0] == "/" and _is_trailer(text, context.words):
+            # a quick action in a fence: GitLab does not even run it, and it answers nothing
+            found.append(Line(number, "prompt", TRAILER, text, block))
+        else:
+            found.append(Line(number, "answer", COMMAND, text, block))
+    return found
+
+
+def _is_step(text: str, context: Context) -> bool:
+    """An unticked box that is a step of the plan: it opens with a step verb, or holds a
+    command or a link."""
+    words = normalize(text).split()
+    if words and words[0] in context.words.step_verbs:
+        return True
+    return "`" in text and _re("code_span").search(text) is not None
+
+
+def _read_task(block: Block, context: Context, group: str) -> Line:
+    text = " ".join(block.text.split())
+    if not text:
+        return Line(block.line, "prompt", EMPTY_ITEM, text, block)
+    if block.checked and text in context.template_lines and ticked_key(text) not in context.template_lines:
+        return Line(block.line, "answer", TICKED, text, block)  # the template's box, ticked by the author
+    kind, reason = read_line(text, context, linked=bool(block.links))
+    if block.checked and reason not in (PLACEHOLDER, TODO, NAME_TO_FILL, TEMPLATE, RULESET_PROMPT):
+        # the tick is the answer: "[x] I added a risk tag [risk=no|low|moderate|severe]"
+        return Line(block.line, "answer", TICKED, text, block)
+    if kind == "prompt" and reason not in (QUESTION, INSTRUCTION, STEM, BARE_CHOICE):
+        return Line(block.line, kind, reason, text, block)
+    if group == "chosen":
+        return Line(block.line, "prompt", NOT_CHOSEN, text, block)
+    if _is_step(text, context) or block.links:
+        return Line(block.line, "answer", STEP, text, block)
+    return Line(block.line, "prompt", NOTHING_CHOSEN if group == "options" else UNTICKED, text, block)
+
+
+def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
+    """Every non-blank line of one block, read. ``group`` for a task: "chosen" when a box
+    beside it is ticked, "options" when it stands among other unticked boxes."""
+    kind = block.kind
+    if kind == "comment":
+        return [Line(block.line, "prompt", COMMENT, block.text.strip(), block)]
+    if kind == "prompt":
+        return [Line(block.line, "prompt", INSTRUCTION, block.text.strip(), block)]
+    if kind == "code":
+        return _read_code(block, context)
+    if kind == "task":
+        return [_read_task(block, context, group)]
+    if kind == "item" and not block.text.strip():
+        return [Line(block.line, "prompt", EMPTY_ITEM, "", block)]
+    found: list[Line] = []
+    linked = bool(block.links)
+    logical = _logical_lines(block.text, context.words)
+    for number, (offset, text) in enumerate(logical):
+        line_kind, reason = read_sentences(text, context, linked=linked, last=number + 1 == len(logical))
+        found.append(Line(block.line + offset, line_kind, reason, text, block))
+    if linked and not any(line.kind == "answer" for line in found) and not any(
+        line.reason in (RULESET_PROMPT, TEMPLATE, INSTRUCTION, NAME_TO_FILL) for line in found
+    ):
+        # a link is an answer by itself: "Runbook: [here](https://runbooks.example.com/7)"
+        found.append(Line(block.line, "answer", LINK, block.links[0], block))
+    return found
+
+
+def _task_groups(blocks: Sequence[Block]) -> list[str]:
+    """For each block, its task group: "chosen", "options" or ""."""
+    groups = [""] * len(blocks)
+    index = 0
+    while index < len(blocks):
+        if blocks[index].kind != "task":
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(blocks) and blocks[end + 1].kind == "task" and blocks[end + 1].line - blocks[end].line <= 2:
+            end += 1
+        run = blocks[index : end + 1]
+        if any(b.checked for b in run):
+            group = "chosen"
+        else:
+            group = "options" if len(run) > 1 else ""
+        for at in range(index, end + 1):
+            groups[at] = group
+        index = end + 1
+    return groups
+
+
+def read(blocks: Sequence[Block], context: Context) -> list[Line]:
+    """Every line of these blocks, read, in order."""
+    groups = _task_groups(blocks)
+    found: list[Line] = []
+    for block, group in zip(blocks, groups):
+        found.extend(read_block(block, context, group))
+    return found
+
+
+def answers(lines: Sequence[Line]) -> list[tuple[Block, list[str]]]:
+    """The answers, block by block, as the content checks take them; unticked boxes come
+    too, with no lines, for ``all_boxes_ticked``. Empty when no line is an answer."""
+    found: list[tuple[Block, list[str]]] = []
+    any_answer = False
+    for line in lines:
+        if line.kind == "answer":
+            any_answer = True
+        elif not (line.block.kind == "task" and line.reason in _UNTICKED_REASONS):
+            continue
+        if found and found[-1][0] is line.block:
+            if line.kind == "answer":
+                found[-1][1].append(line.text)
+        else:
+            found.append((line.block, [line.text] if line.kind == "answer" else []))
+    return found if any_answer else []
+
+
+_UNTICKED_REASONS = frozenset({NOTHING_CHOSEN, NOT_CHOSEN, UNTICKED})

@@ -1,0 +1,130 @@
+"""The words the line model reads with: ``rules/vocabulary.yml``, extended or trimmed by a
+ruleset's ``vocabulary:`` key. One place for every list of words (placeholders, TODO words,
+prompt verbs, step verbs, quick actions, closing keywords, N/A words, choice words, and the
+wordings that say a part of the plan inside another section).
+
+Read once per process (libyaml when PyYAML has it) and cached per set of changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import yaml
+
+from enforcer.text import Phrases, normalize
+
+LIST_KEYS = (
+    "placeholders", "todo_words", "prompt_verbs", "prompt_lead_ins", "step_verbs",
+    "quick_actions", "closing_keywords", "na_words", "choice_words", "template_markers",
+    "goal_verbs", "prompt_objects",
+)
+KEYS = (*LIST_KEYS, "mentions")
+
+# One change of a ruleset: (key, added, removed); for mentions the key is "mentions.<id>",
+# "mentions.<id>.alone" and "mentions.<id>.when" for its condition words.
+Change = tuple[str, tuple[str, ...], tuple[str, ...]]
+GROUP = "\x1f"  # joins the words of one group of ``when`` in a Change
+
+
+class Mention(NamedTuple):
+    words: Phrases
+    when: tuple[Phrases, ...]  # a sentence must also hold a phrase of each of these
+    alone: Phrases  # wordings that say it by themselves ("to roll back,"), no condition asked
+
+
+class Vocabulary(NamedTuple):
+    placeholders: Phrases
+    todo_words: Phrases
+    prompt_verbs: Phrases
+    prompt_lead_ins: Phrases
+    step_verbs: frozenset[str]
+    quick_actions: frozenset[str]
+    closing_keywords: frozenset[str]
+    na_words: tuple[str, ...]
+    choice_words: frozenset[str]
+    template_markers: Phrases
+    goal_verbs: Phrases
+    prompt_objects: Phrases
+    mentions: tuple[tuple[str, Mention], ...]  # (requirement id, its wordings)
+
+    def mention(self, requirement_id: str) -> Mention | None:
+        return next((m for rid, m in self.mentions if rid == requirement_id), None)
+
+
+def _path() -> str:
+    here = os.path.dirname(os.path.abspath(__file__))
+    for folder in (os.path.join(here, "rules"), os.path.join(os.path.dirname(here), "rules")):
+        path = os.path.join(folder, "vocabulary.yml")
+        if os.path.isfile(path):
+            return path
+    raise FileNotFoundError("rules/vocabulary.yml is missing from the installation")
+
+
+@lru_cache(maxsize=1)
+def _raw() -> Mapping[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(_path(), encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)
+
+
+def builtin(key: str) -> tuple[str, ...]:
+    """The built-in entries of a list key (``mentions.rollback``, ``mentions.rollback.when``)."""
+    data: Any = _raw()
+    parts = key.split(".")
+    if parts[0] == "mentions":
+        entry = data["mentions"].get(parts[1]) or {}
+        if len(parts) > 2 and parts[2] == "when":  # condition groups, each one entry joined by GROUP
+            return tuple(GROUP.join(group) for group in entry.get("when") or ())
+        return tuple(entry.get(parts[2] if len(parts) > 2 else "words") or ())
+    return tuple(data[key])
+
+
+def _apply(base: Iterable[str], changes: tuple[Change, ...], key: str) -> tuple[str, ...]:
+    entries = list(base)
+    for name, added, removed in changes:
+        if name == key and key.endswith(".when"):
+            entries = list(added)  # the groups of conditions are replaced, not merged
+        elif name == key:
+            gone = {normalize(r) for r in removed}
+            entries = [e for e in entries if normalize(e) not in gone] + list(added)
+    return tuple(entries)
+
+
+def _words(entries: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(e) for e in entries)
+
+
+@lru_cache(maxsize=32)
+def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
+    """The vocabulary in force: the built-in one with a ruleset's ``changes``."""
+    def entries(key: str) -> tuple[str, ...]:
+        return _apply(builtin(key), changes, key)
+
+    ids = set(_raw()["mentions"]) | {name.split(".")[1] for name, _, _ in changes if name.startswith("mentions.")}
+    mentions = []
+    for req_id in sorted(ids):
+        words = entries(f"mentions.{req_id}")
+        alone = entries(f"mentions.{req_id}.alone")
+        if words or alone:
+            when = entries(f"mentions.{req_id}.when")
+            groups = tuple(Phrases(group.split(GROUP)) for group in when)
+            mentions.append((req_id, Mention(Phrases(words + alone), groups, Phrases(alone))))
+    return Vocabulary(
+        placeholders=Phrases(entries("placeholders")),
+        todo_words=Phrases(entries("todo_words")),
+        prompt_verbs=Phrases(entries("prompt_verbs")),
+        prompt_lead_ins=Phrases(entries("prompt_lead_ins")),
+        step_verbs=_words(entries("step_verbs")),
+        quick_actions=frozenset(e.strip().lstrip("/").lower() for e in entries("quick_actions")),
+        closing_keywords=_words(entries("closing_keywords")),
+        na_words=entries("na_words"),
+        choice_words=_words(entries("choice_words")),
+        template_markers=Phrases(entries("template_markers")),
+        goal_verbs=Phrases(entries("goal_verbs")),
+        prompt_objects=Phrases(entries("prompt_objects")),
+        mentions=tuple(mentions),
+    )

@@ -1,0 +1,242 @@
+"""The line model (enforcer/lines.py): every line an answer or a prompt, with its reason; and
+where real authors write the plan (plain titles, a part inside another section, CJK, zero-width
+characters, a ruleset's vocabulary)."""
+
+from __future__ import annotations
+
+import pytest
+from core_support import check, parse, result
+
+from enforcer import config, lines
+
+CONTEXT = lines.context()
+
+LINES = [
+    # answers
+    ("Revert the merge request and redeploy v1.4.", "answer", lines.STATEMENT),
+    ("Rollback: revert", "answer", lines.FILLED),
+    ("Affects: billing, search, exports", "answer", lines.FILLED),  # names after a label answer
+    ("Error rate stays under 0.1% on https://grafana.example.com/d/1.", "answer", lines.LINK),
+    ("N/A, because nothing is stored", "answer", lines.REASONED_NA),
+    ("No schema change, so a revert is enough.", "answer", lines.STATEMENT),
+    ("We deploy to staging/production on Tuesday.", "answer", lines.STATEMENT),  # a slash in prose
+    ("We move the view from /api/projects/ to /api/environments/.", "answer", lines.STATEMENT),
+    ("gradual/slower/segmented rolling deploys", "answer", lines.STATEMENT),
+    ("Risk: yes/no", "prompt", lines.ALTERNATIVES),
+    ("Low, Medium, or High.", "prompt", lines.ALTERNATIVES),
+    ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
+    ("The PR target branch is release/X.0-staging, not release/X.0.", "prompt", lines.PLACEHOLDER),
+    ("We upgrade to 2.0 and keep X.509 certificates as they are.", "answer", lines.STATEMENT),
+    ("Billing, search, or exports may slow down.", "answer", lines.STATEMENT),
+    ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
+    ("Log in to the console and flip the flag.", "answer", lines.STATEMENT),
+    ("The new export path is switched on", "answer", lines.STATEMENT),  # a particle, no stem
+    # runbook steps that open with a verb templates also use are answers
+    ("Enter maintenance mode, then restore the backup.", "answer", lines.STATEMENT),
+    ("Delete the new index and redeploy v1.4.", "answer", lines.STATEMENT),
+    ("Select the previous release in the console and roll back.", "answer", lines.STATEMENT),
+    ("Make sure to turn off the flag before the revert.", "answer", lines.STATEMENT),
+    # a goal or step that opens with a verb templates also use
+    ("Provide a data management API that exposes the rollover settings.", "answer", lines.STATEMENT),
+    ("Document and announce the migration guide.", "answer", lines.STATEMENT),
+    ("Provide a summary of the features included in this release.", "prompt", lines.INSTRUCTION),
+    # placeholders and TODOs
+    ("TBD", "prompt", lines.TODO),
+    ("TODO: write the steps", "prompt", lines.TODO),
+    ("Your text here", "prompt", lines.TODO),
+    ("Details here", "prompt", lines.PLACEHOLDER),
+    ("Happy Path scenario 1", "prompt", lines.PLACEHOLDER),  # a numbered stand-in
+    ("Step 2", "prompt", lines.PLACEHOLDER),
+    ("Upgrade to Python 3.12", "answer", lines.STATEMENT),
+    ("<describe the rollback>", "prompt", lines.PLACEHOLDER),
+    # choices not made
+    ("Severity: minor / major / critical", "prompt", lines.ALTERNATIVES),
+    ("<yes|no>", "prompt", lines.PLACEHOLDER),
+    ("Safe to rollback without consulting PR author? (Yes | No)", "prompt", lines.ALTERNATIVES),
+    ("[HIGH | medium | low] Does it work across browsers?", "prompt", lines.ALTERNATIVES),
+    ("High | Medium | Low : How might failures be experienced?", "prompt", lines.ALTERNATIVES),
+    ("Cloud / OSS / Enterprise", "prompt", lines.ALTERNATIVES),
+    ("[ ] I/we understand the owners may require updates", "prompt", lines.UNTICKED),
+    # blanks
+    ("Expected downtime: ___", "prompt", lines.BLANK_FIELD),
+    ("Revert steps:", "prompt", lines.BLANK_FIELD),
+    ("The flag is turned off when ...", "prompt", lines.STEM),
+    ("The flag is turned off when", "prompt", lines.STEM),
+    ("Usage will actually update ...", "answer", lines.STATEMENT),  # a clause trailing off
+    # words addressed to the author
+    ("What is the revert procedure?", "prompt", lines.QUESTION),
+    ("What are the risks of this proposal and how do we mitigate.", "prompt", lines.QUESTION),
+    ("Downstream services, data, on-call.", "prompt", lines.TOPICS),
+    ("Think about cache warm-up", "prompt", lines.INSTRUCTION),
+    ("Describe the abort criteria", "prompt", lines.INSTRUCTION),
+    ("Please list the dashboards.", "prompt", lines.INSTRUCTION),
+    ("If this backport is for a servicing release, please verify that:", "prompt", lines.INSTRUCTION),
+    ("For example, consider both security and scale.", "prompt", lines.INSTRUCTION),
+    ("Summarize the goals. How will we know it succeeded? A good goal is measurable.", "prompt", lines.INSTRUCTION),
+    # trailers
+    ("/label ~<team>", "prompt", lines.TRAILER),
+    ("Closes #12", "prompt", lines.TRAILER),
+    ("cc @ops-team", "prompt", lines.TRAILER),
+    # N/A
+    ("N/A", "prompt", lines.BARE_NA),
+    ("None.", "prompt", lines.BARE_NA),
+    ("Low", "prompt", lines.BARE_CHOICE),  # a level with no reason
+    ("Low: only the admin page reads this table", "answer", lines.STATEMENT),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "reason"), LINES)
+def test_a_line_is_an_answer_or_a_prompt(text: str, kind: str, reason: str) -> None:
+    assert lines.read_sentences(text, CONTEXT) == (kind, reason)
+
+
+def read(body: str) -> list[tuple[int, str, str]]:
+    document = parse("## S\n" + body)
+    return [(line.line, line.kind, line.reason) for line in lines.read(document.content(1), CONTEXT)]
+
+
+BLOCKS = [
+    # an option checklist with nothing ticked
+    ("- [ ] Minor\n- [ ] Major\n", [(2, "prompt", lines.NOTHING_CHOSEN), (3, "prompt", lines.NOTHING_CHOSEN)]),
+    # a tick answers, whatever choices its words still show
+    ("- [x] I added a risk tag [risk=no|low|moderate|severe] to the title\n", [(2, "answer", lines.TICKED)]),
+    # one ticked: the others are options not chosen
+    ("- [x] Minor\n- [ ] Major\n", [(2, "answer", lines.TICKED), (3, "prompt", lines.NOT_CHOSEN)]),
+    # a single unticked assertion box
+    ("- [ ] Safe to revert without a data fix\n", [(2, "prompt", lines.UNTICKED)]),
+    # an unticked step of the plan, with its command, is an answer
+    ("- [ ] Disable the flag for every project\n", [(2, "answer", lines.STEP)]),
+    # a command with a name left to fill in
+    ("```\n/chatops run feature set <feature-flag-name> false\n```\n", [(3, "prompt", lines.NAME_TO_FILL)]),
+    ("```\ngit revert abc123\n```\n", [(3, "answer", lines.COMMAND)]),
+    ("```\n{\n  \"enabled\": false\n}\n```\n", [(4, "answer", lines.COMMAND)]),  # braces are neither
+    # a quoted instruction, an italic one, a comment
+    ("> Describe the abort criteria\n", [(2, "prompt", lines.INSTRUCTION)]),
+    ("*Explain how to roll back*\n", [(2, "prompt", lines.INSTRUCTION)]),
+    ("<!-- say how -->\n", [(2, "prompt", lines.COMMENT)]),
+    # blank fields in a list: each label is a field of its own, holding nothing or a blank
+    ("- Revert steps:\n- Expected downtime: ___\n", [(3, "prompt", lines.PLACEHOLDER)]),
+    # a question wrapped over two lines is one question
+    ("What changes is an existing cluster required\nto make on upgrade?\n", [(2, "prompt", lines.QUESTION)]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), BLOCKS)
+def test_blocks_are_read_line_by_line(body: str, expected: list[tuple[int, str, str]]) -> None:
+    assert read(body) == expected
+
+
+def test_a_parent_heading_whose_sub_questions_are_unanswered_holds_no_answer() -> None:
+    text = "## Rollback plan\n### Can this be reverted?\n### What are the steps?\n- Steps:\n"
+    assert result(check(text), "rollback").status != "ok"
+
+
+# --- where real authors write the plan -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Summary of the change.\n\nRollback plan\nRevert the MR and redeploy v1.4.\n",
+        "Summary of the change.\n\nRollback plan:\n\nRevert the MR and redeploy v1.4.\n",
+        "Summary of the change.\n\n**Rollback plan**\n\nRevert the MR and redeploy v1.4.\n",
+        "1. Rollback plan\n   Revert the MR and redeploy v1.4.\n",
+    ],
+)
+def test_a_plain_title_line_answers_its_requirement(text: str) -> None:
+    found = result(check(text), "rollback")
+    assert found.status == "ok"
+    assert found.heading == "Rollback plan"
+
+
+def test_a_plain_title_takes_its_blocks_from_the_section_around_it() -> None:
+    text = "Risks:\nThe cache may be cold.\n\nValidation\n\nWe check the error dashboard after the deploy.\n"
+    report = check(text)
+    assert result(report, "validation").heading == "Validation"
+    assert [e.text for e in result(report, "risks").evidence] == ["The cache may be cold."]
+
+
+def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
+    text = "## Summary\nExports run on the new path. If the new path misbehaves we turn off the `fast_export` flag.\n"
+    found = result(check(text), "rollback")
+    assert (found.status, found.matched, found.heading, found.line) == ("ok", "sentence", "Summary", 2)
+    assert found.evidence[0].kind == "answer"
+
+
+def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition() -> None:
+    text = "## Summary\nNew export path.\n\n- To roll back this change, revert the merge and deploy again.\n"
+    found = result(check(text), "rollback")
+    assert (found.status, found.matched) == ("ok", "sentence")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Summary\nAdd a GitHub Action for each environment to roll back the deployed version.\n",
+        "## Summary\nSmall commits make it easier to revert the PR if necessary, and to review it.\n",
+        "## Summary\nThis PR adds the file db/rollback.sql to the repository for the ops team.\n",
+        "## Summary\nSee the [rollback docs](https://example.com/rollback) for the process we follow.\n",
+        "## Summary\nThis reverts the erroneous glob change and adds an option to deploy the backend.\n",
+        "## Summary\nDoes it need a rollback if the migration fails halfway through?\n",
+        # what the change builds or documents: a feature, no way back from this change
+        "## Summary\nThis PR includes a rollback if the deploy plan fails.\n",
+        "## Changes\nSets out guidance on what to do if a contributor spots a breaking issue.\n",
+        "## Release notes\nIf a deploy goes wrong, you can now roll back your deploy to the previous release.\n",
+    ],
+)
+def test_a_passing_mention_does_not_count(text: str) -> None:
+    assert result(check(text), "rollback").status == "missing"
+
+
+@pytest.mark.parametrize("title", ["mlpa-rollback job", "db/rollback.sql", "rollback_script"])
+def test_a_name_holding_a_heading_word_is_no_heading(title: str) -> None:
+    assert result(check(f"## Changes\n**{title}:** https://github.com/acme/infra/pull/2270\n"), "rollback").status == "missing"
+
+
+def test_a_combined_heading_gives_each_labelled_part_to_its_own_requirement() -> None:
+    text = "## Risk & rollback\n- **Risk:** <!-- low / medium / high -->\n- **Rollback:** Revert the merge commit.\n"
+    report = check(text)
+    assert result(report, "rollback").status == "ok"
+    assert result(report, "risks").status != "ok"
+
+
+def test_a_zero_width_character_does_not_hide_a_heading() -> None:
+    assert result(check("## Roll\u200bback plan\nRevert the MR and redeploy.\n"), "rollback").status == "ok"
+
+
+def test_cjk_counts_words_for_min_words() -> None:
+    cfg = config.load(config_text="requirements:\n  rollback:\n    extra_headings: [ロールバック手順]\n    checks: {min_words: 5}\n")
+    assert result(check("## ロールバック手順\nリリースを前のバージョンに戻します。\n", cfg), "rollback").status == "ok"
+    assert result(check("## ロールバック手順\n戻す\n", cfg), "rollback").status == "insufficient"
+
+
+def test_a_ruleset_extends_and_trims_the_vocabulary() -> None:
+    base = check("## Rollback plan\nà compléter\n")
+    assert result(base, "rollback").status == "ok"  # built-in words are English
+    cfg = config.load(config_text="vocabulary:\n  placeholders: [à compléter]\n")
+    assert result(check("## Rollback plan\nà compléter\n", cfg), "rollback").status == "placeholder"
+    trimmed = config.load(config_text="vocabulary:\n  prompt_verbs: {remove: [think]}\n")
+    assert result(check("## Rollback plan\nThink twice, then revert.\n", trimmed), "rollback").status == "ok"
+    assert result(check("## Rollback plan\nThink twice, then revert.\n"), "rollback").status == "placeholder"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("vocabulary:\n  colours: [red]\n", "vocabulary.colours: unknown key"),
+        ("vocabulary:\n  placeholders: {add: [x], drop: [y]}\n", "vocabulary.placeholders.drop: unknown key"),
+        ("vocabulary:\n  mentions:\n    rollback: {words: 3}\n", "vocabulary.mentions.rollback.words: expected a list of texts"),
+    ],
+)
+def test_a_wrong_vocabulary_is_named(text: str, message: str) -> None:
+    with pytest.raises(config.ConfigError, match=message.replace(".", r"\.")):
+        config.load(config_text=text)
+
+
+def test_a_template_box_the_author_ticked_is_an_answer() -> None:
+    text = "## Rollback instructions\n- [x] This PR can be reverted after deploy with no further considerations\n"
+    copied = frozenset({lines.template_key("This PR can be reverted after deploy with no further considerations")})
+    assert result(check(text, template_lines=copied), "rollback").status == "ok"
+    # ticked already in the template: the tick was copied, no choice was made
+    ticked = copied | {lines.ticked_key("This PR can be reverted after deploy with no further considerations")}
+    assert result(check(text, template_lines=ticked), "rollback").status == "placeholder"
