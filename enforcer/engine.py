@@ -26,8 +26,8 @@ validating the rollout, where "Rollback plan for the migration" does.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from enforcer import lines as line_model
@@ -339,11 +339,14 @@ class _Checker:
         return []
 
     def candidates(self, requirement: Requirement) -> list[Candidate]:
+        """The sections that may answer ``requirement``, judged in the order they rank apart
+        from their status, up to the first that holds an answer: nothing after it can beat it
+        (``Candidate.key``), so a long description's many matching sections are not all read."""
         if requirement.table is not None:
             return self.table_candidates(requirement)
         match = matcher(requirement.headings)
         context = self.context(requirement)
-        found = []
+        pending: list[tuple[tuple[bool, bool, int, int, int], Callable[[], Candidate]]] = []
         for index, exactness in self.matching(match):
             in_plan = index in self.inside_plan and index not in self.plan_sections
             if self.config.require_plan_heading and index not in self.inside_plan:
@@ -354,17 +357,31 @@ class _Checker:
                 continue  # a feature's title inside another part ("Changes / Input validation")
             if exactness == 2 and _only_in_names(section.title, match):
                 continue  # "mlpa-rollback job", "rollback.sql": a name, no rollback plan
-            # A plan heading that names a requirement ("Rollout and rollback plan") answers it
-            # with its own text only: the sections below it answer for themselves.
-            blocks = self._own_blocks(index, requirement) if index in self.plan_sections else self.content(index, requirement)
-            status = judge(blocks, requirement, context)
             weak = section.style == "field" and index not in self.inside_plan
-            matched = _STYLE_NAMES.get(section.style, "heading")
-            found.append(
-                Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose, matched=matched)
-            )
-        found.extend(self.title_candidates(requirement, context))
+            order = (loose, weak, 0 if in_plan else 1, exactness, section.line)
+            pending.append((order, partial(self._heading_candidate, index, requirement, context, in_plan, exactness, weak, loose)))
+        for candidate in self.title_candidates(requirement, context):
+            order = (candidate.loose, candidate.weak, 0 if candidate.in_plan else 1, candidate.exactness, candidate.line)
+            pending.append((order, partial(_given, candidate)))
+        pending.sort(key=lambda item: item[0])
+        found = []
+        for _, make in pending:
+            candidate = make()
+            found.append(candidate)
+            if candidate.status.status == "ok":
+                break
         return found
+
+    def _heading_candidate(
+        self, index: int, requirement: Requirement, context: Context, in_plan: bool, exactness: int, weak: bool, loose: bool
+    ) -> Candidate:
+        section = self.document.sections[index]
+        # A plan heading that names a requirement ("Rollout and rollback plan") answers it
+        # with its own text only: the sections below it answer for themselves.
+        blocks = self._own_blocks(index, requirement) if index in self.plan_sections else self.content(index, requirement)
+        status = judge(blocks, requirement, context)
+        matched = _STYLE_NAMES.get(section.style, "heading")
+        return Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose, matched=matched)
 
     def outside_plan(self, requirement: Requirement) -> int | None:
         """Where a requirement's section stands outside the plan, when the plan is required."""
@@ -450,6 +467,10 @@ class _Checker:
         message = f"{requirement.title}: the {best.noun} '{best.title}' {best.status.message}."
         assert best.status.rule is not None
         return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
+
+
+def _given(candidate: Candidate) -> Candidate:
+    return candidate
 
 
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
