@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -104,9 +105,20 @@ def _where(path: str, source: str) -> str:
     return f"{source}: {path}" if source else path
 
 
+# What a mistyped key looks like. Anything else under a key's place (a line of /etc/shadow, a
+# URL holding a token) is not repeated: the message would print the file's contents.
+_KEY_LIKE = re.compile(r"[A-Za-z_][\w -]{0,40}\Z")
+
+
 def _unknown(data: Mapping[str, Any], allowed: set[str], path: str, source: str) -> None:
     for key in data:
         if key not in allowed:
+            if not (isinstance(key, str) and _KEY_LIKE.match(key)):
+                where = path or "the top level"
+                raise ConfigError(
+                    f"{_where(where, source)}: holds something that is no key of a ruleset "
+                    f"(not repeated here); expected one of: {', '.join(sorted(allowed))}"
+                )
             where = f"{path}.{key}" if path else str(key)
             import difflib  # only on the way to an error message
 

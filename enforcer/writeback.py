@@ -317,7 +317,7 @@ def _settled(writer: Writer, write: Callable[[], None]) -> None:
 
 def _subject_blocker(subject: Subject, config: Config) -> str | None:
     noun = subject.kind.replace("_", " ")
-    if subject.state in ("closed", "locked"):
+    if subject.state in ("closed", "merged", "locked"):
         return f"the {noun} is {subject.state}"
     if subject.draft and not config.publish_on_drafts:
         return (

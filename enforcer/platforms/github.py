@@ -163,6 +163,8 @@ def _read_event(env: Environ) -> dict[str, Any]:
         raise TargetError(str(error)) from None
     except ValueError as error:
         raise TargetError(f"GITHUB_EVENT_PATH {path}: not JSON: {error}") from None
+    except RecursionError:
+        raise TargetError(f"GITHUB_EVENT_PATH {path}: JSON nested too deeply for an event") from None
     if not isinstance(payload, dict):
         raise TargetError(f"GITHUB_EVENT_PATH {path}: expected a JSON object")
     return payload

@@ -76,13 +76,17 @@ async def _body(request: Request, limit: int) -> bytes:
 
 
 def _payload(body: bytes, content_type: str) -> Any:
-    """JSON, or GitHub's form encoding (``payload=<json>``); ValueError when neither."""
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        form = parse_qs(body.decode("utf-8"), strict_parsing=False)
-        if "payload" not in form:
-            raise ValueError("a form body without its payload field")
-        return json.loads(form["payload"][-1])
-    return json.loads(body)
+    """JSON, or GitHub's form encoding (``payload=<json>``); ValueError when neither, or when
+    nested past what any webhook nests (json's recursion limit)."""
+    try:
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            form = parse_qs(body.decode("utf-8"), strict_parsing=False)
+            if "payload" not in form:
+                raise ValueError("a form body without its payload field")
+            return json.loads(form["payload"][-1])
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 class Delivery:

@@ -7,10 +7,16 @@ import hmac
 
 
 def gitlab_token_ok(given: str | None, secret: bytes) -> bool:
-    """GitLab sends the webhook's secret token as is, in ``X-Gitlab-Token``."""
+    """GitLab sends the webhook's secret token as is, in ``X-Gitlab-Token``. The ASGI server
+    hands headers over decoded as latin-1, so encoding back to latin-1 gives the bytes sent
+    (a UTF-8 secret such as "sécret" arrives as its UTF-8 bytes)."""
     if given is None:
         return False
-    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), secret)
+    try:
+        sent = given.encode("latin-1")
+    except UnicodeEncodeError:  # not a header as received: compare something of equal cost
+        sent = given.encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(sent, secret)
 
 
 def github_signature_shape_ok(given: str | None) -> bool:

@@ -94,6 +94,9 @@ NOT_REPEATED = [
     # a key is named, as the contract asks, but cut to 60 characters: not a whole line
     ("a key given twice", f"'{'k' * 61}{SECRET}': 1\n'{'k' * 61}{SECRET}': 2\n"),
     ("an unknown key", f"'{'k' * 61}{SECRET}': 1\n"),
+    # a short line that YAML reads as a key: /etc/shadow, a token URL before '= 1'
+    ("a shadow line as a key", "root:*:20228:secret:99999:7:::\n"),
+    ("a token URL as a key", "url=https://oauth2:glpat-secret@gitlab.com/x.git: 1\n"),
     ("a binary file", "\x00\x01" + SECRET),
 ]
 

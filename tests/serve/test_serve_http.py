@@ -51,6 +51,16 @@ def test_gitlab_bad_secret_401_and_no_request(receiver, gitlab, token) -> None: 
     assert gitlab.state.log == []
 
 
+def test_a_secret_beyond_ascii_matches_as_gitlab_sends_it(start, gitlab) -> None:  # type: ignore[no-untyped-def]
+    """GitLab sends the token's UTF-8 bytes; the ASGI server decodes headers as latin-1."""
+    receiver = start(ROLLOUT_ENFORCER_WEBHOOK_SECRET="sécret")
+    as_sent = "sécret".encode().decode("latin-1")  # urllib sends str headers as latin-1
+    status, answer = receiver.gitlab(open_hook(gitlab), token="sécret")  # other bytes
+    assert status == 401, answer
+    status, answer = receiver.gitlab(open_hook(gitlab), token=as_sent)
+    assert status == 202, answer
+
+
 @pytest.mark.parametrize("signature", ["", "sha1=abc", "sha256=" + "0" * 64, "sha256=zz"])
 def test_github_bad_signature_401(receiver, github, signature) -> None:  # type: ignore[no-untyped-def]
     status, _ = receiver.github("pull_request", {"action": "opened"}, signature=signature)
@@ -115,6 +125,7 @@ MALFORMED = [
     b'{"object_kind": "merge_request"}',
     b'{"object_kind": "merge_request", "project": {"id": 42}, "object_attributes": {"iid": "7"}}',
     b'{"object_kind": 5}',
+    b"[" * 5000 + b"]" * 5000,  # nested past json's recursion limit
 ]
 
 

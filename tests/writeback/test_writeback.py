@@ -236,6 +236,20 @@ def test_a_draft_is_checked_but_nothing_is_published_until_ready(world):
     assert world.ours() == [] and world.statuses() == []
 
 
+@pytest.mark.parametrize("state", ["closed", "merged"])
+def test_a_closed_or_merged_change_is_left_alone(world, state):
+    """A re-run job or `enforce check URL --publish` on a merged merge request writes nothing."""
+    from conftest import CONFIG
+
+    from enforcer.writeback import carry_out
+
+    adapter = world.adapter()
+    subject = adapter.subject()._replace(state=state)
+    result = carry_out(adapter, failing(), CONFIG, subject, f"{MARKER}\nverdict", status=True)
+    assert result.blocked is not None and result.blocked.endswith(f" is {state}")
+    assert world.ours() == [] and world.statuses() == []
+
+
 def test_publish_on_drafts_publishes_on_a_draft(world):
     from conftest import CONFIG
 
