@@ -118,6 +118,20 @@ def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def repository_root(start: str = ".") -> str:
+    """The working tree holding ``start``: the nearest folder up from it with a ``.git``
+    (a folder, or a file in a git worktree); ``start`` itself when there is none."""
+    here = os.path.realpath(start)
+    folder = here
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return here
+        folder = parent
+
+
 def tree_reader(root: str, limit: int | None = None) -> Reader:
     """Files of the working tree at ``root``; a symbolic link that leads out of it is refused."""
     real_root = os.path.realpath(root)

@@ -63,9 +63,11 @@ def load_config(platform: Platform, options: Options) -> Config:
     files = None
     if platform.name != "local":
         files = config_module.Files(platform.file_text, "the target branch")
+    base = getattr(platform, "config_base", None)  # the repository's root, when found there
+    source = os.path.join(os.path.relpath(base), ".rollout-plan.yml") if base else ".rollout-plan.yml"
     return config_module.load(
         ruleset=options.ruleset, default_ruleset=options.default_ruleset, config_text=text,
-        files=files,
+        config_source=source, files=files, base=base,
     )
 
 
@@ -155,11 +157,17 @@ def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | 
                     )
                 files.append((path, "templates:"))
     if not files and not globs:
-        base = os.getcwd() if root is None else root
-        files = [
-            (os.path.join(root, path) if root else path, "template")
-            for path in repository_templates(base)
-        ]
+        if root is None:  # the repository's own, named as seen from here
+            from enforcer.files import repository_root
+
+            top = repository_root()
+            here = os.path.realpath(".")
+            files = [
+                (path if top == here else os.path.relpath(os.path.join(top, path)), "template")
+                for path in repository_templates(top)
+            ]
+        else:
+            files = [(os.path.join(root, path), "template") for path in repository_templates(root)]
     lines: set[str] = set()
     for path, option in files:
         document = markdown.parse(_read_template(path, option))

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from enforcer.files import ReadError, max_input_bytes, read_path, read_stdin, text_of, tree_reader
+from enforcer.files import ReadError, max_input_bytes, read_path, read_stdin, repository_root, text_of, tree_reader
 from enforcer.platforms.base import Subject, TargetError
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ class Local:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.config_base: str | None = None  # where .rollout-plan.yml was found, when not here
 
     def subject(self) -> Subject:
         limit = max_input_bytes()
@@ -40,7 +41,16 @@ class Local:
         return Subject("file", self.path, read_text(data))
 
     def config_text(self) -> str | None:
-        return self.file_text(CONFIG_NAME)
+        """``.rollout-plan.yml`` of the current folder, else of the repository's root (a check
+        run from a subfolder keeps the repository's rules)."""
+        text = self.file_text(CONFIG_NAME)
+        if text is None:
+            root = repository_root()
+            if root != os.path.realpath("."):
+                text = tree_reader(root)(CONFIG_NAME)
+                if text is not None:
+                    self.config_base = root
+        return text
 
     def file_text(self, path: str) -> str | None:
         """A file of the working tree, by its path inside it; None when there is none."""

@@ -119,3 +119,19 @@ def test_the_configuration_overrides_the_repository(repo: Path) -> None:
     report = check()
     assert report["templates"] == [os.path.join("templates", "ours.md")]
     assert status(report, "rollback") == "ok"
+
+
+def test_from_a_subfolder_the_repositorys_templates_and_configuration_count(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`.rollout-plan.yml` and the templates live at the repository's root (CONTRACT.md):
+    a check run from a subfolder still reads them."""
+    (repo / ".git").mkdir()
+    (repo / ".github").mkdir()
+    (repo / ".github/pull_request_template.md").write_text(TEMPLATE)
+    (repo / ".rollout-plan.yml").write_text("extends: handbook-strict\n")
+    (repo / "sub").mkdir()
+    monkeypatch.chdir(repo / "sub")
+    result = CliRunner().invoke(cli, ["check", "--format", "json", "../description.md"])
+    report = json.loads(result.stdout)
+    assert report["ruleset"] == "handbook-strict"
+    assert report["templates"] == [os.path.join("..", ".github", "pull_request_template.md")]
+    assert status(report, "rollback") == "placeholder"
