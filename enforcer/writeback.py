@@ -157,9 +157,19 @@ class _Run:
         return self._me
 
     def learn(self, note: Note) -> None:
-        """A comment we just created tells who we write as, for free."""
-        if note.author and not self._asked:
+        """A comment we just created tells who we write as, for free; and says so when the
+        identity we took differs (a GitHub App's token cannot read /user), since the next run
+        would not know the comment for ours and would post another."""
+        if not note.author:
+            return
+        if not self._asked:
             self._me, self._asked = note.author, True
+        elif note.author != self._me:
+            self.log(
+                f"the comment was posted as {note.author}, not as {self._me or 'the identity assumed'}: "
+                f"set ROLLOUT_ENFORCER_COMMENT_AUTHOR={note.author} so that the next run edits it "
+                "instead of posting another"
+            )
 
     def ours(self, notes: Sequence[Note]) -> list[Note]:
         marked = [note for note in notes if is_marked(note.body)]

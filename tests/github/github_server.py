@@ -110,6 +110,8 @@ class FakeGitHub:
         self.token: str | None = None  # when set, requests must carry it
         self.read_only = False  # writes answered 403 "Resource not accessible by integration"
         self.token_user: str | None = None  # None: a workflow's GITHUB_TOKEN (the Actions bot)
+        # a GitHub App's installation token: GET /user refused, comments written by its bot
+        self.app_bot: str | None = None
         self.maintainer = True  # whether the token may edit and delete others' comments
         self.lock = threading.RLock()
         self._ids = 1000
@@ -677,7 +679,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> Answer:
         if path == "/user" and method == "GET":
             login = self.github.token_user
-            if login is None:
+            if login is None or self.github.app_bot is not None:
                 return _error(403, "Resource not accessible by integration")
             user = self.github.user_json(login)
             user.update(  # GET /user answers a public-user: the profile fields too
@@ -754,12 +756,12 @@ class _Handler(BaseHTTPRequestHandler):
             return _error(404, "Not Found")
         if not isinstance(body, dict) or not isinstance(body.get("body"), str):
             return _error(422, "Invalid request.\n\n\"body\" wasn't supplied.")
-        author = self.github.token_user or "github-actions[bot]"
+        author = self.github.app_bot or self.github.token_user or "github-actions[bot]"
         comment = self.github.add_comment(repo.full_name, item.number, body["body"], author)
         return 201, self.github.comment_json(repo, comment), {}
 
     def _may_change(self, comment: dict) -> bool:
-        me = self.github.token_user or "github-actions[bot]"
+        me = self.github.app_bot or self.github.token_user or "github-actions[bot]"
         return comment["user"] == me or self.github.maintainer
 
     def _find_comment(self, repo: Repo, args: dict) -> dict | None:

@@ -109,6 +109,23 @@ def test_a_github_app_token_names_its_bot_and_leaves_the_actions_bot_alone(world
     assert ("GET", "/user") not in world.requests()
 
 
+@pytest.mark.parametrize("world", ["github"], indirect=True)
+def test_an_app_token_without_its_bot_named_says_how_to_name_it(world):
+    """Without ROLLOUT_ENFORCER_COMMENT_AUTHOR an app's token is taken for the Actions bot; the
+    comment it creates shows whose it is, and the run says which name to set."""
+    from conftest import CONFIG
+
+    from enforcer.writeback import carry_out
+
+    world.fake.app_bot = "release-app[bot]"
+    world.add_comment(f"{MARKER}\nold verdict", author="release-app[bot]")  # its earlier run
+    said: list[str] = []
+    adapter = world.adapter()
+    carry_out(adapter, failing(), CONFIG, adapter.subject(), f"{MARKER}\nnew verdict", log=said.append)
+    assert world.comments()[-1] == ("release-app[bot]", f"{MARKER}\nnew verdict")
+    assert any("ROLLOUT_ENFORCER_COMMENT_AUTHOR=release-app[bot]" in line for line in said), said
+
+
 @pytest.mark.parametrize("world", ["gitlab"], indirect=True)
 def test_a_gitlab_note_by_a_maintainer_with_the_marker_first_is_not_ours(world):
     """The issue's first finding: a human note whose first line is the marker made every run
