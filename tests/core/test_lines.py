@@ -26,6 +26,8 @@ LINES = [
     ("Low, Medium, or High.", "prompt", lines.ALTERNATIVES),
     ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
     ("The PR target branch is release/X.0-staging, not release/X.0.", "prompt", lines.PLACEHOLDER),
+    ("Ensure that resources x, y and z were not changed", "prompt", lines.PLACEHOLDER),
+    ("We check the x, y and z axes of the plot and the labels.", "answer", lines.STATEMENT),
     ("We upgrade to 2.0 and keep X.509 certificates as they are.", "answer", lines.STATEMENT),
     ("Billing, search, or exports may slow down.", "answer", lines.STATEMENT),
     ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
@@ -118,6 +120,18 @@ BLOCKS = [
     ("- Revert steps:\n- Expected downtime: ___\n", [(3, "prompt", lines.PLACEHOLDER)]),
     # a question wrapped over two lines is one question
     ("What changes is an existing cluster required\nto make on upgrade?\n", [(2, "prompt", lines.QUESTION)]),
+    # a template's example steps: one item a stand-in, so the others are the example's too
+    (
+        "1. Check out this PR\n2. Run Command X, Click Button Y\n3. Profit\n",
+        [(2, "prompt", lines.EXAMPLE_STEP), (3, "prompt", lines.PLACEHOLDER), (4, "prompt", lines.EXAMPLE_STEP)],
+    ),
+    # real steps, no stand-in among them: answers
+    (
+        "1. Check out this PR\n2. Run `make migrate`\n3. Open /admin and see the new column\n",
+        [(2, "answer", lines.STATEMENT), (3, "answer", lines.STATEMENT), (4, "answer", lines.STATEMENT)],
+    ),
+    # a stand-in in a short list of two is not enough to call the other item an example
+    ("1. Revert the PR\n2. Run Command X\n", [(2, "answer", lines.STATEMENT), (3, "prompt", lines.PLACEHOLDER)]),
 ]
 
 
