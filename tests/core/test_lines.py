@@ -202,6 +202,20 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
     assert result(check(text), "rollback").status == "missing"
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a validation wording is the whole wording: "I tested" is not "tested" in any sentence
+        ("## Summary\nWe must establish a clear, reliable and tested rollback strategy for v4.\n", "missing"),
+        ("## Summary\nThe process needs to be tested and documented before we use it.\n", "missing"),
+        ("## Summary\nNew export path for reports. I tested it against a copy of production data.\n", "ok"),
+        ("## Summary\nNew export path for reports. We’ll verify the error rate once it is live.\n", "ok"),
+    ],
+)
+def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
+    assert result(check(text), "validation").status == status
+
+
 @pytest.mark.parametrize("title", ["mlpa-rollback job", "db/rollback.sql", "rollback_script"])
 def test_a_name_holding_a_heading_word_is_no_heading(title: str) -> None:
     assert result(check(f"## Changes\n**{title}:** https://github.com/acme/infra/pull/2270\n"), "rollback").status == "missing"
