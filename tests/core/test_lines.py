@@ -216,6 +216,24 @@ def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
     assert result(check(text), "validation").status == status
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the expected result written into a test step
+        ("## How to test\n1. Open the Sites page\n2. Verify the Staging Sites card still appears.\n", "ok"),
+        ("## Tests\n1. Merge this PR and relock the deploy.\n1. A staging deploy should occur.\n", "ok"),
+        # a question, or a step with no outcome, says no expected result
+        ("## Tests\nWhat should happen when the flag is off?\n", "missing"),
+        ("## How to test\n1. Open the Sites page and click the Staging Sites card.\n", "missing"),
+    ],
+)
+def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> None:
+    found = result(check(text), "expectations")
+    assert found.status == status
+    if status == "ok":
+        assert found.matched == "sentence"
+
+
 @pytest.mark.parametrize("title", ["mlpa-rollback job", "db/rollback.sql", "rollback_script"])
 def test_a_name_holding_a_heading_word_is_no_heading(title: str) -> None:
     assert result(check(f"## Changes\n**{title}:** https://github.com/acme/infra/pull/2270\n"), "rollback").status == "missing"
