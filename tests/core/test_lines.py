@@ -234,6 +234,21 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         assert found.matched == "sentence"
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a risk written as the harm to avoid or the cost accepted
+        ("## Description\nThe migrations run one by one to not disturb the production environment.\n", "ok"),
+        ("## Summary\nLowering the TTL results in more DNS requests and consequently higher costs.\n", "ok"),
+        ("## Evaluation\nWe test that the new theme doesn't impact our key metrics negatively.\n", "ok"),
+        # a question about it is no answer
+        ("## Summary\nCould the new theme impact our key metrics negatively?\n", "missing"),
+    ],
+)
+def test_a_risk_said_as_harm_avoided_or_cost_counts(text: str, status: str) -> None:
+    assert result(check(text), "risks").status == status
+
+
 @pytest.mark.parametrize("title", ["mlpa-rollback job", "db/rollback.sql", "rollback_script"])
 def test_a_name_holding_a_heading_word_is_no_heading(title: str) -> None:
     assert result(check(f"## Changes\n**{title}:** https://github.com/acme/infra/pull/2270\n"), "rollback").status == "missing"
