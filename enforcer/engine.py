@@ -476,6 +476,7 @@ def _given(candidate: Candidate) -> Candidate:
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _CODE_SPAN = re.compile(r"`[^`]*`")
+_WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
 _MENTION_MIN_CHARS = 20  # five words hold at least this many characters
 _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should", "has", "have", "what", "how", "why", "which", "who", "when"])
@@ -485,8 +486,10 @@ _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "co
 def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
     an identifier (rollback_migration)."""
-    phrases = sorted({normalize(p) for p in mention.words.source} - {""}, key=len, reverse=True)
-    alternatives = "|".join(r"[\s-]+".join(re.escape(word) for word in phrase.split()) for phrase in phrases)
+    # each wording's own words, not normalize()'s: that drops a leading numeral, and "i tested"
+    # would become "tested", found in any sentence ("a clear, reliable and tested strategy")
+    phrases = sorted({" ".join(_WORDING.split(p.lower())).strip() for p in mention.words.source} - {""}, key=len, reverse=True)
+    alternatives = "|".join(r"[\s-]+".join(re.escape(word).replace("'", "['’]") for word in phrase.split()) for phrase in phrases)
     return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w/-]|\.\w)")
 
 

@@ -124,6 +124,7 @@ QUESTION = "a question"
 INSTRUCTION = "an instruction to the author"
 TOPICS = "a list of topics, no statement"
 EXAMPLE = "the template's own words (an example, or about the section)"
+EXAMPLE_STEP = "an example step, in a list with a stand-in (Command X)"
 BARE_CHOICE = "a choice with no reason (Low, Yes)"
 TRAILER = "a quick action or issue reference"
 BARE_NA = 'a bare "N/A" with no reason'
@@ -176,6 +177,8 @@ _SOURCES = {
     # a template's numbered stand-in: "Step 1", "Happy Path scenario 2", "Risk 1", "Item 3"
     "quoted_dots": r"""['"‘“`]\s*(?:\.{2,}|…)\s*['"’”`]""",
     "version_stand_in": r"(?<![\w.])v?[XYZ]\.(?:\d{1,2}|[XYZxyz])(?:\.[\dXYZxyz]+)?(?![\w.])",
+    # "resources x, y and z": letters standing in for names
+    "letter_list": r"(?<![\w.])[XYZxyz],\s*[XYZxyz],?\s+(?:and|or)\s+[XYZxyz](?![\w.])(?!\s+(?:ax[ie]s|coordinates?|dimensions?|directions?)\b)",
     "letter_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Ss]ervice|[Ff]eature|[Ff]ield|[Vv]alue|[Oo]ption|[Tt]able|[Ff]lag|[Ss]tep|[Tt]hing)\s+[XYZ]\b",
     "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
@@ -206,6 +209,7 @@ _HERE_WORDS = 7  # "Add rollback steps here": a short instruction ending in "her
 _HERE_VERBS = frozenset(["add", "describe", "enter", "insert", "list", "write", "put", "provide", "paste", "link"])
 _OPENING_WORDS = 6  # "For example, consider ...": at most this many words before the comma
 _OBJECT_WORDS = 5  # a goal verb's object: the words right after it
+_EXAMPLE_ITEMS = 3  # a list of at least this many items, one a stand-in, is an example
 _WRAPPED = 60  # a line this long that ends mid-sentence was wrapped: the next goes on with it
 
 
@@ -401,6 +405,8 @@ def read_line(
         _re("letter_stand_in").search(text) or _re("version_stand_in").search(text)
     ):
         return "prompt", PLACEHOLDER  # "Run Command X, Click Button Y", "release/X.0-staging"
+    if "," in text and _re("letter_list").search(text):
+        return "prompt", PLACEHOLDER  # "Ensure that resources x, y and z were not changed"
     if "<" in text and _re("name").search(text):
         return "prompt", NAME_TO_FILL
     if is_choice(text, context):
@@ -605,6 +611,36 @@ def read(blocks: Sequence[Block], context: Context) -> list[Line]:
     found: list[Line] = []
     for block, group in zip(blocks, groups):
         found.extend(read_block(block, context, group))
+    return _example_steps(found)
+
+
+def _example_steps(lines: list[Line]) -> list[Line]:
+    """A template's example steps: in a list where one item is a stand-in ("1. Check out
+    this PR", "2. Run Command X, Click Button Y", "3. Profit"), the other items are the
+    example's too, not steps of this change."""
+    if not any(line.reason == PLACEHOLDER and line.block.kind == "item" for line in lines):
+        return lines
+    found = list(lines)
+    start = 0
+    while start < len(found):
+        if found[start].block.kind != "item":
+            start += 1
+            continue
+        end = start
+        while (
+            end + 1 < len(found)
+            and found[end + 1].block.kind == "item"
+            and found[end + 1].block.ordered == found[start].block.ordered
+            and found[end + 1].line - found[end].line <= 2
+        ):
+            end += 1
+        run = found[start : end + 1]
+        if len({line.block for line in run}) >= _EXAMPLE_ITEMS and any(line.reason == PLACEHOLDER for line in run):
+            for at in range(start, end + 1):
+                line = found[at]
+                if line.kind == "answer" and line.reason in (STATEMENT, LINK):
+                    found[at] = line._replace(kind="prompt", reason=EXAMPLE_STEP)
+        start = end + 1
     return found
 
 

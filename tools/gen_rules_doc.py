@@ -27,7 +27,8 @@ A requirement is answered by the first of these that holds an answer:
   without a colon (`Rollback plan` on a line of its own, then the plan);
 - a sentence inside another section that says it in the words of `mentions` in
   `rules/vocabulary.yml` ("If the new path misbehaves we turn off the `fast_export` flag" in
-  the Summary answers rollback); the report names the section it was found in. A passing
+  the Summary answers rollback; "Verify the Staging Sites card still appears" in the test
+  steps answers the expected result); the report names the section it was found in. A passing
   mention, such as a file named `rollback.sql` or a question, does not count.
 
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own

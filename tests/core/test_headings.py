@@ -50,7 +50,9 @@ REAL_HEADINGS = [
     ("Monitoring & Alerting", {"validation", "metrics"}),
     ("Dashboards & Alerts", {"metrics"}),
     ("Dashboards", {"metrics"}),
-    ("Release notes", {"communication", "expectations"}),  # what users will see (corpus labels)
+    # what users will see; not the rollout's communication (7 of 7 corpus "Release notes" sections
+    # label communication false: a changelog for users, not whom to tell and where to watch)
+    ("Release notes", {"expectations"}),
     ("Who to notify", {"communication"}),
     ("Known issues", {"risks"}),
     ("Kill switch", {"rollback"}),

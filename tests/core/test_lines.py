@@ -26,6 +26,8 @@ LINES = [
     ("Low, Medium, or High.", "prompt", lines.ALTERNATIVES),
     ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
     ("The PR target branch is release/X.0-staging, not release/X.0.", "prompt", lines.PLACEHOLDER),
+    ("Ensure that resources x, y and z were not changed", "prompt", lines.PLACEHOLDER),
+    ("We check the x, y and z axes of the plot and the labels.", "answer", lines.STATEMENT),
     ("We upgrade to 2.0 and keep X.509 certificates as they are.", "answer", lines.STATEMENT),
     ("Billing, search, or exports may slow down.", "answer", lines.STATEMENT),
     ("Can we roll back? Yes, by reverting this PR.", "answer", lines.STATEMENT),  # answered question
@@ -118,6 +120,18 @@ BLOCKS = [
     ("- Revert steps:\n- Expected downtime: ___\n", [(3, "prompt", lines.PLACEHOLDER)]),
     # a question wrapped over two lines is one question
     ("What changes is an existing cluster required\nto make on upgrade?\n", [(2, "prompt", lines.QUESTION)]),
+    # a template's example steps: one item a stand-in, so the others are the example's too
+    (
+        "1. Check out this PR\n2. Run Command X, Click Button Y\n3. Profit\n",
+        [(2, "prompt", lines.EXAMPLE_STEP), (3, "prompt", lines.PLACEHOLDER), (4, "prompt", lines.EXAMPLE_STEP)],
+    ),
+    # real steps, no stand-in among them: answers
+    (
+        "1. Check out this PR\n2. Run `make migrate`\n3. Open /admin and see the new column\n",
+        [(2, "answer", lines.STATEMENT), (3, "answer", lines.STATEMENT), (4, "answer", lines.STATEMENT)],
+    ),
+    # a stand-in in a short list of two is not enough to call the other item an example
+    ("1. Revert the PR\n2. Run Command X\n", [(2, "answer", lines.STATEMENT), (3, "prompt", lines.PLACEHOLDER)]),
 ]
 
 
@@ -186,6 +200,53 @@ def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition() -> N
 )
 def test_a_passing_mention_does_not_count(text: str) -> None:
     assert result(check(text), "rollback").status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a validation wording is the whole wording: "I tested" is not "tested" in any sentence
+        ("## Summary\nWe must establish a clear, reliable and tested rollback strategy for v4.\n", "missing"),
+        ("## Summary\nThe process needs to be tested and documented before we use it.\n", "missing"),
+        ("## Summary\nNew export path for reports. I tested it against a copy of production data.\n", "ok"),
+        ("## Summary\nNew export path for reports. We’ll verify the error rate once it is live.\n", "ok"),
+    ],
+)
+def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
+    assert result(check(text), "validation").status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the expected result written into a test step
+        ("## How to test\n1. Open the Sites page\n2. Verify the Staging Sites card still appears.\n", "ok"),
+        ("## Tests\n1. Merge this PR and relock the deploy.\n1. A staging deploy should occur.\n", "ok"),
+        # a question, or a step with no outcome, says no expected result
+        ("## Tests\nWhat should happen when the flag is off?\n", "missing"),
+        ("## How to test\n1. Open the Sites page and click the Staging Sites card.\n", "missing"),
+    ],
+)
+def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> None:
+    found = result(check(text), "expectations")
+    assert found.status == status
+    if status == "ok":
+        assert found.matched == "sentence"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a risk written as the harm to avoid or the cost accepted
+        ("## Description\nThe migrations run one by one to not disturb the production environment.\n", "ok"),
+        ("## Summary\nLowering the TTL results in more DNS requests and consequently higher costs.\n", "ok"),
+        ("## Evaluation\nWe test that the new theme doesn't impact our key metrics negatively.\n", "ok"),
+        # a question about it is no answer
+        ("## Summary\nCould the new theme impact our key metrics negatively?\n", "missing"),
+    ],
+)
+def test_a_risk_said_as_harm_avoided_or_cost_counts(text: str, status: str) -> None:
+    assert result(check(text), "risks").status == status
 
 
 @pytest.mark.parametrize("title", ["mlpa-rollback job", "db/rollback.sql", "rollback_script"])
