@@ -45,6 +45,7 @@ _HTML_ELEMENTS = frozenset(
 _BOOLEAN_ATTRIBUTES = frozenset(["open", "checked", "disabled", "hidden", "controls", "muted", "autoplay", "loop"])
 # A label: words, after an emoji or a number perhaps ("🔙 Rollback", "1. Rollback")
 _LABEL = r"(?:[^\w\s]+\s*|\d+[.)]\s*)?[^\W\d_][\w &/()'?,.-]{0,60}"
+_SHORTCODES = re.compile(r"(?:^|(?<=\s)):[a-z][a-z0-9_+-]*:(?=\s|$)")
 _FIELD = re.compile(r"^(?P<label>(?:[^\w\s]+\s*|\d+[.)]\s*)?[^\W\d_][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
 _FIELD_MAX_WORDS = 6
 _HEADING_ANSWER_WORDS = 3  # "## Phase 2: Rollback" names a part; three words start an answer
@@ -915,6 +916,8 @@ def _field(text: str) -> tuple[str, str] | None:
     """``Rollback plan: revert the MR`` -> ("Rollback plan", "revert the MR")."""
     if ":" not in text:
         return None
+    if text.lstrip().startswith(":"):
+        text = _SHORTCODES.sub("", text)  # ":yellow_heart: Success Criteria": an emoji, no label
     match = _FIELD.match(text.strip())
     if not match:
         return None

@@ -521,3 +521,18 @@ def test_any_text_gives_a_document_and_a_report(text: str) -> None:
     report = check(text)
     assert isinstance(report, Report)
     assert len(report.requirements) == 10
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "#### :yellow_heart: Success Criteria :yellow_heart:",
+        "## :rocket: Rollback plan for the release",
+        "### :warning: Risks and mitigations :warning:",
+    ],
+)
+def test_a_title_opening_with_an_emoji_shortcode_is_no_field(line: str) -> None:
+    """":yellow_heart: Success Criteria" is an emoji and a title, not the field ":yellow_heart"
+    holding the value "Success Criteria": a heading must not answer itself."""
+    report = check(f"## Summary\nA change.\n\n{line}\n- [ ] This is an example. Use a checklist!\n")
+    assert all(r.status != "ok" for r in report.requirements if r.severity == "error"), statuses(report)
