@@ -67,6 +67,14 @@ def platform_for(job: Job, settings: Settings) -> Platform:
     return github.GitHub(pull, settings.github_token, publish=True, env=settings.env)
 
 
+REJUDGE_TIMES = 3  # a description edited faster than this is caught by its next event
+
+
+def _judged(subject: Any) -> tuple[Any, ...]:
+    """What a verdict depends on: the text, the title, the labels (the exemption), the state."""
+    return (subject.description, subject.title, subject.labels, subject.state)
+
+
 def check_and_publish(job: Job, settings: Settings) -> Checked:
     """Check ``job``'s merge request, pull request or issue as it is now, and write back:
     the comment, the labels and the commit status ``rollout-plan`` on the head commit."""
@@ -77,8 +85,20 @@ def check_and_publish(job: Job, settings: Settings) -> Checked:
     started = time.monotonic()
     platform = platform_for(job, settings)
     outcome = run.check(platform, run.Options(), notes.append)
-    checked = time.monotonic()
     subject = outcome.subject or platform.subject()  # read once by the check already
+    # Another replica may be checking a newer version of this description right now. Read it
+    # again just before writing: when what we judge changed meanwhile, judge again, so the
+    # last verdict written is of the latest text however the replicas interleave.
+    for _ in range(REJUDGE_TIMES):
+        fresh = platform_for(job, settings)
+        now = fresh.subject()
+        if _judged(now) == _judged(subject):
+            break
+        notes.append("the description changed while it was checked: checked again")
+        platform = fresh
+        outcome = run.check(platform, run.Options(), notes.append)
+        subject = outcome.subject or now
+    checked = time.monotonic()
     if subject.state != "opened":
         return Checked(
             "skipped",

@@ -19,6 +19,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +56,9 @@ class Fault:
     delay: float = 0.0  # seconds to wait before answering
     drop: str | None = None  # "before": close without doing anything; "after": do it, then close
     times: int = 1
+    # run once the answer is decided and before it is sent (someone edits the merge request
+    # while a check is reading it): the client gets the old state, the next request the new
+    then: Callable[[], None] | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and re.search(
@@ -689,6 +693,9 @@ class _Handler(BaseHTTPRequestHandler):
                 {},
             )
         logged.status = status
+        if fault is not None and fault.then is not None:
+            payload = json.loads(json.dumps(payload))  # the answer as it was, not the state it points to
+            fault.then()
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         if fault is not None and fault.drop == "after":
