@@ -232,20 +232,28 @@ def score(corpora: Iterable[Path], with_template: bool) -> list[Element]:
     return [element for item, report in zip(items, reports, strict=True) for element in elements(item, report)]
 
 
+def groups(minimum: list[Element]) -> dict[str, dict[str, list[Element]]]:
+    """The minimum elements per element, corpus, kind of document and layout."""
+    by: dict[str, dict[str, list[Element]]] = {name: defaultdict(list) for name in ("element", "corpus", "kind", "layout")}
+    for e in minimum:
+        by["element"][e.element].append(e)
+        by["corpus"][e.corpus].append(e)
+        by["kind"][e.kind].append(e)
+        for style in e.styles or ("none",):
+            by["layout"][style].append(e)
+    return by
+
+
 def summary(found: list[Element]) -> dict:
     minimum = [e for e in found if e.element in MINIMUM]
     extras = [e for e in found if e.element in EXTRAS]
-    by: dict[str, dict[str, list[Element]]] = {"element": defaultdict(list), "kind": defaultdict(list), "layout": defaultdict(list), "corpus": defaultdict(list)}
-    for e in minimum:
-        by["element"][e.element].append(e)
-        by["kind"][e.kind].append(e)
-        by["corpus"][e.corpus].append(e)
-        for style in e.styles or ("none",):
-            by["layout"][style].append(e)
     return {
         "minimum": Score.of(minimum).figures(),
         "extras": Score.of(extras).figures(),
-        **{name: {key: Score.of(group).figures() for key, group in sorted(groups.items())} for name, groups in by.items()},
+        **{
+            name: {key: Score.of(group).figures() for key, group in sorted(by.items())}
+            for name, by in groups(minimum).items()
+        },
     }
 
 
@@ -256,14 +264,7 @@ def print_report(found: list[Element], out=sys.stdout) -> None:
     print(f"Accuracy of enforce check on {documents} labelled real documents\n", file=out)
     print(f"  minimum (E V R B)   {Score.of(minimum).line()}", file=out)
     print(f"  other areas         {Score.of(extras).line()}", file=out)
-    groups: dict[str, dict[str, list[Element]]] = {"element": defaultdict(list), "corpus": defaultdict(list), "kind": defaultdict(list), "layout": defaultdict(list)}
-    for e in minimum:
-        groups["element"][e.element].append(e)
-        groups["corpus"][e.corpus].append(e)
-        groups["kind"][e.kind].append(e)
-        for style in e.styles or ("none",):
-            groups["layout"][style].append(e)
-    for name, group in groups.items():
+    for name, group in groups(minimum).items():
         print(f"\nper {name}:", file=out)
         for key, items in sorted(group.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             print(f"  {key:<22.22} {Score.of(items).line()}", file=out)
