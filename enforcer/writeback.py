@@ -66,6 +66,14 @@ class Note(NamedTuple):
     url: str | None = None  # where a browser shows it
 
 
+class Status(NamedTuple):
+    """A commit status as the platform shows it."""
+
+    passed: bool
+    description: str
+    url: str | None
+
+
 class Writer(Protocol):
     """What a platform offers the carrier; each method is one API call (or one per page).
 
@@ -102,6 +110,11 @@ class Writer(Protocol):
 
     def remove_labels(self, names: Sequence[str]) -> None:
         """Remove these labels (one already gone is fine), leaving every other as it is."""
+        ...
+
+    def status(self) -> Status | None:
+        """The newest commit status ``rollout-plan`` on the head commit; None when there is
+        none (or no commit: an issue)."""
         ...
 
     def set_status(self, passed: bool, description: str, url: str | None) -> None:
@@ -293,8 +306,13 @@ def carry_out(
         if status:
             passed = report.status != "failed"
             description = status_description(report)
-            _settled(writer, lambda: writer.set_status(passed, description, comment_url))
-            done.append(f"commit status {STATUS_NAME} set")
+            now = writer.status()
+            # unchanged: no write (a finished status written again is a new entry on GitLab)
+            if now is None or (now.passed, now.description) != (passed, description) or (
+                comment_url is not None and now.url != comment_url
+            ):
+                _settled(writer, lambda: writer.set_status(passed, description, comment_url))
+                done.append(f"commit status {STATUS_NAME} set")
     except ReadOnly as refusal:
         return Result(tuple(done), blocked=str(refusal), refused=True)
     return Result(tuple(done), comment_url=comment_url)
@@ -349,4 +367,5 @@ __all__ = [
     "carry_out",
     "is_marked",
     "status_description",
+    "Status",
 ]

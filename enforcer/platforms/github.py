@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 from enforcer.model import Report
 from enforcer.platforms import http
 from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError
-from enforcer.writeback import Note, NotFound, ReadOnly, Uncertain, Writer
+from enforcer.writeback import Note, NotFound, ReadOnly, Status, Uncertain, Writer
 
 CONFIG_NAME = ".rollout-plan.yml"
 DEFAULT_API_URL = "https://api.github.com"
@@ -487,6 +487,18 @@ class GitHub:
                     self._issue.remove_from_labels(name)
             except NotFound:
                 pass  # "Label does not exist": already gone, as wanted
+
+    def status(self) -> Status | None:
+        from enforcer.writeback import STATUS_NAME
+
+        if self.target.kind != "pull_request":
+            return None
+        sha = self._live().head.sha
+        with self._errors("read the commit statuses of"):
+            for item in self._repo.get_commit(sha).get_statuses():  # newest first
+                if item.context == STATUS_NAME:
+                    return Status(item.state == "success", item.description or "", item.target_url)
+        return None
 
     def set_status(self, passed: bool, description: str, url: str | None) -> None:
         from enforcer.writeback import STATUS_NAME

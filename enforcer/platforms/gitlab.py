@@ -21,7 +21,7 @@ from enforcer.model import Report
 from enforcer.platforms import GITLAB_PATH, http
 from enforcer.platforms.base import Environ, PlatformError, Subject, TargetError
 from enforcer.platforms.local import CONFIG_NAME, read_text
-from enforcer.writeback import Note, NotFound, ReadOnly, Uncertain, Writer
+from enforcer.writeback import Note, NotFound, ReadOnly, Status, Uncertain, Writer
 
 if TYPE_CHECKING:  # only for annotations: python-gitlab is imported when first used
     import gitlab
@@ -320,6 +320,21 @@ class GitLab:
         updated = self._write(lambda: manager.update(self.target.iid, data), "set labels on", "")
         if isinstance(updated, dict) and "labels" in updated:
             self._item._update_attrs({**self._item.attributes, "labels": updated["labels"]})
+
+    def status(self) -> Status | None:
+        from enforcer.writeback import STATUS_NAME
+
+        sha = self._fetch().attributes.get("sha")
+        if self.target.kind != "merge_request" or not sha:
+            return None
+        url = f"{self.target.api_url}/projects/{quote(self.target.project, safe='')}/repository/commits/{sha}/statuses"
+        manager = self._project().commits.get(sha, lazy=True).statuses
+        found = self._call(lambda: manager.list(name=STATUS_NAME, get_all=False, per_page=PER_PAGE), "read", url)
+        mine = [item.attributes for item in found if item.attributes.get("name") == STATUS_NAME]
+        if not mine:
+            return None
+        newest = max(mine, key=lambda item: item.get("id") or 0)
+        return Status(newest.get("status") == "success", newest.get("description") or "", newest.get("target_url"))
 
     def set_status(self, passed: bool, description: str, url: str | None) -> None:
         from enforcer.writeback import STATUS_NAME

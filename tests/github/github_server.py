@@ -660,6 +660,8 @@ class _Handler(BaseHTTPRequestHandler):
     REPO = r"/repos/(?P<repo>[^/]+/[^/]+)"
     ROUTES: ClassVar[list[tuple[str, str, str]]] = [
         ("POST", REPO + r"/statuses/(?P<sha>[^/]+)", "create_status"),
+        ("GET", REPO + r"/commits/(?P<sha>[^/]+)/statuses", "list_statuses"),
+        ("GET", REPO + r"/statuses/(?P<sha>[^/]+)", "list_statuses"),  # the older path PyGithub asks
         ("GET", REPO, "get_repo"),
         ("GET", REPO + r"/pulls/(?P<n>\d+)", "get_pull"),
         ("GET", REPO + r"/pulls/(?P<n>\d+)/files", "list_files"),
@@ -831,6 +833,26 @@ class _Handler(BaseHTTPRequestHandler):
         item.labels.remove(args["name"])
         return 200, self._labels_of(repo, item), {}
 
+    def _status_json(self, repo: Repo, status: dict) -> dict:
+        return {
+            "url": self.github.api(f"/repos/{repo.full_name}/statuses/{status['sha']}"),
+            "avatar_url": None,
+            "id": status["id"],
+            "node_id": f"SC_{status['id']}",
+            "state": status["state"],
+            "description": status["description"],
+            "target_url": status["target_url"],
+            "context": status["context"],
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "creator": self.github.user_json(status.get("creator") or "github-actions[bot]"),
+        }
+
+    def _list_statuses(self, repo: Repo, args: dict, query: dict, body: Any) -> Answer:
+        """GET /repos/{owner}/{repo}/commits/{ref}/statuses: newest first."""
+        found = [s for s in reversed(repo.statuses) if s["sha"] == args["sha"]]
+        return 200, [self._status_json(repo, s) for s in found], {}
+
     def _create_status(self, repo: Repo, args: dict, query: dict, body: Any) -> Answer:
         if not isinstance(body, dict) or body.get("state") not in ("error", "failure", "pending", "success"):
             return _error(422, "Validation Failed")
@@ -841,22 +863,10 @@ class _Handler(BaseHTTPRequestHandler):
             "context": body.get("context", "default"),
             "description": body.get("description"),
             "target_url": body.get("target_url"),
+            "creator": self.github.app_bot or self.github.token_user or "github-actions[bot]",
         }
         repo.statuses.append(status)
-        api = self.github.api(f"/repos/{repo.full_name}/statuses/{args['sha']}")
-        return 201, {
-            "url": api,
-            "avatar_url": None,
-            "id": status["id"],
-            "node_id": f"SC_{status['id']}",
-            "state": status["state"],
-            "description": status["description"],
-            "target_url": status["target_url"],
-            "context": status["context"],
-            "created_at": STAMP,
-            "updated_at": STAMP,
-            "creator": self.github.user_json(self.github.token_user or "github-actions[bot]"),
-        }, {}
+        return 201, self._status_json(repo, status), {}
 
     def _get_contents(self, repo: Repo, args: dict, query: dict, body: Any) -> Answer:
         ref = query.get("ref", repo.default_branch)

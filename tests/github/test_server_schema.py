@@ -136,6 +136,10 @@ def test_commit_status(api, fake):
     )
     check(answer, R + "/statuses/{sha}", "post")
     assert fake.repos[REPO].statuses[-1]["state"] == "failure"
+    listed = api("GET", f"/repos/{REPO}/commits/{sha}/statuses")
+    check(listed, R + "/commits/{ref}/statuses", "get")
+    assert [s["state"] for s in listed.json()] == ["failure"]
+    assert api("GET", f"/repos/{REPO}/statuses/{sha}").json() == listed.json()  # PyGithub's path
 
 
 def test_the_token_user(api, fake):

@@ -414,6 +414,8 @@ class GitLabState:
             return 200, project, {}
         if rest[:1] == ["statuses"] and len(rest) == 2 and method == "POST":
             return 201, self.commit_status(pid, rest[1], arg, token), {}
+        if rest[:2] == ["repository", "commits"] and rest[3:] == ["statuses"] and method == "GET":
+            return 200, self.commit_statuses(pid, rest[2], arg), {}
         if rest[:2] == ["repository", "files"] and len(rest) in (3, 4) and method == "GET":
             return self.file(pid, rest[2], arg.get("ref"), raw=len(rest) == 4 and rest[3] == "raw")
         if (
@@ -510,6 +512,17 @@ class GitLabState:
             },
             {},
         )
+
+    def commit_statuses(self, pid: int, sha: str, arg: dict[str, Any]) -> list[dict[str, Any]]:
+        """GET /projects/:id/repository/commits/:sha/statuses (doc/api/commits.md#list-the-statuses-of-a-commit):
+        newest first; ``name`` filters; without ``all=true`` only the newest of each name."""
+        found = [s for s in reversed(self.statuses) if s["project_id"] == pid and s["sha"] == sha]
+        if arg.get("name"):
+            found = [s for s in found if s["name"] == arg["name"]]
+        if str(arg.get("all", "false")).lower() != "true":
+            seen: set[str] = set()
+            found = [s for s in found if not (s["name"] in seen or seen.add(s["name"]))]
+        return found
 
     def commit_status(
         self, pid: int, sha: str, arg: dict[str, Any], token: Token | None

@@ -244,6 +244,17 @@ def _make_draft(world: World) -> None:
         world.item.draft = True
 
 
+def test_an_unchanged_status_is_not_written_again(world):
+    """A re-run with the same verdict reads the status and writes nothing (on GitLab a
+    finished status written again is one more entry in the list)."""
+    world.run(failing(), "verdict", status=True)
+    assert len(world.statuses()) == 1
+    world.clear_log()
+    world.run(failing(), "verdict", status=True)
+    assert all(method == "GET" for method, _ in world.requests()), world.requests()
+    assert len(world.statuses()) == 1
+
+
 def test_a_draft_is_checked_but_nothing_is_published_until_ready(world):
     _make_draft(world)
     world.clear_log()
