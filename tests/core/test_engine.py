@@ -279,6 +279,22 @@ def test_plan_heading_naming_a_requirement_answers_with_its_own_text_only() -> N
     assert result(check(own), "rollback").status == "ok"
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the plan heading's own list is the steps of the rollout
+        ("## Rollout plan\n1. Deploy to staging.\n2. Deploy to production at 10% of traffic.\n", "ok"),
+        ("## Deploy Plan\n- deploy connector\n- remove the secret\n", "ok"),
+        ("## Deployment plan\n- Run the migration, then deploy the API.\n- Enable the flag.\n", "ok"),
+        ("## Release plan\nWe ship it on Tuesday with the weekly release.\n", "insufficient"),  # no steps
+        # the parts below it answer for themselves, not as steps
+        ("## Rollout plan\n### Risks\n- The cache may go cold.\n### Rollback\n- Revert the MR.\n", "missing"),
+    ],
+)
+def test_a_plan_heading_holding_a_list_gives_the_rollout_steps(text: str, status: str) -> None:
+    assert result(check(text), "rollout-steps").status == status
+
+
 @pytest.fixture(scope="module")
 def plan_required():  # type: ignore[no-untyped-def]
     return ruleset("handbook")._replace(require_plan_heading=True)
