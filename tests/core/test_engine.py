@@ -109,6 +109,8 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("## Who should be notified?", "communication"),
         ("## Impact", "risks"),
         ("## Risk and impact", "risks"),
+        ("## Verification", "testing"),  # how the author verified it: the tests run
+        ("## How to review", "testing"),
     ],
 )
 def test_more_wordings(heading: str, requirement: str) -> None:
