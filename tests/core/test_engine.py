@@ -289,11 +289,16 @@ def test_plan_heading_naming_a_requirement_answers_with_its_own_text_only() -> N
         ("## Deploy Plan\n- deploy connector\n- remove the secret\n", "ok"),
         ("## Deployment plan\n- Run the migration, then deploy the API.\n- Enable the flag.\n", "ok"),
         ("## Release plan\nWe ship it on Tuesday with the weekly release.\n", "insufficient"),  # no steps
+        # the steps around the deploy, under the names people give them
+        ("## After you merge\n1. Enable the flag in production.\n2. Watch the error rate for a day.\n", "ok"),
+        ("## Are there any deployment considerations?\n- Run the migration first.\n- Then deploy.\n", "ok"),
+        ("## Upgrade\n1. Upgrade the operator.\n2. Upgrade the nodes one by one.\n", "ok"),
+        ("## Before the deployment\nNothing to prepare.\n", "insufficient"),  # no steps
         # the parts below it answer for themselves, not as steps
         ("## Rollout plan\n### Risks\n- The cache may go cold.\n### Rollback\n- Revert the MR.\n", "missing"),
     ],
 )
-def test_a_plan_heading_holding_a_list_gives_the_rollout_steps(text: str, status: str) -> None:
+def test_a_plan_heading_or_a_deploy_heading_holding_a_list_gives_the_rollout_steps(text: str, status: str) -> None:
     assert result(check(text), "rollout-steps").status == status
 
 
