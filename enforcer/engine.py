@@ -351,6 +351,8 @@ class _Checker:
             in_plan = index in self.inside_plan and index not in self.plan_sections
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
+            if index in self.plan_sections and not self._own_blocks(index, requirement):
+                continue  # a plan heading answers with its own text only, and it has none
             section = self.document.sections[index]
             loose = bool(self.plan_sections) and exactness > 0 and index not in self.inside_plan
             if loose and exactness == 2 and section.parent and section.parent not in self.around_plan:

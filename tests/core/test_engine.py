@@ -109,6 +109,8 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("## Who should be notified?", "communication"),
         ("## Impact", "risks"),
         ("## Risk and impact", "risks"),
+        ("## Verification", "testing"),  # how the author verified it: the tests run
+        ("## How to review", "testing"),
     ],
 )
 def test_more_wordings(heading: str, requirement: str) -> None:
@@ -277,6 +279,27 @@ def test_plan_heading_naming_a_requirement_answers_with_its_own_text_only() -> N
     assert result(check(text), "rollback").status == "placeholder"
     own = "## Rollout and rollback plan\nTo roll back, turn the flag off.\n"
     assert result(check(own), "rollback").status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the plan heading's own list is the steps of the rollout
+        ("## Rollout plan\n1. Deploy to staging.\n2. Deploy to production at 10% of traffic.\n", "ok"),
+        ("## Deploy Plan\n- deploy connector\n- remove the secret\n", "ok"),
+        ("## Deployment plan\n- Run the migration, then deploy the API.\n- Enable the flag.\n", "ok"),
+        ("## Release plan\nWe ship it on Tuesday with the weekly release.\n", "insufficient"),  # no steps
+        # the steps around the deploy, under the names people give them
+        ("## After you merge\n1. Enable the flag in production.\n2. Watch the error rate for a day.\n", "ok"),
+        ("## Are there any deployment considerations?\n- Run the migration first.\n- Then deploy.\n", "ok"),
+        ("## Upgrade\n1. Upgrade the operator.\n2. Upgrade the nodes one by one.\n", "ok"),
+        ("## Before the deployment\nNothing to prepare.\n", "insufficient"),  # no steps
+        # the parts below it answer for themselves, not as steps
+        ("## Rollout plan\n### Risks\n- The cache may go cold.\n### Rollback\n- Revert the MR.\n", "missing"),
+    ],
+)
+def test_a_plan_heading_or_a_deploy_heading_holding_a_list_gives_the_rollout_steps(text: str, status: str) -> None:
+    assert result(check(text), "rollout-steps").status == status
 
 
 @pytest.fixture(scope="module")
