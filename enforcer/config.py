@@ -532,12 +532,12 @@ def load(
     return build(merged, name, source)
 
 
-def read_local(path: str, option: str) -> str:
-    """A configuration file of the working tree (``--config``), bounded; ConfigError when it
-    is missing or unreadable."""
+def read_local(path: str, option: str, error: type[Exception] = ConfigError) -> str:
+    """A file of the working tree named by ``option`` (``--config``, ``--template``),
+    bounded; ``error`` (ConfigError by default) when it is missing or unreadable."""
     try:
         return text_of(read_path(path, max_input_bytes(), f"{option} {path}"))
     except FileNotFoundError:
-        raise ConfigError(f"{option}: no such file: {path}") from None
-    except ReadError as error:
-        raise ConfigError(str(error)) from None
+        raise error(f"{option}: no such file: {path}") from None
+    except ReadError as unread:
+        raise error(str(unread)) from None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from enforcer import config as config_module
 from enforcer import engine, markdown
-from enforcer.files import ReadError, inside, max_input_bytes, read_path, text_of
+from enforcer.files import ReadError, inside
 from enforcer.lines import template_key, ticked_key
 from enforcer.model import Config, Report
 from enforcer.platforms.base import Environ, Platform, Subject, TargetError
@@ -72,12 +72,7 @@ def load_config(platform: Platform, options: Options) -> Config:
 
 
 def _read_template(path: str, option: str) -> str:
-    try:
-        return text_of(read_path(path, max_input_bytes(), f"{option} {path}"))
-    except FileNotFoundError:
-        raise TargetError(f"{option}: no such file: {path}") from None
-    except ReadError as error:
-        raise TargetError(str(error)) from None
+    return config_module.read_local(path, option, TargetError)
 
 
 # Where GitLab and GitHub look for a repository's description templates (CONTRACT.md). GitHub
@@ -179,11 +174,6 @@ def templates(paths: Iterable[str], globs: Iterable[str], log: Log, root: str | 
                 if block.kind == "task" and block.checked:  # ticked already in the template
                     lines.add(ticked_key(block.text))
     return Templates(frozenset(lines), tuple(path for path, _ in files))
-
-
-def template_lines(paths: Iterable[str], globs: Iterable[str], log: Log) -> frozenset[str]:
-    """Every text line of the description templates (see ``templates``)."""
-    return templates(paths, globs, log).lines
 
 
 def _glob_match(path: str, pattern: str) -> bool:

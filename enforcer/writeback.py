@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from enforcer.publish import Comment, State, Writes, is_marked, plan_writes
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from enforcer.model import Config, Report
     from enforcer.platforms.base import Subject
     from enforcer.platforms.http import Budget
+
+_T = TypeVar("_T")
 
 STATUS_NAME = "rollout-plan"  # the commit status context / name (CONTRACT.md)
 
@@ -203,32 +205,17 @@ class _Run:
 
     def create(self, body: str) -> Note:
         """Post the comment once, then leave exactly one of ours."""
-        budget = self.writer.budget
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            try:
-                note = self.writer.create_comment(body)
-                self.learn(note)
-                break
-            except Uncertain as unclear:
-                found = [n for n in self.ours(self.writer.comments()) if n.body == body]
-                if found:  # the lost answer was a success
-                    note = found[-1]
-                    break
-                wait = budget.policy.backoff(attempt)
-                if not budget.affords(wait):
-                    from enforcer.platforms.base import PlatformError
 
-                    raise PlatformError(
-                        f"{unclear}; the comment is not there; gave up after "
-                        f"{time.monotonic() - started:.1f} s and {attempt + 1} attempt"
-                        f"{'s' if attempt else ''} (the next wait of {wait:.2g} s would pass the "
-                        f"retry budget of {budget.policy.total_seconds:g} s, "
-                        "ROLLOUT_ENFORCER_RETRY_SECONDS). Re-run later."
-                    ) from None
-                budget.wait(wait)
-                attempt += 1
+        def post() -> Note:
+            note = self.writer.create_comment(body)
+            self.learn(note)
+            return note
+
+        def posted_after_all() -> Note | None:  # the lost answer may have been a success
+            found = [n for n in self.ours(self.writer.comments()) if n.body == body]
+            return found[-1] if found else None
+
+        note = _until_settled(self.writer, post, posted_after_all, "; the comment is not there")
         return self.settle(note, body)
 
     def settle(self, created: Note, body: str) -> Note:
@@ -321,20 +308,34 @@ def carry_out(
 def _settled(writer: Writer, write: Callable[[], None]) -> None:
     """An idempotent write sent by POST (labels on GitHub, a commit status): after an unclear
     failure, sending it again is safe; as often as the run's retry budget allows."""
+    _until_settled(writer, write, lambda: None)
+
+
+def _until_settled(
+    writer: Writer,
+    write: Callable[[], _T],
+    done_after_all: Callable[[], _T | None],
+    not_there: str = "",
+) -> _T:
+    """``write`` again after each unclear failure (``Uncertain``), unless ``done_after_all``
+    finds it happened anyway, as long as the run's retry budget allows; then a PlatformError
+    that states the time really spent."""
     budget = writer.budget
     started = time.monotonic()
     attempt = 0
     while True:
         try:
-            write()
-            return
+            return write()
         except Uncertain as unclear:
+            found = done_after_all()
+            if found is not None:
+                return found
             wait = budget.policy.backoff(attempt)
             if not budget.affords(wait):
                 from enforcer.platforms.base import PlatformError
 
                 raise PlatformError(
-                    f"{unclear}; gave up after {time.monotonic() - started:.1f} s and "
+                    f"{unclear}{not_there}; gave up after {time.monotonic() - started:.1f} s and "
                     f"{attempt + 1} attempt{'s' if attempt else ''} (the next wait of {wait:.2g} s "
                     f"would pass the retry budget of {budget.policy.total_seconds:g} s, "
                     "ROLLOUT_ENFORCER_RETRY_SECONDS). Re-run later."
