@@ -199,6 +199,13 @@ class _Checker:
             )
         return found
 
+    def under(self, title: str, context: Context) -> Context:
+        """The context of a section's lines: under a heading of criteria, an unticked box
+        that states something is a condition to meet, not an option left unchosen."""
+        if self.words.criteria_headings.longest(normalize(title)):
+            return context._replace(criteria=True)
+        return context
+
     def content(self, index: int, requirement: Requirement) -> tuple[Block, ...]:
         """The blocks of a section and of the sections below it, but for a nested part that
         another requirement names ("Risk & rollback" / "Rollback:") and blocks under a plain
@@ -289,7 +296,7 @@ class _Checker:
                     own += blocks[position + 1 : end]
                     for child in self.document.sections[index].children:
                         own.extend(self.content(child, requirement))
-                status = judge(own, requirement, context)
+                status = judge(own, requirement, self.under(title, context))
                 in_plan = index in self.inside_plan
                 if self.config.require_plan_heading and not in_plan:
                     continue
@@ -381,7 +388,7 @@ class _Checker:
         # A plan heading that names a requirement ("Rollout and rollback plan") answers it
         # with its own text only: the sections below it answer for themselves.
         blocks = self._own_blocks(index, requirement) if index in self.plan_sections else self.content(index, requirement)
-        status = judge(blocks, requirement, context)
+        status = judge(blocks, requirement, self.under(section.title, context))
         matched = _STYLE_NAMES.get(section.style, "heading")
         return Candidate(status, section.title, section.line, in_plan, exactness, weak=weak, loose=loose, matched=matched)
 

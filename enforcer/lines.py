@@ -66,6 +66,7 @@ class Context(NamedTuple):
     prompts: Phrases | None = None  # the requirement's prompts
     template_lines: frozenset[str] = frozenset()
     allow_na: bool = True
+    criteria: bool = False  # under a heading of conditions to meet ("Acceptance criteria")
 
 
 def context(
@@ -116,6 +117,7 @@ EMPTY_ITEM = "an empty list item"
 NOTHING_CHOSEN = "options in unticked boxes, nothing chosen"
 NOT_CHOSEN = "an option not chosen"
 UNTICKED = "an unticked box, not asserted"
+CRITERION = "a condition still to meet, under a heading of criteria"
 ALTERNATIVES = "alternatives left open"
 BLANK_FIELD = "a field left blank"
 STEM = "a sentence left to finish"
@@ -552,6 +554,8 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
         return Line(block.line, "prompt", NOT_CHOSEN, text, block)
     if _is_step(text, context) or block.links:
         return Line(block.line, "answer", STEP, text, block)
+    if group == "criteria" and kind == "answer" and not _ASSERTED.search(text):
+        return Line(block.line, "answer", CRITERION, text, block)
     return Line(block.line, "prompt", NOTHING_CHOSEN if group == "options" else UNTICKED, text, block)
 
 
@@ -605,9 +609,39 @@ def _task_groups(blocks: Sequence[Block]) -> list[str]:
     return groups
 
 
+# what the author says they did, a box of a pull request's checklist ("I added tests",
+# "Documentation has been updated"), not a condition still to meet
+_ASSERTED = re.compile(r"(?i)^\s*(?:i|we)\s+(?:\w+ed|have|'ve|did|made|wrote|ran|built)\b|\b(?:has|have)\s+been\b|\?\s*$")
+
+
+def _criteria(blocks: Sequence[Block], groups: list[str], context: Context) -> list[str]:
+    """Under a heading of criteria, a run of unticked boxes most of which state a condition
+    ("- [ ] Final score >= 90 with no dimension below 80") is a list of conditions to meet."""
+    index = 0
+    while index < len(blocks):
+        if groups[index] not in ("options", "") or blocks[index].kind != "task" or blocks[index].checked:
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(blocks) and blocks[end + 1].kind == "task" and groups[end + 1] == groups[index] and not blocks[end + 1].checked:
+            end += 1
+        run = blocks[index : end + 1]
+        stated = 0
+        for block in run:
+            text = " ".join(block.text.split())
+            if text and not _ASSERTED.search(text) and read_line(text, context)[0] == "answer":
+                stated += 1
+        if stated * 3 >= len(run) * 2:
+            groups[index : end + 1] = ["criteria"] * len(run)
+        index = end + 1
+    return groups
+
+
 def read(blocks: Sequence[Block], context: Context) -> list[Line]:
     """Every line of these blocks, read, in order."""
     groups = _task_groups(blocks)
+    if context.criteria:
+        groups = _criteria(blocks, groups, context)
     found: list[Line] = []
     for block, group in zip(blocks, groups):
         found.extend(read_block(block, context, group))

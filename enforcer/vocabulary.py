@@ -20,7 +20,7 @@ from enforcer.text import Phrases, normalize
 LIST_KEYS = (
     "placeholders", "todo_words", "prompt_verbs", "prompt_lead_ins", "step_verbs",
     "quick_actions", "closing_keywords", "na_words", "choice_words", "template_markers",
-    "goal_verbs", "prompt_objects",
+    "goal_verbs", "prompt_objects", "criteria_headings",
 )
 KEYS = (*LIST_KEYS, "mentions")
 
@@ -49,6 +49,7 @@ class Vocabulary(NamedTuple):
     template_markers: Phrases
     goal_verbs: Phrases
     prompt_objects: Phrases
+    criteria_headings: Phrases
     mentions: tuple[tuple[str, Mention], ...]  # (requirement id, its wordings)
 
     def mention(self, requirement_id: str) -> Mention | None:
@@ -126,5 +127,6 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
         template_markers=Phrases(entries("template_markers")),
         goal_verbs=Phrases(entries("goal_verbs")),
         prompt_objects=Phrases(entries("prompt_objects")),
+        criteria_headings=Phrases(entries("criteria_headings")),
         mentions=tuple(mentions),
     )

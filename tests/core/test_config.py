@@ -99,7 +99,7 @@ def test_override_checks_merges_them() -> None:
     rules = requirement(cfg, "metrics").content
     assert (rules.require_link, rules.link_hosts, rules.min_words) == (True, ("grafana.example.com",), 3)
     rollback = requirement(cfg, "rollback").content
-    assert rollback.min_words == 2  # untouched
+    assert rollback.min_words == 1  # untouched
 
 
 def test_disable() -> None:

@@ -301,3 +301,22 @@ def test_a_template_box_the_author_ticked_is_an_answer() -> None:
     # ticked already in the template: the tick was copied, no choice was made
     ticked = copied | {lines.ticked_key("This PR can be reverted after deploy with no further considerations")}
     assert result(check(text, template_lines=ticked), "rollback").status == "placeholder"
+
+
+@pytest.mark.parametrize(
+    ("boxes", "status"),
+    [
+        # conditions to meet: a criterion is stated, not an option left unchosen
+        ("- [ ] Final score >= 90 with no dimension below 80.\n- [ ] The internal segment is not visible in the UI.\n", "ok"),
+        ("- [ ] Operator and rollback procedures are executed, not only documented.\n- [ ] Error rate stays under 1%.\n", "ok"),
+        # a pull request's checklist under the same heading: what the author says they did, unticked
+        ("- [ ] I added unit tests for each feature.\n- [ ] Documentation has been updated.\n- [ ] Did you log in and verify the routes?\n", "placeholder"),
+        # options with nothing chosen stay options
+        ("- [ ] Minor\n- [ ] Major\n", "placeholder"),
+    ],
+)
+def test_unticked_boxes_under_a_heading_of_criteria_are_conditions(boxes: str, status: str) -> None:
+    found = result(check(f"## Acceptance criteria\n\n{boxes}"), "expectations")
+    assert found.status == status
+    # the same boxes under another heading are options left unchosen, or assertions unticked
+    assert result(check(f"## Expected result\n\n{boxes}"), "expectations").status == "placeholder"
