@@ -327,7 +327,7 @@ class _Checker:
                 continue
             if not pattern.search(block.text):
                 continue  # one look at the whole block first: most hold no wording
-            for offset, raw in enumerate(block.text.split("\n")):
+            for offset, raw in line_model.logical_lines(block.text, self.words):
                 for sentence in _SENTENCE.split(raw.strip()):
                     if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
                         continue
@@ -503,6 +503,7 @@ def _mention_pattern(mention: Mention) -> re.Pattern[str]:
 
 
 _THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "this merge request ", "this commit ")
+_MADE_TO = ("has been created to", "was created to", "is created to", "aims to", "is meant to", "is intended to")
 _ADDS = frozenset("adds add includes include implements implement introduces introduce creates create provides provide supports support".split())
 
 
@@ -525,8 +526,9 @@ def _describes_the_change(said: str) -> bool:
         return True
     for opening in _THE_CHANGE:
         if said.startswith(opening):
-            rest = said[len(opening) :].split(None, 1)
-            return bool(rest) and rest[0] in _ADDS
+            rest = said[len(opening) :]
+            words = rest.split(None, 1)
+            return bool(words) and (words[0] in _ADDS or rest.startswith(_MADE_TO))
     return False
 
 

@@ -453,7 +453,7 @@ def read_line(
     return "answer", _answer_reason(text, linked)
 
 
-def _logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
+def logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
     """(offset of its first line, text) of each line of prose, a line wrapped onto the next
     (which goes on in lower case after no closing mark) joined to it."""
     found: list[tuple[int, str]] = []
@@ -575,7 +575,7 @@ def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
         return [Line(block.line, "prompt", EMPTY_ITEM, "", block)]
     found: list[Line] = []
     linked = bool(block.links)
-    logical = _logical_lines(block.text, context.words)
+    logical = logical_lines(block.text, context.words)
     for number, (offset, text) in enumerate(logical):
         line_kind, reason = read_sentences(text, context, linked=linked, last=number + 1 == len(logical))
         found.append(Line(block.line + offset, line_kind, reason, text, block))

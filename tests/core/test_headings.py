@@ -9,7 +9,7 @@ requirement's heading fails here ("Rollback steps" must not answer rollout-steps
 from __future__ import annotations
 
 import pytest
-from core_support import ruleset
+from core_support import check, result, ruleset
 
 from enforcer import engine
 from enforcer.text import normalize
@@ -174,3 +174,9 @@ def test_rollback_headings_never_answer_rollout_steps() -> None:
     rollback = next(r for r in ruleset("handbook").requirements if r.id == "rollback")
     for heading in rollback.headings:
         assert steps.match(normalize(heading.lstrip("="))) is None, heading
+
+
+@pytest.mark.parametrize("title", ["Downgrade from `API V2` to `API V1`", "Downgrading", "How to downgrade"])
+def test_a_way_down_is_a_rollback_heading(title: str) -> None:
+    text = f"## {title}\n\n1. Stop the new nodes.\n2. Start the old release with the v1 codec.\n"
+    assert result(check(text), "rollback").status == "ok"

@@ -196,6 +196,8 @@ def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition() -> N
         "## Summary\nThis PR includes a rollback if the deploy plan fails.\n",
         "## Changes\nSets out guidance on what to do if a contributor spots a breaking issue.\n",
         "## Release notes\nIf a deploy goes wrong, you can now roll back your deploy to the previous release.\n",
+        "This PR has been created to roll back the deployment to the previous container ID before the latest\n"
+        "This workflow is manual and should only be run when a deploy to production fails.\n",
     ],
 )
 def test_a_passing_mention_does_not_count(text: str) -> None:
@@ -213,6 +215,20 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
     ],
 )
 def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
+    assert result(check(text), "validation").status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a release checklist whose QA steps the author ticked
+        ("## Release checklist\n- [x] Push the release tag\n- [x] Smoke test the app in prod\n", "ok"),
+        ("## Release checklist\n- [x] Push the release tag\n- [x] QA the app in the test environment\n", "ok"),
+        # the same steps unticked are not done
+        ("## Release checklist\n- [x] Push the release tag\n- [ ] QA the app in test\n", "missing"),
+    ],
+)
+def test_a_ticked_qa_step_validates(text: str, status: str) -> None:
     assert result(check(text), "validation").status == status
 
 
@@ -241,6 +257,9 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Description\nThe migrations run one by one to not disturb the production environment.\n", "ok"),
         ("## Summary\nLowering the TTL results in more DNS requests and consequently higher costs.\n", "ok"),
         ("## Evaluation\nWe test that the new theme doesn't impact our key metrics negatively.\n", "ok"),
+        # the harm named by its mitigation, in a sentence wrapped over two lines
+        ("## Upgrade\nThe launcher upgrade needs the VM to restart. In\norder to mitigate VM interruptions, the launcher stays compatible.\n", "ok"),
+        ("## After the deployment\nIf you roll back, it will only block data that got updated after the deployment.\n", "ok"),
         # a question about it is no answer
         ("## Summary\nCould the new theme impact our key metrics negatively?\n", "missing"),
     ],
