@@ -177,8 +177,17 @@ def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
     assert found.evidence[0].kind == "answer"
 
 
-def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition() -> None:
-    text = "## Summary\nNew export path.\n\n- To roll back this change, revert the merge and deploy again.\n"
+@pytest.mark.parametrize(
+    "said",
+    [
+        "- To roll back this change, revert the merge and deploy again.\n",
+        # a cutover's way back, done as a step
+        "- [x] Ask the DNS team to change the CNAME to point back to the old CDN\n",
+        "- If needed we switch back to the old queue by redeploying v1.4.\n",
+    ],
+)
+def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition(said: str) -> None:
+    text = f"## Summary\nNew export path.\n\n{said}"
     found = result(check(text), "rollback")
     assert (found.status, found.matched) == ("ok", "sentence")
 
