@@ -334,8 +334,7 @@ class _Checker:
                     said = normalize(sentence)
                     if not _says_alone(mention, said) and any(not group.longest(said) for group in mention.when):
                         continue
-                    first = sentence.split(None, 1)[0].lower().strip("*_\"'(")  # not normalized: "I" is no numeral here
-                    if first in _QUESTION_WORDS or _describes_the_change(said):
+                    if _is_question(sentence) or _describes_the_change(said):
                         continue
                     kind, _ = line_model.read_line(sentence, context)
                     if kind != "answer":
@@ -513,6 +512,16 @@ _CHANGES = frozenset(
     "describes updates allows enables extends ships".split()
 )
 _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
+
+
+def _is_question(sentence: str) -> bool:
+    """A question, asked or implied ("Does it need a rollback if ...", "What if it fails?"),
+    not a title of what follows ("How to disable it instantly (the flag is the kill switch)")."""
+    words = sentence.split(None, 2)
+    first = words[0].lower().strip("*_\"'(")  # not normalized: "I" is no numeral here
+    if sentence.rstrip().endswith("?"):
+        return True
+    return first in _QUESTION_WORDS and not (len(words) > 1 and words[1].lower() == "to")
 
 
 def _describes_the_change(said: str) -> bool:

@@ -184,6 +184,8 @@ def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
         # a cutover's way back, done as a step
         "- [x] Ask the DNS team to change the CNAME to point back to the old CDN\n",
         "- If needed we switch back to the old queue by redeploying v1.4.\n",
+        "Flipping DNS back after promotion is a data-loss move: use fix-forward or the reverse channel.\n",
+        "- [ ] Document the runbook:\n  - How to disable RUM instantly (the Flipper toggle is the kill switch)\n",
     ],
 )
 def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition(said: str) -> None:
@@ -221,6 +223,8 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nThe process needs to be tested and documented before we use it.\n", "missing"),
         ("## Summary\nNew export path for reports. I tested it against a copy of production data.\n", "ok"),
         ("## Summary\nNew export path for reports. We’ll verify the error rate once it is live.\n", "ok"),
+        ("## Summary\nA rollback command. I've tested on a VM and everything seems to work.\n", "ok"),
+        ("## Summary\nWe would rather not run this on production without testing it on a copy of that database.\n", "ok"),
     ],
 )
 def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
@@ -269,6 +273,8 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         # the harm named by its mitigation, in a sentence wrapped over two lines
         ("## Upgrade\nThe launcher upgrade needs the VM to restart. In\norder to mitigate VM interruptions, the launcher stays compatible.\n", "ok"),
         ("## After the deployment\nIf you roll back, it will only block data that got updated after the deployment.\n", "ok"),
+        ("## Summary\nI'm fairly confident this will not lose any Grafana data, but I can't be quite certain.\n", "ok"),
+        ("## Summary\nThis cannot ship with errors because of its breakage potential.\n", "ok"),
         # a question about it is no answer
         ("## Summary\nCould the new theme impact our key metrics negatively?\n", "missing"),
     ],
