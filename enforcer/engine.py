@@ -334,7 +334,7 @@ class _Checker:
                     said = normalize(sentence)
                     if not _says_alone(mention, said) and any(not group.longest(said) for group in mention.when):
                         continue
-                    if _is_question(sentence) or _describes_the_change(said):
+                    if _is_question(sentence) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
                     kind, _ = line_model.read_line(sentence, context)
                     if kind != "answer":
@@ -512,6 +512,11 @@ _CHANGES = frozenset(
     "describes updates allows enables extends ships".split()
 )
 _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
+
+
+# what a plan still to write should hold: "The rollback plan should have documentation of
+# when fail forward versus rollback is best"
+_ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook)\s+(?:should|must|needs?|will need|has to|shall|is required)\b")
 
 
 def _is_question(sentence: str) -> bool:

@@ -188,6 +188,9 @@ _SOURCES = {
     "lead_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*\|\s*[^\W_][\w' -]{0,25})+\s*(?::|-|–|$)",
     "please": r"(?i)(?:^|[,;:]\s*|\s)please\s+\w+",
     "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
+    # a line that opens with an example is the template's: "E.g. a short series of steps ..."
+    "example_opening": r"(?i)^\W*(?:e\.\s?g\.?|eg[.:]|for example\b|for instance\b|examples?\s*:)",
+    "bare_host": r"(?i)^https?://(?:www\.)?[\w.-]+/?$",
     "digit": r"\d",
     "code_span": r"`[^`]+`",
 }
@@ -399,6 +402,19 @@ def read_line(
         return "prompt", RULESET_PROMPT
     if _is_trailer(text, context.words):
         return "prompt", TRAILER
+    if text[0] == "(" and text.rstrip(".").endswith(")"):
+        # a whole line in brackets is the template's aside: "(How are we going to solve
+        # the problem? Try to include the user journey)", "(Describe the problem)"
+        inner = text.rstrip(".")[1:-1].strip()
+        if "?" in inner:
+            return "prompt", QUESTION
+        if inner and "(" not in inner:
+            kind, reason = read_sentences(inner, context, linked=linked, last=last)
+            if kind == "prompt":
+                return kind, reason
+            words = normalize(inner).split()
+            if _is_guidance(inner) or context.words.goal_verbs.starts(words) or context.words.prompt_verbs.starts(words):
+                return "prompt", INSTRUCTION  # "(Define both the success metrics and ...)"
     if text[-1].isdigit() and _re("numbered_stand_in").match(text):
         return "prompt", PLACEHOLDER
     if ".." in text and _re("quoted_dots").search(text):
@@ -415,6 +431,8 @@ def read_line(
         return "prompt", ALTERNATIVES
     if text[0] == "[" and text[1:3] in (" ]", "x]", "X]"):  # a box outside a list: "[ ] I agree"
         return ("answer", TICKED) if text[1] != " " else ("prompt", UNTICKED)
+    if _re("example_opening").match(text):
+        return "prompt", EXAMPLE  # "E.g. a short series of steps on how to test ..."
     if ":" in text:
         field = _re("field").match(text)
         if field and field.group("bare") is not None:
@@ -478,8 +496,8 @@ def logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
 def read_sentences(text: str, context: Context, *, linked: bool = False, last: bool = True) -> tuple[Kind, str]:
     """(kind, reason) of a line of prose that may hold several sentences: an answer when one
     of them is, unless the line opens with a choice left open (the rest is its guidance)."""
-    if ". " not in text and "? " not in text and "! " not in text:
-        return read_line(text, context, linked=linked, last=last)
+    if (". " not in text and "? " not in text and "! " not in text) or (text[0] == "(" and text.rstrip(".").endswith(")")):
+        return read_line(text, context, linked=linked, last=last)  # one sentence, or an aside in brackets
     sentences = [p for p in _re("sentence").split(text) if p.strip()]
     if len(sentences) < 2 or template_key(text) in context.template_lines:
         return read_line(text, context, linked=linked, last=last)
@@ -538,13 +556,22 @@ def _is_step(text: str, context: Context) -> bool:
     return "`" in text and _re("code_span").search(text) is not None
 
 
+def _real_links(block: Block) -> tuple[str, ...]:
+    """The links that point at something: not a site's bare address, the template's stand-in
+    ("[Link to the MR](https://gitlab.com)")."""
+    if not block.links:
+        return ()
+    return tuple(link for link in block.links if not _re("bare_host").match(link))
+
+
 def _read_task(block: Block, context: Context, group: str) -> Line:
     text = " ".join(block.text.split())
     if not text:
         return Line(block.line, "prompt", EMPTY_ITEM, text, block)
     if block.checked and text in context.template_lines and ticked_key(text) not in context.template_lines:
         return Line(block.line, "answer", TICKED, text, block)  # the template's box, ticked by the author
-    kind, reason = read_line(text, context, linked=bool(block.links))
+    links = _real_links(block)
+    kind, reason = read_line(text, context, linked=bool(links))
     if block.checked and reason not in (PLACEHOLDER, TODO, NAME_TO_FILL, TEMPLATE, RULESET_PROMPT):
         # the tick is the answer: "[x] I added a risk tag [risk=no|low|moderate|severe]"
         return Line(block.line, "answer", TICKED, text, block)
@@ -552,7 +579,7 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
         return Line(block.line, kind, reason, text, block)
     if group == "chosen":
         return Line(block.line, "prompt", NOT_CHOSEN, text, block)
-    if _is_step(text, context) or block.links:
+    if _is_step(text, context) or links:
         return Line(block.line, "answer", STEP, text, block)
     if group == "criteria" and kind == "answer" and not _ASSERTED.search(text):
         return Line(block.line, "answer", CRITERION, text, block)
@@ -574,7 +601,8 @@ def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
     if kind == "item" and not block.text.strip():
         return [Line(block.line, "prompt", EMPTY_ITEM, "", block)]
     found: list[Line] = []
-    linked = bool(block.links)
+    links = _real_links(block)
+    linked = bool(links)
     logical = logical_lines(block.text, context.words)
     for number, (offset, text) in enumerate(logical):
         line_kind, reason = read_sentences(text, context, linked=linked, last=number + 1 == len(logical))
@@ -583,7 +611,7 @@ def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
         line.reason in (RULESET_PROMPT, TEMPLATE, INSTRUCTION, NAME_TO_FILL) for line in found
     ):
         # a link is an answer by itself: "Runbook: [here](https://runbooks.example.com/7)"
-        found.append(Line(block.line, "answer", LINK, block.links[0], block))
+        found.append(Line(block.line, "answer", LINK, links[0], block))
     return found
 
 

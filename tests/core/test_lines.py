@@ -50,6 +50,12 @@ LINES = [
     ("Happy Path scenario 1", "prompt", lines.PLACEHOLDER),  # a numbered stand-in
     ("Step 2", "prompt", lines.PLACEHOLDER),
     ("Upgrade to Python 3.12", "answer", lines.STATEMENT),
+    # the template's asides and examples
+    ("(How are we going to solve the problem? Try to include the user journey)", "prompt", lines.QUESTION),
+    ("(Define both the success metrics and acceptance criteria. Note that they differ.)", "prompt", lines.INSTRUCTION),
+    ("E.g. a short series of steps on how to test the features in this MR.", "prompt", lines.EXAMPLE),
+    ("For example: the dashboard shows fewer errors", "prompt", lines.EXAMPLE),
+    ("(we revert the MR and redeploy v1.4)", "answer", lines.STATEMENT),
     ("<describe the rollback>", "prompt", lines.PLACEHOLDER),
     # choices not made
     ("Severity: minor / major / critical", "prompt", lines.ALTERNATIVES),
@@ -73,7 +79,7 @@ LINES = [
     ("Describe the abort criteria", "prompt", lines.INSTRUCTION),
     ("Please list the dashboards.", "prompt", lines.INSTRUCTION),
     ("If this backport is for a servicing release, please verify that:", "prompt", lines.INSTRUCTION),
-    ("For example, consider both security and scale.", "prompt", lines.INSTRUCTION),
+    ("For example, consider both security and scale.", "prompt", lines.EXAMPLE),
     ("Summarize the goals. How will we know it succeeded? A good goal is measurable.", "prompt", lines.INSTRUCTION),
     # trailers
     ("/label ~<team>", "prompt", lines.TRAILER),
@@ -184,6 +190,7 @@ def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
         # a cutover's way back, done as a step
         "- [x] Ask the DNS team to change the CNAME to point back to the old CDN\n",
         "- If needed we switch back to the old queue by redeploying v1.4.\n",
+        "Enable it by default but keep the toggle in the code, as it will allow us to roll it back in Cloud.\n",
         "Flipping DNS back after promotion is a data-loss move: use fix-forward or the reverse channel.\n",
         "- [ ] Document the runbook:\n  - How to disable RUM instantly (the Flipper toggle is the kill switch)\n",
     ],
@@ -207,6 +214,8 @@ def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition(said: 
         "## Summary\nThis PR includes a rollback if the deploy plan fails.\n",
         "## Changes\nSets out guidance on what to do if a contributor spots a breaking issue.\n",
         "## Release notes\nIf a deploy goes wrong, you can now roll back your deploy to the previous release.\n",
+        # what a plan still to write should hold
+        "## Other notes\n- The rollback plan should have documentation of when fail forward versus rollback is best.\n",
         "This PR has been created to roll back the deployment to the previous container ID before the latest\n"
         "This workflow is manual and should only be run when a deploy to production fails.\n",
     ],
@@ -354,3 +363,10 @@ def test_unticked_boxes_under_a_heading_of_criteria_are_conditions(boxes: str, s
     assert found.status == status
     # the same boxes under another heading are options left unchosen, or assertions unticked
     assert result(check(f"## Expected result\n\n{boxes}"), "expectations").status == "placeholder"
+
+
+def test_a_link_to_a_bare_site_is_the_template_s_stand_in() -> None:
+    boxes = "- [ ] Disabling with environment variable: [Link to the MR](https://gitlab.com)\n"
+    assert result(check(f"## Rollback\n{boxes}"), "rollback").status == "placeholder"
+    real = "- [ ] Disabling with environment variable: [Link to the MR](https://gitlab.com/acme/app/-/merge_requests/7)\n"
+    assert result(check(f"## Rollback\n{real}"), "rollback").status == "ok"
