@@ -216,9 +216,11 @@ class _Checker:
             at = stack.pop()
             named = self.named.get(at)
             parent = self.document.sections[at].parent
+            heading = self.document.sections[at].style in ("atx", "setext")
+            if heading and at != index:
+                named = self.named_at_all.get(at)  # "### Required testing" under "## Risk" too
             if at != index and named and requirement.id not in named and parent is not None and (
-                named & self.named_at_all.get(parent, set())
-                or self.document.sections[at].style in ("atx", "setext")
+                heading or named & self.named_at_all.get(parent, set())
             ):
                 # another part: one its parent announced ("Risk & rollback" / "Rollback:"),
                 # or a heading of its own ("## Expectations" / "### What might go wrong?")

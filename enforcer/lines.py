@@ -287,6 +287,8 @@ def is_choice(text: str, context: Context) -> bool:
     if "|" not in text and "/" not in text:
         if " or " in text and "," in text:  # "Low, Medium, or High."
             pieces = re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", text.strip(" .*_-"))
+            if len(pieces) >= 3 and all(p[:1].isupper() and len(p.split()) <= 2 for p in pieces):
+                return True  # "Smoke, Regression, or Manual": the template's options, capitalised
             return len(pieces) >= 3 and _all_choices(pieces, context)
         return False
     if "|" in text and _re("lead_choice").match(text):

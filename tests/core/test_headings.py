@@ -180,3 +180,11 @@ def test_rollback_headings_never_answer_rollout_steps() -> None:
 def test_a_way_down_is_a_rollback_heading(title: str) -> None:
     text = f"## {title}\n\n1. Stop the new nodes.\n2. Start the old release with the v1 codec.\n"
     assert result(check(text), "rollback").status == "ok"
+
+
+def test_a_subheading_another_requirement_names_in_a_longer_title_answers_for_itself() -> None:
+    # "### Required testing" under "## Risk" is the testing part, not the risk
+    text = "## Risk\n\n### Level\n\n`Medium`\n\n### Required testing\n\n`Regression`, `Manual`.\n\n### Risk summary\n\nTBD\n"
+    assert result(check(text), "risks").status == "placeholder"
+    filled = text.replace("TBD", "The import may time out on large files.")
+    assert result(check(filled), "risks").status == "ok"

@@ -24,6 +24,8 @@ LINES = [
     ("gradual/slower/segmented rolling deploys", "answer", lines.STATEMENT),
     ("Risk: yes/no", "prompt", lines.ALTERNATIVES),
     ("Low, Medium, or High.", "prompt", lines.ALTERNATIVES),
+    ("Smoke, Regression, or Manual. (All changes need smoke testing.)", "prompt", lines.ALTERNATIVES),
+    ("Billing, search and exports were checked on staging.", "answer", lines.STATEMENT),
     ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
     ("The PR target branch is release/X.0-staging, not release/X.0.", "prompt", lines.PLACEHOLDER),
     ("Ensure that resources x, y and z were not changed", "prompt", lines.PLACEHOLDER),
