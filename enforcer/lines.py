@@ -126,6 +126,7 @@ QUESTION = "a question"
 INSTRUCTION = "an instruction to the author"
 TOPICS = "a list of topics, no statement"
 EXAMPLE = "the template's own words (an example, or about the section)"
+GUIDANCE = "the template's guidance to the author, among its instructions"
 EXAMPLE_STEP = "an example step, in a list with a stand-in (Command X)"
 BARE_CHOICE = "a choice with no reason (Low, Yes)"
 TRAILER = "a quick action or issue reference"
@@ -675,7 +676,23 @@ def read(blocks: Sequence[Block], context: Context) -> list[Line]:
     found: list[Line] = []
     for block, group in zip(blocks, groups):
         found.extend(read_block(block, context, group))
-    return _example_steps(found)
+    return _template_guidance(_example_steps(found))
+
+
+_SPEAKS_TO_THE_AUTHOR = re.compile(r"(?i)\b(?:you|your|you'll|you're|yours)\b")
+_TELLS = frozenset({INSTRUCTION, EXAMPLE, QUESTION})
+
+
+def _template_guidance(lines: list[Line]) -> list[Line]:
+    """Where the template's instructions are still there, the lines among them that speak to
+    the author ("you only need to support x.N->x.N+1 upgrades") are its guidance too."""
+    tells = sum(1 for line in lines if line.reason in _TELLS)
+    if not tells or tells * 2 < sum(1 for line in lines if line.kind == "answer"):
+        return lines
+    return [
+        line._replace(kind="prompt", reason=GUIDANCE) if line.kind == "answer" and _SPEAKS_TO_THE_AUTHOR.search(line.text) else line
+        for line in lines
+    ]
 
 
 def _example_steps(lines: list[Line]) -> list[Line]:

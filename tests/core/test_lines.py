@@ -372,3 +372,16 @@ def test_a_link_to_a_bare_site_is_the_template_s_stand_in() -> None:
     assert result(check(f"## Rollback\n{boxes}"), "rollback").status == "placeholder"
     real = "- [ ] Disabling with environment variable: [Link to the MR](https://gitlab.com/acme/app/-/merge_requests/7)\n"
     assert result(check(f"## Rollback\n{real}"), "rollback").status == "ok"
+
+
+def test_among_the_template_s_instructions_what_speaks_to_the_author_is_its_guidance() -> None:
+    section = (
+        "## Upgrade / Downgrade Strategy\n\n"
+        "If applicable, how will the component be upgraded and downgraded?\n\n"
+        "Consider the following in developing an upgrade strategy.\n\n"
+        "- For a minor release you only need to support x.N->x.N+1 upgrade steps.\n"
+    )
+    assert result(check(section), "rollback").status == "placeholder"
+    # an author's answer below the kept instructions still answers
+    answered = section + "\nWe downgrade by redeploying v1.4; the schema change is additive.\n"
+    assert result(check(answered), "rollback").status == "ok"
