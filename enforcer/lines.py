@@ -2,8 +2,9 @@
 
 A section (with its subsections) holds a part of the plan only when some line of it is an
 answer: a line that asserts something about this change. Answers: a statement, a command (code),
-a link, a ticked box, a step still to do ("- [ ] Enable the flag for 10%"), a filled field
-("Rollback: revert the merge request"), "N/A" with its reason.
+a link, a ticked box, a step still to do ("- [ ] Enable the flag for 10%"), a condition still
+to meet under a heading of criteria ("Acceptance criteria" / "- [ ] Error rate stays under
+1%"), a filled field ("Rollback: revert the merge request"), "N/A" with its reason.
 
 Prompts, each with its reason:
 - text that is no content: an HTML comment, a line copied from the description template,
@@ -12,18 +13,22 @@ Prompts, each with its reason:
 - a choice not made: options in unticked boxes with nothing chosen (``- [ ] Minor``
   ``- [ ] Major``), the unticked options beside a ticked one, one unticked box asserting
   something (``- [ ] Safe to revert without a data fix``), alternatives left open
-  (``Severity: minor / major / critical``, ``<yes|no>``, ``[HIGH | medium | low]``);
+  (``Severity: minor / major / critical``, ``<yes|no>``, ``[HIGH | medium | low]``,
+  ``Smoke, Regression, or Manual``);
 - a blank left to fill: a field with nothing or a placeholder after its label
   (``Expected downtime: ___``, ``- Revert steps:``), a sentence stem left to finish
   (``The flag is turned off when ...``), a name to fill in inside a command
   (``<feature-flag-name>``, ``TestAccXXX``), a template's stand-in (``Step 1``, ``Run
-  Command X``), a bare level with no reason (``Low``, ``Yes``);
+  Command X``), a link to a bare site address (``[Link to the MR](https://gitlab.com)``), a
+  bare level with no reason (``Low``, ``Yes``);
 - words addressed to the author: a question (``What is the revert procedure?``), an
   instruction in a plain, italic or quoted line (``Describe the abort criteria``, ``Think
   about cache warm-up``, ``Please verify that:``; a line holding one is the template's
   whatever else it says), the guidance after a question (``A good goal is measurable``),
-  the template's own words (``(This is an example)``, ``This section should ...``), a bare
-  list of topics (``Downstream services, data, on-call.``);
+  the template's own words (``(This is an example)``, ``This section should ...``, ``E.g. a
+  short series of steps``, a whole line in brackets that asks or instructs), among the
+  template's instructions a line that speaks to the author (``you only need to ...``), a
+  bare list of topics (``Downstream services, data, on-call.``);
 - lines that end a description: GitLab quick actions (``/label ~<team>``), "cc @team",
   "Closes #12";
 - a bare "N/A" (and any "N/A" where the requirement must be answered).
