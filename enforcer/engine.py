@@ -317,12 +317,17 @@ class _Checker:
             ]
         return self._prose
 
+    def is_a_revert(self) -> bool:
+        """Whether the description is a revert's ("This reverts commit 3cc2e05", "Reverts
+        ocaml/opam-repository#21537"), as git and GitHub write it."""
+        return any(_A_REVERT.match(block.text) for _, _, block in self.worded[:3])
+
     def mention_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
         """A part written inside another section: a sentence that says it ("If the new path
         misbehaves we turn off the `fast_export` flag"), read only where nothing else is ok."""
         mention = self.words.mention(requirement.id)
-        if mention is None:
-            return []
+        if mention is None or (requirement.id == "rollback" and self.is_a_revert()):
+            return []  # a revert's "revert" words say what it does: no way back from it
         pattern = _mention_pattern(mention)
         for index, block in self.prose():
             if self.config.require_plan_heading and index not in self.inside_plan:
@@ -485,6 +490,7 @@ def _given(candidate: Candidate) -> Candidate:
 
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_A_REVERT = re.compile(r"(?i)\s*(?:this reverts commit [0-9a-f]{7,}|reverts (?:[\w.-]+/[\w.-]+)?#\d+)")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5

@@ -169,6 +169,8 @@ _P: dict[str, re.Pattern[str]] = {}
 _SOURCES = {
     # "<feature-flag-name>", "<project_id>": a name to fill in. Not an XML element
     # (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
+    "bracket_name": r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\]",  # "git clone [repo-address]"
+    "mark_pair": r"^\s*(?:✅|✔️?|☑️?|👍|🟢)\s*(?:🚫|❌|✖️?|❎|👎|🔴|⛔)",
     "name": r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)",
     "bracketed": r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$",
     # quick actions take only ~labels, @people, %milestones, "quoted", numbers, dates, me
@@ -290,6 +292,8 @@ def _is_trailer(line: str, words: Vocabulary) -> bool:
 def is_choice(text: str, context: Context) -> bool:
     """Alternatives offered and none taken: "[HIGH | medium | low]", "(Yes | No)", "low /
     medium / high", "Yes/No"."""
+    if _re("mark_pair").match(text):
+        return True  # "✅🚫 This change has been tested": keep the mark that applies
     if "|" not in text and "/" not in text:
         if " or " in text and "," in text:  # "Low, Medium, or High."
             pieces = re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", text.strip(" .*_-"))
@@ -543,7 +547,7 @@ def _read_code(block: Block, context: Context) -> list[Line]:
         number = block.line + offset + 1  # the fence is the block's first line
         if template_key(text) in context.template_lines:
             found.append(Line(number, "prompt", TEMPLATE, text, block))
-        elif ("<" in text and _re("name").search(text)) or "XXX" in text:
+        elif ("<" in text and _re("name").search(text)) or "XXX" in text or ("[" in text and _re("bracket_name").search(text)):
             found.append(Line(number, "prompt", NAME_TO_FILL, text, block))
         elif is_placeholder(text, context):
             found.append(Line(number, "prompt", PLACEHOLDER, text, block))
@@ -552,6 +556,10 @@ def _read_code(block: Block, context: Context) -> list[Line]:
             found.append(Line(number, "prompt", TRAILER, text, block))
         else:
             found.append(Line(number, "answer", COMMAND, text, block))
+    if any(line.reason == NAME_TO_FILL for line in found):
+        # commands beside ones with names still to fill in are the template's example too
+        # ("git clone [repo-address]", "cd [repo-name]", "dotnet restore")
+        found = [line._replace(kind="prompt", reason=EXAMPLE_STEP) if line.kind == "answer" else line for line in found]
     return found
 
 
@@ -685,7 +693,7 @@ def read(blocks: Sequence[Block], context: Context) -> list[Line]:
 
 
 _SPEAKS_TO_THE_AUTHOR = re.compile(r"(?i)\b(?:you|your|you'll|you're|yours)\b")
-_TELLS = frozenset({INSTRUCTION, EXAMPLE, QUESTION})
+_TELLS = frozenset({INSTRUCTION, EXAMPLE, QUESTION, ALTERNATIVES})
 
 
 def _template_guidance(lines: list[Line]) -> list[Line]:

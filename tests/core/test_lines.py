@@ -24,6 +24,9 @@ LINES = [
     ("gradual/slower/segmented rolling deploys", "answer", lines.STATEMENT),
     ("Risk: yes/no", "prompt", lines.ALTERNATIVES),
     ("Low, Medium, or High.", "prompt", lines.ALTERNATIVES),
+    ("✅🚫 This change has unit test coverage", "prompt", lines.ALTERNATIVES),  # keep the mark that applies
+    ("✅ This change has unit test coverage", "answer", lines.STATEMENT),
+    ("Make sure you add unit and integration tests.", "prompt", lines.INSTRUCTION),
     ("Smoke, Regression, or Manual. (All changes need smoke testing.)", "prompt", lines.ALTERNATIVES),
     ("Billing, search and exports were checked on staging.", "answer", lines.STATEMENT),
     ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
@@ -385,3 +388,21 @@ def test_among_the_template_s_instructions_what_speaks_to_the_author_is_its_guid
     # an author's answer below the kept instructions still answers
     answered = section + "\nWe downgrade by redeploying v1.4; the schema change is additive.\n"
     assert result(check(answered), "rollback").status == "ok"
+
+
+def test_commands_beside_a_name_still_to_fill_in_are_the_template_s_example() -> None:
+    block = "## How to test\n\n```\ngit clone [repo-address]\ncd [repo-name]\ndotnet restore\n```\n"
+    assert result(check(block), "validation").status == "placeholder"
+    filled = "## How to test\n\n```\ngit clone https://github.com/acme/app\ncd app\ndotnet test\n```\n"
+    assert result(check(filled), "validation").status == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This reverts commit 3cc2e05b2f70b926dcb8a05bbf6c4b32efd2ab31.\n\nIt broke exports, and it seems safe to revert this.\n",
+        "Reverts ocaml/opam-repository#21537\n\nThe release has issues. Since it is recent it seems safe to revert until they are fixed.\n",
+    ],
+)
+def test_a_revert_s_own_revert_words_are_no_way_back(text: str) -> None:
+    assert result(check(text), "rollback").status == "missing"
