@@ -234,6 +234,13 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path for reports. We’ll verify the error rate once it is live.\n", "ok"),
         ("## Summary\nA rollback command. I've tested on a VM and everything seems to work.\n", "ok"),
         ("## Summary\nWe would rather not run this on production without testing it on a copy of that database.\n", "ok"),
+        # first-person test claims in any tense, and a passive "can be verified"
+        ("## Summary\nNew export path. We will add E2E tests for the export on two accounts.\n", "ok"),
+        ("## Summary\nNew export path. I am testing the downgrade path in my local environment.\n", "ok"),
+        ("## Summary\nNew export path. This change can be verified using unit tests.\n", "ok"),
+        # a test word without a first-person subject, or a tested rollback strategy, is none
+        ("## Summary\nWait for the partner to confirm they have tested the file.\n", "missing"),
+        ("## Summary\nTo mitigate risk, we must establish a tested rollback strategy for v4.\n", "missing"),
     ],
 )
 def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
