@@ -193,6 +193,10 @@ def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
         "Enable it by default but keep the toggle in the code, as it will allow us to roll it back in Cloud.\n",
         "Flipping DNS back after promotion is a data-loss move: use fix-forward or the reverse channel.\n",
         "- [ ] Document the runbook:\n  - How to disable RUM instantly (the Flipper toggle is the kill switch)\n",
+        # the way back as the feature gate or flag turned off
+        "The feature can be disabled by restarting the scheduler with the feature gate off.\n",
+        "Yes, by disabling the feature gate in the API server.\n",
+        "Disabling it simply restores the old behaviour of unlimited placement.\n",
     ],
 )
 def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition(said: str) -> None:
@@ -291,6 +295,10 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## After the deployment\nIf you roll back, it will only block data that got updated after the deployment.\n", "ok"),
         ("## Summary\nI'm fairly confident this will not lose any Grafana data, but I can't be quite certain.\n", "ok"),
         ("## Summary\nThis cannot ship with errors because of its breakage potential.\n", "ok"),
+        # a consequence with a modal, or the risk judged small
+        ("## Summary\nUpgrading a cluster by several minor versions might compromise workloads.\n", "ok"),
+        ("## Summary\nThe changes to the API objects are backwards compatible, so upgrades are safe.\n", "ok"),
+        ("## Summary\nDisabling the feature will not affect existing pods, which keep running.\n", "ok"),
         # a question about it is no answer
         ("## Summary\nCould the new theme impact our key metrics negatively?\n", "missing"),
     ],
