@@ -271,6 +271,11 @@ def test_a_ticked_qa_step_validates(text: str, status: str) -> None:
         # the expected result written into a test step
         ("## How to test\n1. Open the Sites page\n2. Verify the Staging Sites card still appears.\n", "ok"),
         ("## Tests\n1. Merge this PR and relock the deploy.\n1. A staging deploy should occur.\n", "ok"),
+        # the effect said of the change itself
+        ("## Summary\nThis cuts our official build time in half, from 20 minutes to 10.\n", "ok"),
+        ("## Summary\nThis reduces overall memory usage without hurting response times.\n", "ok"),
+        # what people are expected to do is no expected result
+        ("## Summary\nTeam members are expected to follow the code of conduct in every channel.\n", "missing"),
         # a question, or a step with no outcome, says no expected result
         ("## Tests\nWhat should happen when the flag is off?\n", "missing"),
         ("## How to test\n1. Open the Sites page and click the Staging Sites card.\n", "missing"),
