@@ -531,9 +531,11 @@ def _is_question(sentence: str) -> bool:
     """A question, asked or implied ("Does it need a rollback if ...", "What if it fails?"),
     not a title of what follows ("How to disable it instantly (the flag is the kill switch)")."""
     words = sentence.split(None, 2)
-    first = words[0].lower().strip("*_\"'(")  # not normalized: "I" is no numeral here
+    first = words[0].lower().strip("*_\"'(,")  # not normalized: "I" is no numeral here
     if sentence.rstrip().endswith("?"):
         return True
+    if first == "when" and "," in sentence:
+        return False  # a condition, then what follows it: "When the gate is off, kubelet ..."
     return first in _QUESTION_WORDS and not (len(words) > 1 and words[1].lower() == "to")
 
 
@@ -575,9 +577,13 @@ def _says_alone(mention: Mention, sentence: str) -> bool:
     sentence ("To roll back, revert the MR", not "a GitHub Action to roll back the deployed
     version")."""
     start = len(sentence) - len(sentence.lstrip(" *_\"'(-"))
-    for found in _wording_pattern(mention.alone.source).finditer(sentence):
+    pattern = _wording_pattern(mention.alone.source)
+    found = pattern.search(sentence)
+    while found:
         if found.start() == start or not found.group().lower().startswith("to "):
             return True
+        # "to revert" inside "possible to revert to old behavior": look again one word on
+        found = pattern.search(sentence, found.start() + 1)
     return False
 
 
