@@ -339,7 +339,8 @@ class _Checker:
                     if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
                         continue
                     said = normalize(sentence)
-                    if not _says_alone(mention, said) and any(not group.longest(said) for group in mention.when):
+                    bare = _CODE_SPAN.sub(" ", sentence)
+                    if not _says_alone(mention, bare) and any(not group.longest(said) for group in mention.when):
                         continue
                     if _is_question(sentence) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
@@ -502,9 +503,16 @@ _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "co
 def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
     an identifier (rollback_migration)."""
+    return _wording_pattern(mention.words.source)
+
+
+@lru_cache(maxsize=64)
+def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     # each wording's own words, not normalize()'s: that drops a leading numeral, and "i tested"
     # would become "tested", found in any sentence ("a clear, reliable and tested strategy")
-    phrases = sorted({" ".join(_WORDING.split(p.lower())).strip() for p in mention.words.source} - {""}, key=len, reverse=True)
+    phrases = sorted({" ".join(_WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
+    if not phrases:
+        return re.compile(r"(?!)")
     alternatives = "|".join(r"[\s-]+".join(re.escape(word).replace("'", "['’]") for word in phrase.split()) for phrase in phrases)
     return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w/-]|\.\w)")
 
@@ -531,9 +539,11 @@ def _is_question(sentence: str) -> bool:
     """A question, asked or implied ("Does it need a rollback if ...", "What if it fails?"),
     not a title of what follows ("How to disable it instantly (the flag is the kill switch)")."""
     words = sentence.split(None, 2)
-    first = words[0].lower().strip("*_\"'(")  # not normalized: "I" is no numeral here
+    first = words[0].lower().strip("*_\"'(,")  # not normalized: "I" is no numeral here
     if sentence.rstrip().endswith("?"):
         return True
+    if first == "when" and "," in sentence:
+        return False  # a condition, then what follows it: "When the gate is off, kubelet ..."
     return first in _QUESTION_WORDS and not (len(words) > 1 and words[1].lower() == "to")
 
 
@@ -569,15 +579,19 @@ def _only_in_names(title: str, match: Matcher) -> bool:
     return match.match(normalize(rest)) is None and any(match.match(normalize(name)) is not None for name in names)
 
 
-def _says_alone(mention: Mention, said: str) -> bool:
-    """Whether a normalised sentence says the part by itself: a wording of ``alone``, one that
-    starts with "to" only at the start of the sentence ("To roll back, revert the MR", not
-    "a GitHub Action to roll back the deployed version")."""
-    words = said.split()
-    for index in range(len(words)):
-        length = mention.alone.at(words, index)
-        if length and (index == 0 or words[index] != "to"):
+def _says_alone(mention: Mention, sentence: str) -> bool:
+    """Whether a sentence says the part by itself: a wording of ``alone``, in its own words
+    ("I tested", not any "tested"), one that starts with "to" only at the start of the
+    sentence ("To roll back, revert the MR", not "a GitHub Action to roll back the deployed
+    version")."""
+    start = len(sentence) - len(sentence.lstrip(" *_\"'(-"))
+    pattern = _wording_pattern(mention.alone.source)
+    found = pattern.search(sentence)
+    while found:
+        if found.start() == start or not found.group().lower().startswith("to "):
             return True
+        # "to revert" inside "possible to revert to old behavior": look again one word on
+        found = pattern.search(sentence, found.start() + 1)
     return False
 
 

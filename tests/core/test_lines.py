@@ -198,6 +198,12 @@ def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
         "Enable it by default but keep the toggle in the code, as it will allow us to roll it back in Cloud.\n",
         "Flipping DNS back after promotion is a data-loss move: use fix-forward or the reverse channel.\n",
         "- [ ] Document the runbook:\n  - How to disable RUM instantly (the Flipper toggle is the kill switch)\n",
+        # the way back as the feature gate or flag turned off
+        "The feature can be disabled by restarting the scheduler with the feature gate off.\n",
+        "Yes, by disabling the feature gate in the API server.\n",
+        "Disabling it simply restores the old behaviour of unlimited placement.\n",
+        "It is possible to revert to old behavior by setting the runtime guard to false.\n",
+        "Resources with that value must be removed before a downgrade.\n",
     ],
 )
 def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition(said: str) -> None:
@@ -215,6 +221,8 @@ def test_a_sentence_that_says_how_to_roll_back_counts_without_a_condition(said: 
         "## Summary\nSee the [rollback docs](https://example.com/rollback) for the process we follow.\n",
         "## Summary\nThis reverts the erroneous glob change and adds an option to deploy the backend.\n",
         "## Summary\nDoes it need a rollback if the migration fails halfway through?\n",
+        # a setting the change adds, no way back from it
+        "## Summary\nBreakers can be disabled with a `breakers_disabled: true` setting in the local config.\n",
         # what the change builds or documents: a feature, no way back from this change
         "## Summary\nThis PR includes a rollback if the deploy plan fails.\n",
         "## Changes\nSets out guidance on what to do if a contributor spots a breaking issue.\n",
@@ -239,6 +247,14 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path for reports. We’ll verify the error rate once it is live.\n", "ok"),
         ("## Summary\nA rollback command. I've tested on a VM and everything seems to work.\n", "ok"),
         ("## Summary\nWe would rather not run this on production without testing it on a copy of that database.\n", "ok"),
+        # first-person test claims in any tense, and a passive "can be verified"
+        ("## Summary\nNew export path. We will add E2E tests for the export on two accounts.\n", "ok"),
+        ("## Summary\nNew export path. I am testing the downgrade path in my local environment.\n", "ok"),
+        ("## Summary\nNew export path. This change can be verified using unit tests.\n", "ok"),
+        ("## Summary\nWe are testing with container runtimes that lack the new call.\n", "ok"),
+        # a test word without a first-person subject, or a tested rollback strategy, is none
+        ("## Summary\nWait for the partner to confirm they have tested the file.\n", "missing"),
+        ("## Summary\nTo mitigate risk, we must establish a tested rollback strategy for v4.\n", "missing"),
     ],
 )
 def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
@@ -265,6 +281,12 @@ def test_a_ticked_qa_step_validates(text: str, status: str) -> None:
         # the expected result written into a test step
         ("## How to test\n1. Open the Sites page\n2. Verify the Staging Sites card still appears.\n", "ok"),
         ("## Tests\n1. Merge this PR and relock the deploy.\n1. A staging deploy should occur.\n", "ok"),
+        # the effect said of the change itself
+        ("## Summary\nThis cuts our official build time in half, from 20 minutes to 10.\n", "ok"),
+        ("## Summary\nThis reduces overall memory usage without hurting response times.\n", "ok"),
+        ("## Summary\nIDEs will be able to suggest the new methods in autocomplete.\n", "ok"),
+        # what people are expected to do is no expected result
+        ("## Summary\nTeam members are expected to follow the code of conduct in every channel.\n", "missing"),
         # a question, or a step with no outcome, says no expected result
         ("## Tests\nWhat should happen when the flag is off?\n", "missing"),
         ("## How to test\n1. Open the Sites page and click the Staging Sites card.\n", "missing"),
@@ -289,6 +311,13 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## After the deployment\nIf you roll back, it will only block data that got updated after the deployment.\n", "ok"),
         ("## Summary\nI'm fairly confident this will not lose any Grafana data, but I can't be quite certain.\n", "ok"),
         ("## Summary\nThis cannot ship with errors because of its breakage potential.\n", "ok"),
+        # a consequence with a modal, or the risk judged small
+        ("## Summary\nUpgrading a cluster by several minor versions might compromise workloads.\n", "ok"),
+        ("## Summary\nThe changes to the API objects are backwards compatible, so upgrades are safe.\n", "ok"),
+        ("## Summary\nDisabling the feature will not affect existing pods, which keep running.\n", "ok"),
+        # a sentence that opens with a condition is no question
+        ("## Summary\nWhen the gate is disabled, kubelet will no longer pass the group to drivers.\n", "ok"),
+        ("## Summary\nFlags for test and bench will now vary between frameworks, which may confuse users.\n", "ok"),
         # a question about it is no answer
         ("## Summary\nCould the new theme impact our key metrics negatively?\n", "missing"),
     ],
