@@ -246,6 +246,7 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path for reports. I tested it against a copy of production data.\n", "ok"),
         ("## Summary\nNew export path for reports. We’ll verify the error rate once it is live.\n", "ok"),
         ("## Summary\nA rollback command. I've tested on a VM and everything seems to work.\n", "ok"),
+        ("## Summary\nDon't merge: I want to do the upgrade on preprod first and check for any issues.\n", "ok"),
         ("## Summary\nWe would rather not run this on production without testing it on a copy of that database.\n", "ok"),
         # first-person test claims in any tense, and a passive "can be verified"
         ("## Summary\nNew export path. We will add E2E tests for the export on two accounts.\n", "ok"),
@@ -311,6 +312,8 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## After the deployment\nIf you roll back, it will only block data that got updated after the deployment.\n", "ok"),
         ("## Summary\nI'm fairly confident this will not lose any Grafana data, but I can't be quite certain.\n", "ok"),
         ("## Summary\nThis cannot ship with errors because of its breakage potential.\n", "ok"),
+        ("## Summary\nTo somewhat reduce the risk factor here, only upgrade dependencies on weekends.\n", "ok"),
+        ("## Design\nThe change is not backwards compatible, so it will be guarded by a flag.\n", "ok"),
         # a consequence with a modal, or the risk judged small
         ("## Summary\nUpgrading a cluster by several minor versions might compromise workloads.\n", "ok"),
         ("## Summary\nThe changes to the API objects are backwards compatible, so upgrades are safe.\n", "ok"),
