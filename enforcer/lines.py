@@ -169,9 +169,10 @@ _P: dict[str, re.Pattern[str]] = {}
 _SOURCES = {
     # "<feature-flag-name>", "<project_id>": a name to fill in. Not an XML element
     # (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
-    "bracket_name": r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\]",  # "git clone [repo-address]"
-    "mark_pair": r"^\s*(?:✅|✔️?|☑️?|👍|🟢)\s*(?:🚫|❌|✖️?|❎|👎|🔴|⛔)",
     "name": r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)",
+    "bracket_name": r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\]",  # "git clone [repo-address]"
+    # two marks to keep one of: "✅🚫 This change has unit test coverage"
+    "mark_pair": r"^\s*(?:✅|✔️?|☑️?|👍|🟢)\s*(?:🚫|❌|✖️?|❎|👎|🔴|⛔)",
     "bracketed": r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$",
     # quick actions take only ~labels, @people, %milestones, "quoted", numbers, dates, me
     "action_args": r"""(?:\s+(?:[~@%]?"[^"]*"|[~@%#!'<\d]\S*|in|me|on|at|to|from|weeks?|days?|months?|tomorrow|today))*\s*$""",
