@@ -491,7 +491,10 @@ def _given(candidate: Candidate) -> Candidate:
 
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-_A_REVERT = re.compile(r"(?i)\s*(?:this reverts commit [0-9a-f]{7,}|reverts (?:[\w.-]+/[\w.-]+)?#\d+)")
+_A_REVERT = re.compile(
+    r"(?i)\s*(?:this (?:pr |mr |change |pull request |merge request )?reverts?\b|reverts?\s+(?:the\s+)?(?:merge\s+)?"
+    r"(?:commit|pr|pull request|mr|merge request|changes? (?:from|in|of)|#|[\w.-]+/[\w.-]+#\d|[0-9a-f]{7,}))"
+)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5

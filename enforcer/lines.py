@@ -466,7 +466,7 @@ def read_line(
         return "prompt", INSTRUCTION  # not "Link to the runbook [here](...)": that link answers
     if context.words.template_markers.longest(normalize(text)):
         return "prompt", EXAMPLE
-    if text.endswith("?") or (text[0] in "WHwh" and _re("wh_question").match(text)):
+    if text.rstrip(":*_ ").endswith("?") or (text[0] in "WHwh" and _re("wh_question").match(text)):
         return "prompt", QUESTION
     if is_stem(text, last):
         return "prompt", STEM

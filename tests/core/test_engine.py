@@ -93,6 +93,7 @@ def test_a_field_answers_only_where_no_heading_does() -> None:
     ("heading", "requirement"),
     [
         ("## Expected impact", "risks"),  # an expectation, not a risk
+        ("## Impact", "risks"),  # what the change does for people, as often as not
         ("## How to set up and validate locally", "validation"),  # GitLab's MR template: local testing
     ],
 )
@@ -107,7 +108,6 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("## How do we roll this back?", "rollback"),
         ("## Rolling back", "rollback"),
         ("## Who should be notified?", "communication"),
-        ("## Impact", "risks"),
         ("## Risk and impact", "risks"),
         ("## Verification", "testing"),  # how the author verified it: the tests run
         ("## How to review", "testing"),

@@ -188,3 +188,10 @@ def test_a_subheading_another_requirement_names_in_a_longer_title_answers_for_it
     assert result(check(text), "risks").status == "placeholder"
     filled = text.replace("TBD", "The import may time out on large files.")
     assert result(check(filled), "risks").status == "ok"
+
+
+def test_sanity_checks_validate_and_an_impact_is_no_risk() -> None:
+    report = check("## Sanity checks\n\nPushed the branch to staging; the test message was flagged as staging.\n")
+    assert result(report, "validation").status == "ok"
+    # "Impact" says what the change does for people more often than what could go wrong
+    assert result(check("## Impact\n\nNo longer need to build an APK per release.\n"), "risks").status == "missing"

@@ -27,6 +27,8 @@ LINES = [
     ("✅🚫 This change has unit test coverage", "prompt", lines.ALTERNATIVES),  # keep the mark that applies
     ("✅ This change has unit test coverage", "answer", lines.STATEMENT),
     ("Make sure you add unit and integration tests.", "prompt", lines.INSTRUCTION),
+    ("Provide instructions so we can reproduce.", "prompt", lines.INSTRUCTION),
+    ("Does this PR rely on other products at a deployment - if so, do we have the dependencies?:", "prompt", lines.QUESTION),
     ("Smoke, Regression, or Manual. (All changes need smoke testing.)", "prompt", lines.ALTERNATIVES),
     ("Billing, search and exports were checked on staging.", "answer", lines.STATEMENT),
     ("Run Command X, Click Button Y", "prompt", lines.PLACEHOLDER),
@@ -247,6 +249,7 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path for reports. We’ll verify the error rate once it is live.\n", "ok"),
         ("## Summary\nA rollback command. I've tested on a VM and everything seems to work.\n", "ok"),
         ("## Summary\nDon't merge: I want to do the upgrade on preprod first and check for any issues.\n", "ok"),
+        ("## Summary\nA switch to turn the monitor off. Added a new test to ensure that the switch works.\n", "ok"),
         ("## Summary\nWe would rather not run this on production without testing it on a copy of that database.\n", "ok"),
         # first-person test claims in any tense, and a passive "can be verified"
         ("## Summary\nNew export path. We will add E2E tests for the export on two accounts.\n", "ok"),
@@ -433,6 +436,7 @@ def test_commands_beside_a_name_still_to_fill_in_are_the_template_s_example() ->
     "text",
     [
         "This reverts commit 3cc2e05b2f70b926dcb8a05bbf6c4b32efd2ab31.\n\nIt broke exports, and it seems safe to revert this.\n",
+        "Reverts merge commit `521c18d` from PR #809.\n\nThe issues it closed should be reopened after this revert if anything breaks.\n",
         "Reverts ocaml/opam-repository#21537\n\nThe release has issues. Since it is recent it seems safe to revert until they are fixed.\n",
     ],
 )
