@@ -335,16 +335,20 @@ class _Checker:
             if not pattern.search(block.text):
                 continue  # one look at the whole block first: most hold no wording
             for offset, raw in line_model.logical_lines(block.text, self.words):
-                for sentence in _SENTENCE.split(raw.strip()):
+                sentences = _SENTENCE.split(raw.strip())
+                for position, sentence in enumerate(sentences):
                     if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
                         continue
+                    # a template's question answered on its line: "Safe to rollback without
+                    # consulting PR author? Yes" says it, "...? No" does not
+                    answered = position + 1 < len(sentences) and bool(_ANSWERED.match(sentences[position + 1]))
                     said = normalize(sentence)
                     bare = _CODE_SPAN.sub(" ", sentence)
                     if not _says_alone(mention, bare) and any(not group.longest(said) for group in mention.when):
                         continue
-                    if _is_question(sentence) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
+                    if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
-                    kind, _ = line_model.read_line(sentence, context)
+                    kind, _ = line_model.read_line(f"{sentence} {sentences[position + 1]}" if answered else sentence, context)
                     if kind != "answer":
                         continue
                     line = Line(block.line + offset, "answer", "a sentence that says it, inside another section", sentence, block)
@@ -496,6 +500,14 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
 _MENTION_MIN_CHARS = 20  # five words hold at least this many characters
+_MODALS = frozenset(["should", "will", "would", "could", "can"])
+# what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")
+_SUBJECTS = frozenset(
+    "i we you he she it they this that these those there the a an our your their my his her its "
+    "someone anyone anybody somebody everyone users people one".split()
+)
+# an answer written after a question on its own line: "Safe to roll back? Yes"
+_ANSWERED = re.compile(r"(?i)(?:yes|yep|yeah|sure)\b")
 _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should", "has", "have", "what", "how", "why", "which", "who", "when"])
 
 
@@ -544,6 +556,8 @@ def _is_question(sentence: str) -> bool:
         return True
     if first == "when" and "," in sentence:
         return False  # a condition, then what follows it: "When the gate is off, kubelet ..."
+    if first in _MODALS and len(words) > 1 and words[1].lower().strip("*_\"'(,") not in _SUBJECTS:
+        return False  # a modal with its subject dropped: "Should make CI faster", "Will solve ..."
     return first in _QUESTION_WORDS and not (len(words) > 1 and words[1].lower() == "to")
 
 

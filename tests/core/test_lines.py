@@ -438,3 +438,35 @@ def test_commands_beside_a_name_still_to_fill_in_are_the_template_s_example() ->
 )
 def test_a_revert_s_own_revert_words_are_no_way_back(text: str) -> None:
     assert result(check(text), "rollback").status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # a modal with its subject dropped says the effect of the change, not a question
+        ("expectations", "## Summary\nShould make the nightly export run a little faster, or use less memory.\n", "ok"),
+        ("expectations", "## Summary\nWill solve the timeouts we see when nodes are created.\n", "ok"),
+        ("expectations", "## Summary\nThis commit ensures that archived tasks are ignored in the totals.\n", "ok"),
+        # with its subject it is still a question
+        ("expectations", "## Summary\nShould we make the nightly export run a little faster?\n", "missing"),
+        ("expectations", "## Summary\nWill this solve the timeouts we see when nodes are created\n", "missing"),
+        # a template's question answered on its own line
+        ("rollback", "## Risks\n- Safe to rollback without consulting PR author? Yes\n", "ok"),
+        ("rollback", "## Risks\n- Safe to rollback without consulting PR author? No\n", "missing"),
+        # the old behaviour restored, the migration's own down step
+        ("rollback", "## Summary\nWith the new option it is possible to restore the old behavior.\n", "ok"),
+        ("rollback", "## Summary\nIn the down migration, make the column nullable again.\n", "ok"),
+        # the risk judged none: nothing breaks, no maintenance window, a tradeoff named
+        ("risks", "## Summary\nNew flag for the exporter.\n- No breaking changes to existing APIs\n", "ok"),
+        ("risks", "## Summary\nWe do not need to be in maintenance mode during this migration.\n", "ok"),
+        ("risks", "## Summary\nExisting clusters upgrading to 1.8 will keep their existing configuration.\n", "ok"),
+        ("risks", "## Summary\nThe export is slower. Statistics no longer show archived projects, a tradeoff we accept.\n", "ok"),
+        # validation: a copy of production, outputs compared, metrics watched while it rolls out
+        ("validation", "## Summary\nI cloned our production database and the migration took around 3 hours.\n", "ok"),
+        ("validation", "## Summary\nThe rendered pages are identical before and after the refactor.\n", "ok"),
+        ("validation", "## Summary\nStart with 10% of users, check key metrics, then increase in stages.\n", "ok"),
+        ("validation", "## Summary\nQuickly manually verified that the overlay still works as before.\n", "ok"),
+    ],
+)
+def test_round_two_mention_classes(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
