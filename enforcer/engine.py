@@ -526,7 +526,8 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     if not phrases:
         return re.compile(r"(?!)")
     alternatives = "|".join(r"[\s-]+".join(re.escape(word).replace("'", "['’]") for word in phrase.split()) for phrase in phrases)
-    return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w/-]|\.\w)")
+    # "bugs/side effects", "disable/enable" are prose; "rollback/001.sql" is a path
+    return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
 
 
 _THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "this merge request ", "this commit ")

@@ -470,3 +470,21 @@ def test_a_revert_s_own_revert_words_are_no_way_back(text: str) -> None:
 )
 def test_round_two_mention_classes(requirement: str, text: str, status: str) -> None:
     assert result(check(text), requirement).status == status
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # two words joined by a slash are prose, a path is not
+        ("rollback", "## Summary\nThe resources are conditional, so it is safe to disable/enable without destroying them.\n", "ok"),
+        ("rollback", "## Summary\nThis PR adds the scripts under db/rollback/001.sql for the ops team.\n", "missing"),
+        ("rollback", "## Summary\nThis PR adds rollback/001.sql and rollback/README for the ops team.\n", "missing"),
+        # what users must do after it: log in again
+        ("risks", "## Summary\nAfter upgrading to 2.5 it is necessary to re-login to populate the new fields.\n", "ok"),
+        # the effect said with "this should make", not advice to a reader
+        ("expectations", "## Summary\nThis should make programming with imports easier.\n", "ok"),
+        ("expectations", "## Summary\nDocumenting this will make decisions easier when performing future upgrades.\n", "missing"),
+    ],
+)
+def test_round_two_mention_classes_more(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
