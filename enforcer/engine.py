@@ -543,9 +543,10 @@ _CHANGES = frozenset(
 _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
 
 
-# what a plan still to write should hold: "The rollback plan should have documentation of
-# when fail forward versus rollback is best"
-_ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook)\s+(?:should|must|needs?|will need|has to|shall|is required)\b")
+# what a plan (or a solution) still to write should hold: "The rollback plan should have
+# documentation of when fail forward versus rollback is best", "The solution should include
+# automatic testing and rollback in case of problems"
+_ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook|solution)\s+(?:should|must|needs?|will need|has to|shall|is required)\b")
 
 
 def _is_question(sentence: str) -> bool:

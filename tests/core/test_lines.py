@@ -488,3 +488,16 @@ def test_round_two_mention_classes(requirement: str, text: str, status: str) -> 
 )
 def test_round_two_mention_classes_more(requirement: str, text: str, status: str) -> None:
     assert result(check(text), requirement).status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a way back kept for when it is needed
+        ("## Summary\nIn case we need to roll back the migration, we can safely go back to a previous version.\n", "ok"),
+        # what a solution still to build should hold is no way back from this change
+        ("## Summary\nThe solution should include automatic testing and rollback in case of problems.\n", "missing"),
+    ],
+)
+def test_a_way_back_kept_for_when_it_is_needed(text: str, status: str) -> None:
+    assert result(check(text), "rollback").status == status
