@@ -315,7 +315,23 @@ class _Checker:
                 if len(block.text) >= _MENTION_MIN_CHARS and block.text.count(" ") >= _MENTION_MIN_WORDS - 1
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
             ]
+            self._prose.extend(self._sentence_titles())
         return self._prose
+
+    def _sentence_titles(self) -> list[tuple[int, Block]]:
+        """A sentence set in bold, or cut by its own colon into a field, read as the prose it
+        is ("**Every digest is identical before and after.**", "This comes with a real
+        tradeoff: statistics would no longer ..."), under the section that holds it."""
+        found = []
+        for index, section in enumerate(self.document.sections):
+            if section.style not in ("bold", "field") or len(section.title.split()) < _MENTION_MIN_WORDS:
+                continue
+            text = section.title
+            if section.style == "field" and section.blocks and section.blocks[0].kind == "paragraph":
+                text = f"{section.title}: {section.blocks[0].text}"
+            owner = section.parent if section.parent is not None else index
+            found.append((owner, Block("paragraph", text, section.line)))
+        return found
 
     def is_a_revert(self) -> bool:
         """Whether the description is a revert's ("This reverts commit 3cc2e05", "Reverts

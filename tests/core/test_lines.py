@@ -501,3 +501,18 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
 )
 def test_a_way_back_kept_for_when_it_is_needed(text: str, status: str) -> None:
     assert result(check(text), "rollback").status == status
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # a sentence set in bold is still a sentence
+        ("validation", "## Summary\nA cleanup.\n\n**Every digest is identical before and after.**\n", "ok"),
+        # a sentence cut by its own colon into a field
+        ("risks", "## Summary\nThis comes with a real tradeoff: statistics no longer cover archived projects.\n", "ok"),
+        # a short bold label or field is a label, not a sentence
+        ("risks", "## Summary\n**Zero downtime goal**\n\nWe aim for it in the next quarter.\n", "missing"),
+    ],
+)
+def test_a_sentence_set_as_a_title_is_read_as_prose(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
