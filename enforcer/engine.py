@@ -324,11 +324,13 @@ class _Checker:
         tradeoff: statistics would no longer ..."), under the section that holds it."""
         found = []
         for index, section in enumerate(self.document.sections):
-            if section.style not in ("bold", "field") or len(section.title.split()) < _MENTION_MIN_WORDS:
+            if section.style not in ("bold", "field"):
                 continue
             text = section.title
             if section.style == "field" and section.blocks and section.blocks[0].kind == "paragraph":
-                text = f"{section.title}: {section.blocks[0].text}"
+                text = f"{section.title}: {section.blocks[0].text}"  # "Also re-run: the validators ..."
+            if len(text.split()) < _MENTION_MIN_WORDS or len(section.title.split()) < 2:
+                continue
             owner = section.parent if section.parent is not None else index
             found.append((owner, Block("paragraph", text, section.line)))
         return found

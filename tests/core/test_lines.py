@@ -516,3 +516,19 @@ def test_a_way_back_kept_for_when_it_is_needed(text: str, status: str) -> None:
 )
 def test_a_sentence_set_as_a_title_is_read_as_prose(requirement: str, text: str, status: str) -> None:
     assert result(check(text), requirement).status == status
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # a field whose label and value make one sentence
+        ("validation", "## Summary\nA cleanup.\n\nAlso re-run: the schema validators, all parts still valid.\n", "ok"),
+        # a check after a step, not a bare instruction to verify
+        ("validation", "## Summary\nLet's get this on stage and then verify that it resolves the regression.\n", "ok"),
+        ("validation", "## Summary\nCopy the conversation for later. Verify that no confidential data is added.\n", "missing"),
+        # a downgrade judged safe
+        ("rollback", "## Summary\nDowngrade shouldn't be problematic since older daemons keep the old behavior.\n", "ok"),
+    ],
+)
+def test_round_two_fields_checks_and_downgrades(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
