@@ -4,6 +4,7 @@
     python benchmarks/sentences.py --check    # exit 1 when worse than sentences-baseline.json
     python benchmarks/sentences.py --record   # write the figures to sentences-baseline.json
     python benchmarks/sentences.py --split holdout   # only one split (tuning, holdout)
+    python benchmarks/sentences.py --round 2         # only the sentences added in one round
 
 The sentences (benchmarks/sentences/sentences.yaml) are real ones from public descriptions,
 design documents and runbooks, each labelled with the element it gives by itself
@@ -157,9 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", action="store_true", help="write the figures to sentences-baseline.json")
     parser.add_argument("--split", choices=(*SPLITS, "all"), help="report only this split")
     parser.add_argument("--quiet", action="store_true", help="print only the figures")
+    parser.add_argument("--round", type=int, help="only the sentences added in this round (1: the first set)")
     args = parser.parse_args(argv)
 
     items = load()
+    if args.round is not None:
+        if args.record or args.check:
+            parser.error("--round scores a part of the set: it cannot be recorded or checked")
+        items = [item for item in items if item.get("round", 1) == args.round]
     verdicts = judge(items)
     numbers = figures(verdicts)
     splits = (args.split,) if args.split else (*SPLITS, "all")

@@ -315,7 +315,25 @@ class _Checker:
                 if len(block.text) >= _MENTION_MIN_CHARS and block.text.count(" ") >= _MENTION_MIN_WORDS - 1
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
             ]
+            self._prose.extend(self._sentence_titles())
         return self._prose
+
+    def _sentence_titles(self) -> list[tuple[int, Block]]:
+        """A sentence set in bold, or cut by its own colon into a field, read as the prose it
+        is ("**Every digest is identical before and after.**", "This comes with a real
+        tradeoff: statistics would no longer ..."), under the section that holds it."""
+        found = []
+        for index, section in enumerate(self.document.sections):
+            if section.style not in ("bold", "field"):
+                continue
+            text = section.title
+            if section.style == "field" and section.blocks and section.blocks[0].kind == "paragraph":
+                text = f"{section.title}: {section.blocks[0].text}"  # "Also re-run: the validators ..."
+            if len(text.split()) < _MENTION_MIN_WORDS or len(section.title.split()) < 2:
+                continue
+            owner = section.parent if section.parent is not None else index
+            found.append((owner, Block("paragraph", text, section.line)))
+        return found
 
     def is_a_revert(self) -> bool:
         """Whether the description is a revert's ("This reverts commit 3cc2e05", "Reverts
@@ -335,16 +353,20 @@ class _Checker:
             if not pattern.search(block.text):
                 continue  # one look at the whole block first: most hold no wording
             for offset, raw in line_model.logical_lines(block.text, self.words):
-                for sentence in _SENTENCE.split(raw.strip()):
+                sentences = _SENTENCE.split(raw.strip())
+                for position, sentence in enumerate(sentences):
                     if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
                         continue
+                    # a template's question answered on its line: "Safe to rollback without
+                    # consulting PR author? Yes" says it, "...? No" does not
+                    answered = position + 1 < len(sentences) and bool(_ANSWERED.match(sentences[position + 1]))
                     said = normalize(sentence)
                     bare = _CODE_SPAN.sub(" ", sentence)
                     if not _says_alone(mention, bare) and any(not group.longest(said) for group in mention.when):
                         continue
-                    if _is_question(sentence) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
+                    if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
-                    kind, _ = line_model.read_line(sentence, context)
+                    kind, _ = line_model.read_line(f"{sentence} {sentences[position + 1]}" if answered else sentence, context)
                     if kind != "answer":
                         continue
                     line = Line(block.line + offset, "answer", "a sentence that says it, inside another section", sentence, block)
@@ -499,6 +521,14 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
 _MENTION_MIN_CHARS = 20  # five words hold at least this many characters
+_MODALS = frozenset(["should", "will", "would", "could", "can"])
+# what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")
+_SUBJECTS = frozenset(
+    "i we you he she it they this that these those there the a an our your their my his her its "
+    "someone anyone anybody somebody everyone users people one".split()
+)
+# an answer written after a question on its own line: "Safe to roll back? Yes"
+_ANSWERED = re.compile(r"(?i)(?:yes|yep|yeah|sure)\b")
 _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should", "has", "have", "what", "how", "why", "which", "who", "when"])
 
 
@@ -517,7 +547,8 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     if not phrases:
         return re.compile(r"(?!)")
     alternatives = "|".join(r"[\s-]+".join(re.escape(word).replace("'", "['’]") for word in phrase.split()) for phrase in phrases)
-    return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w/-]|\.\w)")
+    # "bugs/side effects", "disable/enable" are prose; "rollback/001.sql" is a path
+    return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
 
 
 _THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "this merge request ", "this commit ")
@@ -533,9 +564,10 @@ _CHANGES = frozenset(
 _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
 
 
-# what a plan still to write should hold: "The rollback plan should have documentation of
-# when fail forward versus rollback is best"
-_ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook)\s+(?:should|must|needs?|will need|has to|shall|is required)\b")
+# what a plan (or a solution) still to write should hold: "The rollback plan should have
+# documentation of when fail forward versus rollback is best", "The solution should include
+# automatic testing and rollback in case of problems"
+_ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook|solution)\s+(?:should|must|needs?|will need|has to|shall|is required)\b")
 
 
 def _is_question(sentence: str) -> bool:
@@ -547,6 +579,8 @@ def _is_question(sentence: str) -> bool:
         return True
     if first == "when" and "," in sentence:
         return False  # a condition, then what follows it: "When the gate is off, kubelet ..."
+    if first in _MODALS and len(words) > 1 and words[1].lower().strip("*_\"'(,") not in _SUBJECTS:
+        return False  # a modal with its subject dropped: "Should make CI faster", "Will solve ..."
     return first in _QUESTION_WORDS and not (len(words) > 1 and words[1].lower() == "to")
 
 

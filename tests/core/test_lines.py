@@ -442,3 +442,97 @@ def test_commands_beside_a_name_still_to_fill_in_are_the_template_s_example() ->
 )
 def test_a_revert_s_own_revert_words_are_no_way_back(text: str) -> None:
     assert result(check(text), "rollback").status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # a modal with its subject dropped says the effect of the change, not a question
+        ("expectations", "## Summary\nShould make the nightly export run a little faster, or use less memory.\n", "ok"),
+        ("expectations", "## Summary\nWill solve the timeouts we see when nodes are created.\n", "ok"),
+        ("expectations", "## Summary\nThis commit ensures that archived tasks are ignored in the totals.\n", "ok"),
+        # with its subject it is still a question
+        ("expectations", "## Summary\nShould we make the nightly export run a little faster?\n", "missing"),
+        ("expectations", "## Summary\nWill this solve the timeouts we see when nodes are created\n", "missing"),
+        # a template's question answered on its own line
+        ("rollback", "## Risks\n- Safe to rollback without consulting PR author? Yes\n", "ok"),
+        ("rollback", "## Risks\n- Safe to rollback without consulting PR author? No\n", "missing"),
+        # the old behaviour restored, the migration's own down step
+        ("rollback", "## Summary\nWith the new option it is possible to restore the old behavior.\n", "ok"),
+        ("rollback", "## Summary\nIn the down migration, make the column nullable again.\n", "ok"),
+        # the risk judged none: nothing breaks, no maintenance window, a tradeoff named
+        ("risks", "## Summary\nNew flag for the exporter.\n- No breaking changes to existing APIs\n", "ok"),
+        ("risks", "## Summary\nWe do not need to be in maintenance mode during this migration.\n", "ok"),
+        ("risks", "## Summary\nExisting clusters upgrading to 1.8 will keep their existing configuration.\n", "ok"),
+        ("risks", "## Summary\nThe export is slower. Statistics no longer show archived projects, a tradeoff we accept.\n", "ok"),
+        # validation: a copy of production, outputs compared, metrics watched while it rolls out
+        ("validation", "## Summary\nI cloned our production database and the migration took around 3 hours.\n", "ok"),
+        ("validation", "## Summary\nThe rendered pages are identical before and after the refactor.\n", "ok"),
+        ("validation", "## Summary\nStart with 10% of users, check key metrics, then increase in stages.\n", "ok"),
+        ("validation", "## Summary\nQuickly manually verified that the overlay still works as before.\n", "ok"),
+    ],
+)
+def test_round_two_mention_classes(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # two words joined by a slash are prose, a path is not
+        ("rollback", "## Summary\nThe resources are conditional, so it is safe to disable/enable without destroying them.\n", "ok"),
+        ("rollback", "## Summary\nThis PR adds the scripts under db/rollback/001.sql for the ops team.\n", "missing"),
+        ("rollback", "## Summary\nThis PR adds rollback/001.sql and rollback/README for the ops team.\n", "missing"),
+        # what users must do after it: log in again
+        ("risks", "## Summary\nAfter upgrading to 2.5 it is necessary to re-login to populate the new fields.\n", "ok"),
+        # the effect said with "this should make", not advice to a reader
+        ("expectations", "## Summary\nThis should make programming with imports easier.\n", "ok"),
+        ("expectations", "## Summary\nDocumenting this will make decisions easier when performing future upgrades.\n", "missing"),
+    ],
+)
+def test_round_two_mention_classes_more(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a way back kept for when it is needed
+        ("## Summary\nIn case we need to roll back the migration, we can safely go back to a previous version.\n", "ok"),
+        # what a solution still to build should hold is no way back from this change
+        ("## Summary\nThe solution should include automatic testing and rollback in case of problems.\n", "missing"),
+    ],
+)
+def test_a_way_back_kept_for_when_it_is_needed(text: str, status: str) -> None:
+    assert result(check(text), "rollback").status == status
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # a sentence set in bold is still a sentence
+        ("validation", "## Summary\nA cleanup.\n\n**Every digest is identical before and after.**\n", "ok"),
+        # a sentence cut by its own colon into a field
+        ("risks", "## Summary\nThis comes with a real tradeoff: statistics no longer cover archived projects.\n", "ok"),
+        # a short bold label or field is a label, not a sentence
+        ("risks", "## Summary\n**Zero downtime goal**\n\nWe aim for it in the next quarter.\n", "missing"),
+    ],
+)
+def test_a_sentence_set_as_a_title_is_read_as_prose(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        # a field whose label and value make one sentence
+        ("validation", "## Summary\nA cleanup.\n\nAlso re-run: the schema validators, all parts still valid.\n", "ok"),
+        # a check after a step, not a bare instruction to verify
+        ("validation", "## Summary\nLet's get this on stage and then verify that it resolves the regression.\n", "ok"),
+        ("validation", "## Summary\nCopy the conversation for later. Verify that no confidential data is added.\n", "missing"),
+        # a downgrade judged safe
+        ("rollback", "## Summary\nDowngrade shouldn't be problematic since older daemons keep the old behavior.\n", "ok"),
+    ],
+)
+def test_round_two_fields_checks_and_downgrades(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
