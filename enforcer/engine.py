@@ -546,9 +546,34 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     phrases = sorted({" ".join(_WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
     if not phrases:
         return re.compile(r"(?!)")
-    alternatives = "|".join(r"[\s-]+".join(re.escape(word).replace("'", "['’]") for word in phrase.split()) for phrase in phrases)
+    alternatives = _trie([phrase.split() for phrase in phrases])
     # "bugs/side effects", "disable/enable" are prose; "rollback/001.sql" is a path
     return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
+
+
+_UNITS = {" ": r"[\s-]+", "'": "['’]"}
+
+
+def _trie(phrases: list[list[str]]) -> str:
+    """One alternation of the phrases, their common beginnings written once ("roll(?:[\\s-]+
+    back|ed[\\s-]+back)"): a search tries a few first letters at each place in the text, not
+    hundreds of wordings, and the longest wording that fits still wins."""
+    root: dict[str, dict] = {}
+    for words in phrases:
+        node = root
+        for unit in " ".join(words):
+            node = node.setdefault(unit, {})
+        node[""] = {}  # a wording ends here
+
+    def written(node: dict[str, dict]) -> str:
+        branches = [(_UNITS.get(unit) or re.escape(unit)) + written(child) for unit, child in sorted(node.items()) if unit]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"  # greedy: the longer wording first
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return written(root)
 
 
 _THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "this merge request ", "this commit ")

@@ -642,3 +642,27 @@ def test_product_launch_cells_name_row_and_column() -> None:
 def test_product_launch_without_a_table_is_missing() -> None:
     report = check("## Launch plan\nWe will launch soon.\n", "product-launch")
     assert set(statuses(report).values()) == {"missing"}
+
+
+def test_the_wordings_pattern_finds_what_a_plain_alternation_finds() -> None:
+    """The mention pattern writes its wordings as a trie, for speed; a plain alternation of
+    the same wordings, longest first, is the oracle: same place, same text, on real sentences."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from enforcer import engine
+    from enforcer.vocabulary import vocabulary
+
+    sentences = yaml.safe_load((Path(__file__).parents[2] / "benchmarks/sentences/sentences.yaml").read_text())
+    texts = [item["text"] for item in sentences["sentences"]] + ["We roll-back the deploy", "rollback/001.sql", "Rollback’s done"]
+    for requirement_id, mention in vocabulary().mentions:
+        wordings = mention.words.source
+        phrases = sorted({" ".join(engine._WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
+        flat = "|".join(r"[\s-]+".join(re.escape(w).replace("'", "['’]") for w in phrase.split()) for phrase in phrases)
+        oracle = re.compile(rf"(?i)(?<![\w./-])(?:{flat})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
+        pattern = engine._wording_pattern(wordings)
+        for text in texts:
+            found, expected = pattern.search(text), oracle.search(text)
+            assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group())), (requirement_id, text)
