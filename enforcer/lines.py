@@ -380,10 +380,15 @@ def is_topics(line: str) -> bool:
     return len(pieces) >= 3 and all(len(p.split()) <= _TOPIC_WORDS for p in pieces)
 
 
+_BARE_CHECKS = frozenset({"verify", "validate", "check", "test", "confirm", "ensure", "describe", "explain", "steps", "step"})
+
+
 def is_stem(line: str, last: bool) -> bool:
     """A sentence stem left to finish: "The flag is turned off when ...". Ending on "when" or
     "by" is a stem only on the last line of its block (else it wraps onto the next)."""
     stripped = line.rstrip()
+    if stripped.rstrip(".:").lower() in _BARE_CHECKS:
+        return True  # "- Verify": the check is still to be named
     if stripped.endswith(("...", "…")):
         # "The flag is turned off when ...": a word that needs more after it, then the dots;
         # not "Usage will actually update ...", a clause trailing off

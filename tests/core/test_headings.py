@@ -195,3 +195,9 @@ def test_sanity_checks_validate_and_an_impact_is_no_risk() -> None:
     assert result(report, "validation").status == "ok"
     # "Impact" says what the change does for people more often than what could go wrong
     assert result(check("## Impact\n\nNo longer need to build an APK per release.\n"), "risks").status == "missing"
+
+
+@pytest.mark.parametrize("title", ["Review performed", "Guidance to review", "How can a reviewer manually see the effects of these changes?"])
+def test_what_a_reviewer_is_told_to_check_validates(title: str) -> None:
+    text = f"## {title}\n\n1. Visit `/feature-flags` and activate the pre-filtering.\n2. Search for a hint and see it listed.\n"
+    assert result(check(text), "validation").status == "ok"

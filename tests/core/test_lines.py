@@ -28,6 +28,7 @@ LINES = [
     ("✅ This change has unit test coverage", "answer", lines.STATEMENT),
     ("Make sure you add unit and integration tests.", "prompt", lines.INSTRUCTION),
     ("Provide instructions so we can reproduce.", "prompt", lines.INSTRUCTION),
+    ("Verify", "prompt", lines.STEM),  # "- Verify": the check still to be named
     ("Does this PR rely on other products at a deployment - if so, do we have the dependencies?:", "prompt", lines.QUESTION),
     ("Smoke, Regression, or Manual. (All changes need smoke testing.)", "prompt", lines.ALTERNATIVES),
     ("Billing, search and exports were checked on staging.", "answer", lines.STATEMENT),
@@ -197,6 +198,7 @@ def test_a_part_written_inside_another_section_counts_and_says_where() -> None:
         # a cutover's way back, done as a step
         "- [x] Ask the DNS team to change the CNAME to point back to the old CDN\n",
         "- If needed we switch back to the old queue by redeploying v1.4.\n",
+        "It defaults to enabled, to allow us to easily turn it back off if this does not go over well.\n",
         "Enable it by default but keep the toggle in the code, as it will allow us to roll it back in Cloud.\n",
         "Flipping DNS back after promotion is a data-loss move: use fix-forward or the reverse channel.\n",
         "- [ ] Document the runbook:\n  - How to disable RUM instantly (the Flipper toggle is the kill switch)\n",
