@@ -251,6 +251,11 @@ RECOMMENDED_SENTENCES = [
     ("Releng needs to bump up the release % and monitor Sentry for new crashes.", "metrics"),
     ("Watch the Datadog monitor for the import queue during the first hour.", "metrics"),
     ("Tested locally by running the import against last week's dump.", "testing"),
+    ("Inform particular customers, PMs and stakeholders before the switch.", "communication"),
+    ("We would like to test out a migration in staging before the release.", "staging-production-checks"),
+    ("Increase the rollout percentage from 0% to 50% after initial release monitoring.", "rollout-steps"),
+    ("It is now safe to merge the full removal of the old code.", "rollout-steps"),
+    ("We have tested on prod and setting this new limit fixes the restarts.", "testing"),
     ("The Reader UI tests must pass on CI before this goes out.", "testing"),
 ]
 
@@ -267,6 +272,9 @@ def test_a_recommended_part_said_in_a_sentence(sentence: str, requirement: str) 
         ("Most appropriate Slack channel to reach out to: #g_runner", "communication"),
         ("This is a temporary change to fix the grafana dashboard for e-RS in prod.", "metrics"),
         ("Plan and execute a phased rollout strategy to minimize risk during deployment.", "rollout-steps"),
+        ("Add a warning event to inform users that exec probes are timing out.", "communication"),
+        ("I'm rolling back this one on staging before deploy, so that the DBs stay in sync.", "staging-production-checks"),
+        ("Some way of bypassing staging deploys and testing would help here.", "staging-production-checks"),
     ],
 )
 def test_a_passing_mention_is_not_the_recommended_part(sentence: str, requirement: str) -> None:
