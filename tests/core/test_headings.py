@@ -201,3 +201,85 @@ def test_sanity_checks_validate_and_an_impact_is_no_risk() -> None:
 def test_what_a_reviewer_is_told_to_check_validates(title: str) -> None:
     text = f"## {title}\n\n1. Visit `/feature-flags` and activate the pre-filtering.\n2. Search for a hint and see it listed.\n"
     assert result(check(text), "validation").status == "ok"
+
+
+# Headings of the recommended parts as real descriptions write them (corpus labels'
+# `headings`): a launch or migration plan, a merge order, a test-evidence section,
+# section, monitoring requirements, a comms checklist, a check on the non-production side.
+RECOMMENDED_HEADINGS = [
+    ("Launch plan", "rollout-steps"),
+    ("Migration plan", "rollout-steps"),
+    ("Review and merge order", "rollout-steps"),
+    ("Upgrade steps", "rollout-steps"),
+    ("Steps to implement the change", "rollout-steps"),
+    ("Test evidence", "testing"),
+    ("How has the change been tested", "testing"),
+    ("Sanity checks", "testing"),
+    ("Monitoring Requirements", "metrics"),
+    ("Observability requirements", "metrics"),
+    ("Comms checklist", "communication"),
+    ("Rollout on non-production environments", "staging-production-checks"),
+    ("🔁 Environment Promotion", "staging-production-checks"),
+]
+
+
+@pytest.mark.parametrize(("heading", "requirement"), RECOMMENDED_HEADINGS)
+def test_a_recommended_part_under_its_real_heading(heading: str, requirement: str) -> None:
+    assert requirement in answers(heading)
+
+
+@pytest.mark.parametrize(
+    ("title", "requirement"),
+    [
+        ("Test instructions | Instructions pour tester la modification", "testing"),  # a template's prompt pair
+        ("Merge / deployment checklist", "rollout-steps"),  # a reviewer's checklist, no rollout
+        ("Graduation Criteria", "rollout-steps"),
+        ("Marketing", "communication"),
+    ],
+)
+def test_a_near_heading_is_not_the_recommended_part(title: str, requirement: str) -> None:
+    assert requirement not in answers(title)
+
+
+# The recommended parts said in a sentence of another section: the act with its place or
+# audience, as people write it.
+RECOMMENDED_SENTENCES = [
+    ("Announce the update on the `haiku-sysadmin` and `haiku` mailing list.", "communication"),
+    ("Cut a release tag, then notify in the #deploys Slack channel when it is live.", "communication"),
+    ("Users will need to be notified if their resources are affected by the removals.", "communication"),
+    ("Tested on staging, no regressions observed.", "staging-production-checks"),
+    ("Don't merge as I want to manually do the upgrade on preprod first and check for any issues.", "staging-production-checks"),
+    ("The change has been verified in production on one cell before the others.", "staging-production-checks"),
+    ("First release: 50% of users, then we roll out to 100% of users after two weeks.", "rollout-steps"),
+    ("We enable the flag for internal users first and widen it the week after.", "rollout-steps"),
+    ("Releng needs to bump up the release % and monitor Sentry for new crashes.", "metrics"),
+    ("Watch the Datadog monitor for the import queue during the first hour.", "metrics"),
+    ("Tested locally by running the import against last week's dump.", "testing"),
+    ("Inform particular customers, PMs and stakeholders before the switch.", "communication"),
+    ("We would like to test out a migration in staging before the release.", "staging-production-checks"),
+    ("Increase the rollout percentage from 0% to 50% after initial release monitoring.", "rollout-steps"),
+    ("It is now safe to merge the full removal of the old code.", "rollout-steps"),
+    ("We have tested on prod and setting this new limit fixes the restarts.", "testing"),
+    ("The Reader UI tests must pass on CI before this goes out.", "testing"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "requirement"), RECOMMENDED_SENTENCES)
+def test_a_recommended_part_said_in_a_sentence(sentence: str, requirement: str) -> None:
+    found = result(check(f"## Summary\n\n{sentence}\n"), requirement)
+    assert (found.status, found.matched) == ("ok", "sentence")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "requirement"),
+    [
+        ("Most appropriate Slack channel to reach out to: #g_runner", "communication"),
+        ("This is a temporary change to fix the grafana dashboard for e-RS in prod.", "metrics"),
+        ("Plan and execute a phased rollout strategy to minimize risk during deployment.", "rollout-steps"),
+        ("Add a warning event to inform users that exec probes are timing out.", "communication"),
+        ("I'm rolling back this one on staging before deploy, so that the DBs stay in sync.", "staging-production-checks"),
+        ("Some way of bypassing staging deploys and testing would help here.", "staging-production-checks"),
+    ],
+)
+def test_a_passing_mention_is_not_the_recommended_part(sentence: str, requirement: str) -> None:
+    assert result(check(f"## Summary\n\n{sentence}\n"), requirement).status != "ok"
