@@ -205,7 +205,7 @@ def test_what_a_reviewer_is_told_to_check_validates(title: str) -> None:
 
 # Headings of the recommended parts as real descriptions write them (corpus labels'
 # `headings`): a launch or migration plan, a merge order, a test-evidence section,
-# section, monitoring requirements, a comms checklist, a check on the non-production side.
+# monitoring requirements, a comms checklist, a check on the non-production side.
 RECOMMENDED_HEADINGS = [
     ("Launch plan", "rollout-steps"),
     ("Migration plan", "rollout-steps"),
