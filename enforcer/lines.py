@@ -574,7 +574,8 @@ def _is_step(text: str, context: Context) -> bool:
     command or a link."""
     words = normalize(text).split()
     if words and words[0] in context.words.step_verbs:
-        return True
+        # not a noun: "Rollback is performed by ...", "Release of the new API"
+        return len(words) < 2 or words[1] not in ("is", "are", "was", "were", "of", "requires", "will", "can")
     return "`" in text and _re("code_span").search(text) is not None
 
 

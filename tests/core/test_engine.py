@@ -379,6 +379,8 @@ CONTENT = [
     ("- \n- ", "empty"),
     ("- [ ] \n- [ ] ", "placeholder"),
     ("- [ ] Turn off the flag\n- [ ] Revert the MR", "ok"),
+    # options with nothing chosen, though they open with a word that can be a step
+    ("- [ ] Rollback is performed by reverting the merge.\n- [ ] Rollback of this change needs special steps.", "placeholder"),
     ("Define a rollback plan in case the rollout is unsuccessful.", "placeholder"),  # the guide's prompt
     ("```sh\nkubectl rollout undo deployment/web\n```", "ok"),
     ("    git revert abc123", "ok"),

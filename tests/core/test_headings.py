@@ -283,3 +283,8 @@ def test_a_recommended_part_said_in_a_sentence(sentence: str, requirement: str) 
 )
 def test_a_passing_mention_is_not_the_recommended_part(sentence: str, requirement: str) -> None:
     assert result(check(f"## Summary\n\n{sentence}\n"), requirement).status != "ok"
+
+
+def test_considerations_hold_risks() -> None:
+    text = "## Considerations\n\nWe may not want to disable bucket versioning: the bucket holds more than census data.\n"
+    assert result(check(text), "risks").status == "ok"

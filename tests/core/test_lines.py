@@ -318,6 +318,7 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Summary\nI'm fairly confident this will not lose any Grafana data, but I can't be quite certain.\n", "ok"),
         ("## Summary\nThis cannot ship with errors because of its breakage potential.\n", "ok"),
         ("## Summary\nTo somewhat reduce the risk factor here, only upgrade dependencies on weekends.\n", "ok"),
+        ("**Do not merge until the cutover.** No outage risk on its own; the flip is a separate DNS move.\n", "ok"),
         ("## Design\nThe change is not backwards compatible, so it will be guarded by a flag.\n", "ok"),
         # a consequence with a modal, or the risk judged small
         ("## Summary\nUpgrading a cluster by several minor versions might compromise workloads.\n", "ok"),
