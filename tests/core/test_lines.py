@@ -252,6 +252,7 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nA rollback command. I've tested on a VM and everything seems to work.\n", "ok"),
         ("## Summary\nDon't merge: I want to do the upgrade on preprod first and check for any issues.\n", "ok"),
         ("## Summary\nA switch to turn the monitor off. Added a new test to ensure that the switch works.\n", "ok"),
+        ("## Plan\n- [x] Get at least a few days of stress testing during the week with the developers\n", "ok"),
         ("## Summary\nWe would rather not run this on production without testing it on a copy of that database.\n", "ok"),
         # first-person test claims in any tense, and a passive "can be verified"
         ("## Summary\nNew export path. We will add E2E tests for the export on two accounts.\n", "ok"),
