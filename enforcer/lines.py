@@ -191,6 +191,9 @@ _SOURCES = {
     # "resources x, y and z": letters standing in for names
     "letter_list": r"(?<![\w.])[XYZxyz],\s*[XYZxyz],?\s+(?:and|or)\s+[XYZxyz](?![\w.])(?!\s+(?:ax[ie]s|coordinates?|dimensions?|directions?)\b)",
     "letter_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Ss]ervice|[Ff]eature|[Ff]ield|[Vv]alue|[Oo]ption|[Tt]able|[Ff]lag|[Ss]tep|[Tt]hing)\s+[XYZ]\b",
+    # "Open page A", "Do thing B", "Expect C to happen": the first letters stand in too, but
+    # not after "option" or "plan" ("Option A" is a real choice in a design)
+    "abc_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Tt]hing|[Ss]tep|[Ee]xpect)\s+[ABC]\b(?![.'’]\w)",
     "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
     "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider|here|as necessary|as needed)\b",
@@ -441,6 +444,8 @@ def read_line(
         _re("letter_stand_in").search(text) or _re("version_stand_in").search(text)
     ):
         return "prompt", PLACEHOLDER  # "Run Command X, Click Button Y", "release/X.0-staging"
+    if ("A" in text or "B" in text or "C" in text) and _re("abc_stand_in").search(text):
+        return "prompt", PLACEHOLDER  # "Open page A", "Do thing B", "Expect C to happen"
     if "," in text and _re("letter_list").search(text):
         return "prompt", PLACEHOLDER  # "Ensure that resources x, y and z were not changed"
     if "<" in text and _re("name").search(text):

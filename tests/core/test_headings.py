@@ -288,3 +288,12 @@ def test_a_passing_mention_is_not_the_recommended_part(sentence: str, requiremen
 def test_considerations_hold_risks() -> None:
     text = "## Considerations\n\nWe may not want to disable bucket versioning: the bucket holds more than census data.\n"
     assert result(check(text), "risks").status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("title", "requirement"),
+    [("Will there be a downtime?", "risks"), ("Scope and safety", "risks"), ("What changes for me?", "expectations")],
+)
+def test_an_announcement_s_own_questions_hold_the_plan(title: str, requirement: str) -> None:
+    text = f"## {title}\n\nYes: about an hour, and up to a day while DNS moves; all data is migrated.\n"
+    assert result(check(text), requirement).status == "ok"
