@@ -704,13 +704,17 @@ def read(blocks: Sequence[Block], context: Context) -> list[Line]:
     return _template_guidance(_example_steps(found))
 
 
-_SPEAKS_TO_THE_AUTHOR = re.compile(r"(?i)\b(?:you|your|you'll|you're|yours)\b")
+_SPEAKS_TO_THE_AUTHOR = re.compile(
+    r"(?i)\b(?:you|your|you'll|you're|yours)\b"
+    r"|\b(?:should|must|needs? to) be (?:added|provided|included|described|listed|mentioned|documented|specified|explained|attached|linked)\W*$"
+)
 _TELLS = frozenset({INSTRUCTION, EXAMPLE, QUESTION, ALTERNATIVES})
 
 
 def _template_guidance(lines: list[Line]) -> list[Line]:
     """Where the template's instructions are still there, the lines among them that speak to
-    the author ("you only need to support x.N->x.N+1 upgrades") are its guidance too."""
+    the author ("you only need to support x.N->x.N+1 upgrades", "Any relevant details ...
+    should be added.") are its guidance too."""
     tells = sum(1 for line in lines if line.reason in _TELLS)
     if not tells or tells * 2 < sum(1 for line in lines if line.kind == "answer"):
         return lines

@@ -258,6 +258,8 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nA switch to turn the monitor off. Added a new test to ensure that the switch works.\n", "ok"),
         ("## Plan\n- [x] Get at least a few days of stress testing during the week with the developers\n", "ok"),
         ("## Backend\nThe backend unit-tests and integration tests all passed before and after these changes.\n", "ok"),
+        ("Ran docker build & docker run on my machine and clicked through the application.\n", "ok"),
+        ("This merges the fixes to staging, passed to master after re-testing (both manual and automatic).\n", "ok"),
         ("## Summary\nWe would rather not run this on production without testing it on a copy of that database.\n", "ok"),
         # first-person test claims in any tense, and a passive "can be verified"
         ("## Summary\nNew export path. We will add E2E tests for the export on two accounts.\n", "ok"),
@@ -325,6 +327,8 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Summary\nThis cannot ship with errors because of its breakage potential.\n", "ok"),
         ("## Summary\nTo somewhat reduce the risk factor here, only upgrade dependencies on weekends.\n", "ok"),
         ("**Do not merge until the cutover.** No outage risk on its own; the flip is a separate DNS move.\n", "ok"),
+        ("## Summary\nyargs has breaking changes for invalid configs that don't affect us.\n", "ok"),
+        ("## Summary\nI apply it at once, so this means there will be a bit of downtime.\n", "ok"),
         ("## Design\nThe change is not backwards compatible, so it will be guarded by a flag.\n", "ok"),
         # a consequence with a modal, or the risk judged small
         ("## Summary\nUpgrading a cluster by several minor versions might compromise workloads.\n", "ok"),
@@ -545,3 +549,12 @@ def test_a_sentence_set_as_a_title_is_read_as_prose(requirement: str, text: str,
 )
 def test_round_two_fields_checks_and_downgrades(requirement: str, text: str, status: str) -> None:
     assert result(check(text), requirement).status == status
+
+
+def test_a_passive_instruction_among_the_template_s_is_its_guidance() -> None:
+    text = (
+        "## How this pull request can be tested?\n\n"
+        "Please describe the procedure to verify that the goal of the PR is matched.\n\n"
+        "Any relevant details of the configuration to perform the test should be added.\n"
+    )
+    assert result(check(text), "validation").status == "placeholder"
