@@ -203,6 +203,7 @@ _SOURCES = {
     # a line that opens with an example is the template's: "E.g. a short series of steps ..."
     "example_opening": r"(?i)^\W*(?:e\.\s?g\.?|eg[.:]|for example\b|for instance\b|examples?\s*:)",
     "bare_host": r"(?i)^https?://(?:www\.)?[\w.-]+/?$",
+    "address": r"[:/#.@]",  # a link's target that can point somewhere: not "url", "link"
     "digit": r"\d",
     "code_span": r"`[^`]+`",
 }
@@ -586,10 +587,10 @@ def _is_step(text: str, context: Context) -> bool:
 
 def _real_links(block: Block) -> tuple[str, ...]:
     """The links that point at something: not a site's bare address, the template's stand-in
-    ("[Link to the MR](https://gitlab.com)")."""
+    ("[Link to the MR](https://gitlab.com)"), nor a word standing in for one ("[xxx](url)")."""
     if not block.links:
         return ()
-    return tuple(link for link in block.links if not _re("bare_host").match(link))
+    return tuple(link for link in block.links if not _re("bare_host").match(link) and _re("address").search(link))
 
 
 def _read_task(block: Block, context: Context, group: str) -> Line:

@@ -418,7 +418,8 @@ def test_unticked_boxes_under_a_heading_of_criteria_are_conditions(boxes: str, s
     assert result(check(f"## Expected result\n\n{boxes}"), "expectations").status == "placeholder"
 
 
-def test_a_link_to_a_bare_site_is_the_template_s_stand_in() -> None:
+def test_a_link_to_a_bare_site_or_a_word_is_the_template_s_stand_in() -> None:
+    assert result(check("## Expected result\nProposal: [xxx](url)\n"), "expectations").status == "placeholder"
     boxes = "- [ ] Disabling with environment variable: [Link to the MR](https://gitlab.com)\n"
     assert result(check(f"## Rollback\n{boxes}"), "rollback").status == "placeholder"
     real = "- [ ] Disabling with environment variable: [Link to the MR](https://gitlab.com/acme/app/-/merge_requests/7)\n"
