@@ -355,13 +355,13 @@ class _Checker:
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
                 for position, sentence in enumerate(sentences):
-                    if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(_CODE_SPAN.sub(" ", sentence)):
+                    bare = _CODE_SPAN.sub(" ", sentence)  # a wording inside `code` is a name
+                    if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(bare):
                         continue
                     # a template's question answered on its line: "Safe to rollback without
                     # consulting PR author? Yes" says it, "...? No" does not
                     answered = position + 1 < len(sentences) and bool(_ANSWERED.match(sentences[position + 1]))
                     said = normalize(sentence)
-                    bare = _CODE_SPAN.sub(" ", sentence)
                     if not _says_alone(mention, bare) and any(not group.longest(said) for group in mention.when):
                         continue
                     if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):

@@ -410,6 +410,14 @@ def _answer_reason(text: str, linked: bool) -> str:
     return STATEMENT
 
 
+def _aside(text: str) -> str | None:
+    """What a whole line in brackets holds ("(Describe the problem)."), or None."""
+    if text[0] != "(":
+        return None  # the cheap test first: this runs for every line
+    closed = text.rstrip(".")
+    return closed[1:-1].strip() if closed.endswith(")") else None
+
+
 def read_line(
     text: str, context: Context, *, linked: bool = False, last: bool = True, value: bool = False
 ) -> tuple[Kind, str]:
@@ -424,10 +432,10 @@ def read_line(
         return "prompt", RULESET_PROMPT
     if _is_trailer(text, context.words):
         return "prompt", TRAILER
-    if text[0] == "(" and text.rstrip(".").endswith(")"):
+    inner = _aside(text)
+    if inner is not None:
         # a whole line in brackets is the template's aside: "(How are we going to solve
         # the problem? Try to include the user journey)", "(Describe the problem)"
-        inner = text.rstrip(".")[1:-1].strip()
         if "?" in inner:
             return "prompt", QUESTION
         if inner and "(" not in inner:
@@ -520,7 +528,7 @@ def logical_lines(text: str, words: Vocabulary) -> list[tuple[int, str]]:
 def read_sentences(text: str, context: Context, *, linked: bool = False, last: bool = True) -> tuple[Kind, str]:
     """(kind, reason) of a line of prose that may hold several sentences: an answer when one
     of them is, unless the line opens with a choice left open (the rest is its guidance)."""
-    if (". " not in text and "? " not in text and "! " not in text) or (text[0] == "(" and text.rstrip(".").endswith(")")):
+    if (". " not in text and "? " not in text and "! " not in text) or _aside(text) is not None:
         return read_line(text, context, linked=linked, last=last)  # one sentence, or an aside in brackets
     sentences = [p for p in _re("sentence").split(text) if p.strip()]
     if len(sentences) < 2 or template_key(text) in context.template_lines:
