@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from enforcer import config as config_module
-from enforcer import shown
+from enforcer import model, shown
 from enforcer.report import render
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
@@ -242,7 +242,7 @@ def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
                     "id": r.id,
                     "title": r.title,
                     "severity": r.severity,
-                    "headings": [h.lstrip("=") for h in r.headings],
+                    "headings": [model.shown_heading(h) for h in r.headings],
                     "table": {"row": list(r.table.row), "column": list(r.table.column)} if r.table else None,
                     "hint": r.hint,
                 }
@@ -258,7 +258,7 @@ def rules(ruleset: str | None, config_path: str | None, fmt: str) -> None:
         if r.table:
             out.append(f"    table cell: row {' | '.join(r.table.row)}; column {' | '.join(h.lstrip('=') for h in r.table.column)}")
         else:
-            out.append(f"    headings: {', '.join(h.lstrip('=') for h in r.headings)}")
+            out.append(f"    headings: {', '.join(model.shown_heading(h) for h in r.headings)}")
         if r.hint:
             out.append(f"    {r.hint}")
         out.append("")

@@ -54,32 +54,38 @@ _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 
 
 
 class Matcher(NamedTuple):
-    """Heading aliases: ``=word`` matches only a whole title, others also as a phrase inside
-    a longer title."""
+    """Heading aliases: ``=word`` matches only a whole title, ``?word`` a title that asks a
+    question holding the word ("What has been done to verify that this works?"), others
+    also as a phrase inside a longer title."""
 
     exact: frozenset[str]
     phrases: Phrases
     first_words: frozenset[str]  # a title can match only if it holds one of these
+    asked: Phrases = Phrases(())
 
-    def match(self, title: str) -> int | None:
+    def match(self, title: str, question: bool = False) -> int | None:
         """0 for an exact match, 1 for a phrase of several words inside the title ("Rollback
-        plan for the migration"), 2 for a single word inside it ("Input validation"), None
-        for none."""
+        plan for the migration") or a word asked about in a question title, 2 for a single
+        word inside it ("Input validation"), None for none."""
         if title in self.exact:
             return 0
         longest = self.phrases.longest(title)
         if longest:
             return 1 if longest > 1 else 2
+        if question and self.asked.longest(title):
+            return 1  # a template asks for the part in its own words: it is that part's place
         return None
 
 
 @lru_cache(maxsize=1024)
 def matcher(aliases: tuple[str, ...]) -> Matcher:
-    exact = {normalize(a.lstrip("=")) for a in aliases} - {""}
+    asked = [a[1:] for a in aliases if a.startswith("?")]
+    exact = {normalize(a.lstrip("=")) for a in aliases if not a.startswith("?")} - {""}
     return Matcher(
         frozenset(exact),
-        Phrases(a for a in aliases if not a.startswith("=")),
-        frozenset(title.split()[0] for title in exact),
+        Phrases(a for a in aliases if not a.startswith(("=", "?"))),
+        frozenset(title.split()[0] for title in exact) | {w for a in asked for w in normalize(a).split()[:1]},
+        Phrases(asked),
     )
 
 
@@ -129,6 +135,8 @@ class _Checker:
         self.config = config
         self.template_lines = template_lines
         self.titles = [normalize(section.title) for section in document.sections]
+        # the titles that ask ("How did you verify it?"): a word asked about names the part
+        self.questions = {index for index, section in enumerate(document.sections) if section.title.strip() and _is_question(section.title)}
         # word -> sections whose title holds it: each requirement then looks only at the
         # few titles that share a word with its headings, not at every title of a long text
         self.by_word: dict[str, list[int]] = {}
@@ -173,7 +181,7 @@ class _Checker:
         indexes = sorted({i for word in match.first_words for i in self.by_word.get(word, ())})
         found = []
         for index in indexes:
-            exactness = match.match(self.titles[index])
+            exactness = match.match(self.titles[index], index in self.questions)
             if exactness is not None:
                 found.append((index, exactness))
         return found
@@ -601,7 +609,7 @@ def _is_question(sentence: str) -> bool:
     words = sentence.split(None, 2)
     first = words[0].lower().strip("*_\"'(,")  # not normalized: "I" is no numeral here
     if sentence.rstrip().endswith("?"):
-        return True
+        return not line_model.is_tagged_statement(sentence)  # "... downtime, is that a problem?"
     if first == "when" and "," in sentence:
         return False  # a condition, then what follows it: "When the gate is off, kubelet ..."
     if first in _MODALS and len(words) > 1 and words[1].lower().strip("*_\"'(,") not in _SUBJECTS:

@@ -193,6 +193,8 @@ _SOURCES = {
     "letter_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Ss]ervice|[Ff]eature|[Ff]ield|[Vv]alue|[Oo]ption|[Tt]able|[Ff]lag|[Ss]tep|[Tt]hing)\s+[XYZ]\b",
     # "Open page A", "Do thing B", "Expect C to happen": the first letters stand in too, but
     # not after "option" or "plan" ("Option A" is a real choice in a design)
+    # a label the template marks as one to fill: "What I tested (required — be specific)"
+    "marked_field": r"\((?:[Rr]equired|[Oo]ptional|[Mm]andatory)\b[^()]*\)[\s.:*_]*$",
     "abc_stand_in": r"\b(?:[Cc]ommand|[Bb]utton|[Pp]age|[Tt]hing|[Ss]tep|[Ee]xpect)\s+[ABC]\b(?![.'’]\w)",
     "numbered_stand_in": r"(?i)^\W*(?:[\w-]+\s+){0,5}(?:scenario|item|step|example|case|option|task|point|thing|risk|test|check|metric|dashboard|link|feature|issue|change|area|service|component|requirement|criterion|question|answer|bullet|note)\s*#?\d{1,2}\W*$",
     "sentence": r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z\"'(\[*_`])",
@@ -200,6 +202,12 @@ _SOURCES = {
     "lead_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*\|\s*[^\W_][\w' -]{0,25})+\s*(?::|-|–|$)",
     "please": r"(?i)(?:^|[,;:]\s*|\s)please\s+\w+",
     "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
+    # what opens a question: "Is it ...", "What settings ...", "When will it ...", not "When I ..."
+    "asks": r"(?i)^\W*(?:(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|shall|what|how|why|which|who|whose|where|any)\b|when\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b)",
+    # a question tagged on a statement: "is that a problem?", "right?", "does that work?"
+    "tag": r"(?i)^\W*(?:(?:is|isn't|are|aren't|was|wasn't|do|does|doesn't|don't|did|didn't|can|can't|could|will|won't|would|should|shall)\s+(?:that|this|it|there|we|you|they|everyone|anyone)\b|(?:right|ok|okay|correct|agreed|thoughts)\W*$)",
+    # a condition that waits for its main clause: "If this needs downtime" (no comma yet)
+    "condition": r"(?i)^\W*(?:if|when|whenever|unless|in case|once|before|after|should)\b[^,]*$",
     # a line that opens with an example is the template's: "E.g. a short series of steps ..."
     "example_opening": r"(?i)^\W*(?:e\.\s?g\.?|eg[.:]|for example\b|for instance\b|examples?\s*:)",
     "bare_host": r"(?i)^https?://(?:www\.)?[\w.-]+/?$",
@@ -224,6 +232,8 @@ _BARE_CHOICE_CHARS = 16  # a line this short that is one choice word ("Low") is 
 _FIELD_LINE = 60  # a line this long with a colon is prose that may wrap, not a "Label: value"
 _STEM_WORDS = 4  # a stem ending on "when", "to" ... has at least this many words
 _HERE_WORDS = 7  # "Add rollback steps here": a short instruction ending in "here"
+_TAG_WORDS = 4  # "..., is that a problem?": at most this many words in a question tagged on
+_STATEMENT_WORDS = 5  # ... after a statement of at least this many words
 _HERE_VERBS = frozenset(["add", "describe", "enter", "insert", "list", "write", "put", "provide", "paste", "link"])
 _OPENING_WORDS = 6  # "For example, consider ...": at most this many words before the comma
 _OBJECT_WORDS = 5  # a goal verb's object: the words right after it
@@ -387,6 +397,17 @@ def is_topics(line: str) -> bool:
 _BARE_CHECKS = frozenset({"verify", "validate", "check", "test", "confirm", "ensure", "describe", "explain", "steps", "step"})
 
 
+def is_tagged_statement(sentence: str) -> bool:
+    """A statement with a short question tagged on after its last comma: "When I apply this
+    I intend to ..., so ... - this means there will be a bit of downtime, is that a problem?"
+    says the downtime. Not a question that opens as one ("Is it safe, or not?"), nor a
+    condition still waiting for its clause ("If this needs downtime, is it planned?")."""
+    head, comma, tag = sentence.rpartition(",")
+    if not comma or len(tag.split()) > _TAG_WORDS or len(head.split()) < _STATEMENT_WORDS:
+        return False
+    return bool(_re("tag").match(tag)) and not (_re("asks").match(head) or _re("condition").match(head))
+
+
 def is_stem(line: str, last: bool) -> bool:
     """A sentence stem left to finish: "The flag is turned off when ...". Ending on "when" or
     "by" is a stem only on the last line of its block (else it wraps onto the next)."""
@@ -445,6 +466,8 @@ def read_line(
             words = normalize(inner).split()
             if _is_guidance(inner) or context.words.goal_verbs.starts(words) or context.words.prompt_verbs.starts(words):
                 return "prompt", INSTRUCTION  # "(Define both the success metrics and ...)"
+    if text[-1] in ")*_:." and _re("marked_field").search(text):
+        return "prompt", BLANK_FIELD
     if text[-1].isdigit() and _re("numbered_stand_in").match(text):
         return "prompt", PLACEHOLDER
     if ".." in text and _re("quoted_dots").search(text):
@@ -485,7 +508,7 @@ def read_line(
         return "prompt", INSTRUCTION  # not "Link to the runbook [here](...)": that link answers
     if context.words.template_markers.longest(normalize(text)):
         return "prompt", EXAMPLE
-    if text.rstrip(":*_ ").endswith("?") or (text[0] in "WHwh" and _re("wh_question").match(text)):
+    if (text.rstrip(":*_ ").endswith("?") and not is_tagged_statement(text)) or (text[0] in "WHwh" and _re("wh_question").match(text)):
         return "prompt", QUESTION
     if is_stem(text, last):
         return "prompt", STEM

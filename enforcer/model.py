@@ -95,6 +95,14 @@ class Document(NamedTuple):
         return tuple(found)
 
 
+def shown_heading(alias: str) -> str:
+    """A heading alias as a reader sees it: "=tests" -> "tests", "?revert" -> "revert (in a
+    question)"."""
+    if alias.startswith("?"):
+        return f"{alias[1:]} (in a question)"
+    return alias.lstrip("=")
+
+
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -134,7 +142,7 @@ class Requirement(NamedTuple):
     @property
     def suggested_heading(self) -> str:
         """The heading we suggest to add: the first accepted one, capitalised."""
-        return _capitalised(next((h.lstrip("=") for h in self.headings if h.strip("=")), self.title))
+        return _capitalised(next((h.lstrip("=") for h in self.headings if h.strip("=") and not h.startswith("?")), self.title))
 
 
 class Labels(NamedTuple):

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from enforcer import config  # noqa: E402
-from enforcer import lines, vocabulary  # noqa: E402
+from enforcer import lines, model, vocabulary  # noqa: E402
 from enforcer.checks import CHECKS  # noqa: E402
 
 TARGET = ROOT / "docs" / "rules.md"
@@ -94,7 +94,7 @@ def render() -> str:
             if req.table:
                 where = "table cell: row " + " / ".join(req.table.row) + "; column " + " / ".join(h.lstrip("=") for h in req.table.column)
             else:
-                where = ", ".join(h.lstrip("=") for h in req.headings)
+                where = ", ".join(model.shown_heading(h) for h in req.headings)
             out.append(f"| `{req.id}` | {req.severity} | {req.title} | {where} |")
         out.append("")
         for req in ruleset.requirements:

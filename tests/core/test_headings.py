@@ -197,6 +197,28 @@ def test_sanity_checks_validate_and_an_impact_is_no_risk() -> None:
     assert result(check("## Impact\n\nNo longer need to build an APK per release.\n"), "risks").status == "missing"
 
 
+MENTIONED = "a sentence that says it, inside another section"
+
+
+@pytest.mark.parametrize(
+    ("title", "statement", "requirement"),
+    [
+        ("What has been done to verify that this works as intended?", "Done to verify that this works as intended", "validation"),
+        ("Will anything break for users?", "Will anything break for users", "risks"),
+        ("What do users expect to see once it ships?", "Users expect to see it once it ships", "expectations"),
+    ],
+)
+def test_a_title_that_asks_for_the_part_in_its_own_words_is_its_place(title: str, statement: str, requirement: str) -> None:
+    text = "## {}\n\nRan the import against a copy of production; every row arrived and the job took 4 minutes.\n"
+    asked = result(check(text.format(title)), requirement)
+    assert (asked.heading, asked.status) == (title, "ok")
+    assert asked.evidence[0].reason != MENTIONED  # found as the part's own heading
+    # the same words that state rather than ask name no part (the body may still say it)
+    for other in (statement, "What is the ticket for this change?"):
+        found = result(check(text.format(other)), requirement)
+        assert found.heading != other or found.evidence[0].reason == MENTIONED
+
+
 @pytest.mark.parametrize("title", ["Review performed", "Guidance to review", "How can a reviewer manually see the effects of these changes?"])
 def test_what_a_reviewer_is_told_to_check_validates(title: str) -> None:
     text = f"## {title}\n\n1. Visit `/feature-flags` and activate the pre-filtering.\n2. Search for a hint and see it listed.\n"

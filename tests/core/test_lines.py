@@ -101,6 +101,16 @@ LINES = [
     ("None.", "prompt", lines.BARE_NA),
     ("Low", "prompt", lines.BARE_CHOICE),  # a level with no reason
     ("Low: only the admin page reads this table", "answer", lines.STATEMENT),
+    # a label the template marks as one to fill is a blank field, whatever its words
+    ("What I tested and the outcome (required — be specific, not \"tested locally\"):", "prompt", lines.BLANK_FIELD),
+    ("**Rollback steps (optional)**", "prompt", lines.BLANK_FIELD),
+    ("The job is optional (it runs nightly).", "answer", lines.STATEMENT),
+    # a statement with a question tagged on says what it says; a question or a condition does not
+    ("Applying it restarts the database, so there will be a bit of downtime, is that a problem?", "answer", lines.STATEMENT),
+    ("We drop the old table a week after the deploy, right?", "answer", lines.STATEMENT),
+    ("If this change needs any downtime at all, is it scheduled?", "prompt", lines.QUESTION),
+    ("What settings need to be changed back after the rollout, is that known?", "prompt", lines.QUESTION),
+    ("Data loss, broken pages, stability or availability impact?", "prompt", lines.QUESTION),
 ]
 
 
