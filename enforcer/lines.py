@@ -171,6 +171,9 @@ _SOURCES = {
     # (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
     "name": r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)",
     "bracket_name": r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\]",  # "git clone [repo-address]"
+    # "{branch_name}をローカルに取り込む", "{{ service-name }}": a template variable, not a
+    # route's parameter ("/users/{user_id}") nor code
+    "brace_name": r"(?:^|[\s=:'\"(])\{\{?\s*[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*\s*\}\}?",
     # two marks to keep one of: "✅🚫 This change has unit test coverage"
     "mark_pair": r"^\s*(?:✅|✔️?|☑️?|👍|🟢)\s*(?:🚫|❌|✖️?|❎|👎|🔴|⛔)",
     "bracketed": r"^\s*(?:<[^<>]*>|\[[^\[\]]*\]|\{\{?[^{}]*\}?\}|_+|\.{2,}|…+|-+|\?+|\*+)\s*$",
@@ -481,6 +484,8 @@ def read_line(
     if "," in text and _re("letter_list").search(text):
         return "prompt", PLACEHOLDER  # "Ensure that resources x, y and z were not changed"
     if "<" in text and _re("name").search(text):
+        return "prompt", NAME_TO_FILL
+    if "{" in text and _re("brace_name").search(_re("code_span").sub(" ", text) if "`" in text else text):
         return "prompt", NAME_TO_FILL
     if is_choice(text, context):
         return "prompt", ALTERNATIVES

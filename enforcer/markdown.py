@@ -543,7 +543,7 @@ class _Builder:
         for offset, pieces in enumerate(lines):
             links: list[str] = []
             here = starts[offset]
-            if _is_italic_prompt(pieces):
+            if _is_italic_prompt(pieces, quoted=kind == "quote"):
                 flush()
                 self.add(Block("prompt", _inline_text(pieces, []).strip(), here))
                 continue
@@ -816,14 +816,17 @@ _SEPARATOR = re.compile(r"(?::|[-–—](?=\s|$))\s*")
 
 # Verbs that start a template's instructions to its author ("*Describe how to roll back.*"),
 # and hardly ever an answer: not "add", "list" or "note", which start real steps too.
+_QUOTED_PROMPT_WORDS = 5  # a quoted line wholly in italics this long is a template's guidance
 _INSTRUCTIONS = frozenset(
     "describe detail document explain fill insert mention outline paste provide specify "
     "summarise summarize".split()
 )
 
 
-def _is_italic_prompt(pieces: list[dict[str, Any]]) -> bool:
-    """A line wholly in italics that starts with an instruction: template text, not content."""
+def _is_italic_prompt(pieces: list[dict[str, Any]], quoted: bool = False) -> bool:
+    """A line wholly in italics that starts with an instruction: template text, not content.
+    In a block quote, a whole sentence in italics is set apart twice, the way templates set
+    their guidance ("> _Les instructions pour reproduire le problème ..._"), in any language."""
     emphasis = None
     for piece in pieces:
         if piece["type"] == "text" and not piece["raw"].strip():
@@ -833,8 +836,10 @@ def _is_italic_prompt(pieces: list[dict[str, Any]]) -> bool:
         emphasis = piece
     if emphasis is None:
         return False
-    first = _inline_text(emphasis.get("children", []), []).lstrip().split(" ", 1)[0]
-    return first.lower().strip(":,.") in _INSTRUCTIONS
+    said = _inline_text(emphasis.get("children", []), []).split()
+    if quoted and len(said) >= _QUOTED_PROMPT_WORDS:
+        return True
+    return bool(said) and said[0].lower().strip(":,.") in _INSTRUCTIONS
 
 
 def _may_label(children: list[dict[str, Any]]) -> bool:

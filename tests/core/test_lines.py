@@ -377,6 +377,38 @@ def test_cjk_counts_words_for_min_words() -> None:
     assert result(check("## ロールバック手順\n戻す\n", cfg), "rollback").status == "insufficient"
 
 
+@pytest.mark.parametrize(
+    ("title", "requirement"),
+    [
+        ("♻️ Pour tester", "validation"),
+        ("Stratégie de validation", "validation"),
+        ("変更確認方法", "validation"),  # 確認方法 found inside a run written without spaces
+        ("動作確認", "validation"),
+        ("Risques", "risks"),
+        ("PR の影響範囲", "risks"),
+        ("Plan de retour arrière", "rollback"),
+        ("切り戻し手順", "rollback"),
+    ],
+)
+def test_the_minimum_parts_headings_in_french_and_japanese(title: str, requirement: str) -> None:
+    text = f"## {title}\n\n1. Déployer la review app puis ouvrir /admin : le bouton n'apparaît plus.\n"
+    assert result(check(text), requirement).heading == title
+    # a longer French title that only holds the short one is another section's
+    assert result(check(text.replace(title, "Instructions pour tester la modification")), "validation").heading is None
+
+
+def test_what_any_language_says_by_its_layout() -> None:
+    # a quoted line wholly in italics is the template's guidance, whatever its words
+    quoted = "## Comment tester ?\n\n> _Les instructions pour reproduire le problème, les profils de test, etc._\n"
+    assert result(check(quoted), "validation").status == "placeholder"
+    assert result(check(quoted.replace("> _", "").replace("._", ".")), "validation").status == "ok"
+    # a template variable in braces is a name left to fill in; a route's parameter or code is not
+    assert lines.read_line("{branch_name}をローカルに取り込む", CONTEXT) == ("prompt", lines.NAME_TO_FILL)
+    assert lines.read_line("Deploy {{ service-name }} to staging", CONTEXT) == ("prompt", lines.NAME_TO_FILL)
+    assert lines.read_line("GET /users/{user_id} now answers 404 for a deleted user.", CONTEXT)[0] == "answer"
+    assert lines.read_line("Set `{log_level}` in the config to debug.", CONTEXT)[0] == "answer"
+
+
 def test_a_ruleset_extends_and_trims_the_vocabulary() -> None:
     base = check("## Rollback plan\nà compléter\n")
     assert result(base, "rollback").status == "ok"  # built-in words are English
