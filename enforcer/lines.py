@@ -204,6 +204,8 @@ _SOURCES = {
     "guidance": r"(?i)\b(?:you|your|yours|should|e\.g|for example|such as|a good|make sure|consider|here|as necessary|as needed)\b",
     "lead_choice": r"^\W*[^\W_][\w' -]{0,25}(?:\s*\|\s*[^\W_][\w' -]{0,25})+\s*(?::|-|–|$)",
     "please": r"(?i)(?:^|[,;:]\s*|\s)please\s+\w+",
+    # the same request in French and Japanese: "Veuillez indiquer ...", "... を記載してください。"
+    "request": r"(?i)^\W*(?:veuillez|merci de|merci d')|(?:ください|下さい)(?:[。.!！)）\s]|$)",
     "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
     # what opens a question: "Is it ...", "What settings ...", "When will it ...", not "When I ..."
     "asks": r"(?i)^\W*(?:(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|shall|what|how|why|which|who|whose|where|any)\b|when\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b)",
@@ -352,6 +354,8 @@ def is_instruction(line: str, context: Context) -> bool:
         return False
     if "please" in words[1:] and _re("please").search(line):
         return True  # "If this is a backport, please verify that:"
+    if _re("request").search(line):
+        return True  # "Veuillez aussi inclure ...", "変更内容を記載してください"
     start = context.words.prompt_lead_ins.skip(words)
     if start >= len(words):
         return False

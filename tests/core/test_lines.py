@@ -105,6 +105,11 @@ LINES = [
     ("What I tested and the outcome (required — be specific, not \"tested locally\"):", "prompt", lines.BLANK_FIELD),
     ("**Rollback steps (optional)**", "prompt", lines.BLANK_FIELD),
     ("The job is optional (it runs nightly).", "answer", lines.STATEMENT),
+    # a request to the author in French or Japanese; a Japanese statement answers
+    ("Veuillez indiquer le lien vers la review app.", "prompt", lines.INSTRUCTION),
+    ("Merci de préciser les étapes de test.", "prompt", lines.INSTRUCTION),
+    ("変更内容を記載してください。", "prompt", lines.INSTRUCTION),
+    ("ローカルで確認済みです。", "answer", lines.STATEMENT),
     # a statement with a question tagged on says what it says; a question or a condition does not
     ("Applying it restarts the database, so there will be a bit of downtime, is that a problem?", "answer", lines.STATEMENT),
     ("We drop the old table a week after the deploy, right?", "answer", lines.STATEMENT),
