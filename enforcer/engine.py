@@ -370,7 +370,10 @@ class _Checker:
                     # consulting PR author? Yes" says it, "...? No" does not
                     answered = position + 1 < len(sentences) and bool(_ANSWERED.match(sentences[position + 1]))
                     said = normalize(sentence)
-                    if not _says_alone(mention, bare) and any(not group.longest(said) for group in mention.when):
+                    # a ticked box speaks in the first person: "[x] Manual testing of the main
+                    # flows" is "we did manual testing of the main flows"
+                    weighed = f"we {said}" if block.kind == "task" and block.checked else said
+                    if not _says_alone(mention, bare) and any(not group.longest(weighed) for group in mention.when):
                         continue
                     if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue

@@ -50,6 +50,7 @@ from typing import Literal, NamedTuple
 
 from enforcer.model import Block
 from enforcer.text import Phrases, normalize
+from enforcer.text import words as counted_words
 from enforcer.vocabulary import Vocabulary, vocabulary
 
 Kind = Literal["answer", "prompt"]
@@ -171,6 +172,11 @@ _SOURCES = {
     # (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
     "name": r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)",
     "bracket_name": r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\]",  # "git clone [repo-address]"
+    # "Description of the tests run", "Description des tests effectués pour valider ...": the
+    # template names what goes here (no verb of its own: "A summary was sent to #ops" says it)
+    "names_the_content": r"(?i)^\W*(?:a\s+|une?\s+)?(?:short\s+|brief\s+|courte\s+|brève\s+)?(?:description|details|summary|list|explanation|résumé|liste|détails|explication)\s+(?:of|des|de|du|d['’])(?!.*\b(?:is|are|was|were|has|have|had|will|est|sont|était|ont|sera)\b)\s*[^:]*$",
+    # "Fixes #[insert issue number]", "<add the dashboard here>": brackets around words to the author
+    "bracket_prompt": r"[\[<]\s*(?:insert|add|enter|describe|put|paste|fill in|link to|your|replace with)\b[^\]>]*[\]>]",
     # "{branch_name}をローカルに取り込む", "{{ service-name }}": a template variable, not a
     # route's parameter ("/users/{user_id}") nor code
     "brace_name": r"(?:^|[\s=:'\"(])\{\{?\s*[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*\s*\}\}?",
@@ -229,6 +235,9 @@ def _re(name: str) -> re.Pattern[str]:
     return pattern
 
 
+_STATEMENT_OPENERS = frozenset({"no", "nothing", "none", "aucun", "aucune", "rien"})
+_OPTION_WORDS = 5  # an option of a checklist to tick ("covered by existing tests") is this short
+_NAMED_CONTENT_WORDS = 15  # "Description of the tests run to validate the change": at most this long
 _REASON_MIN_WORDS = 2  # "N/A, because ..." needs a reason of at least this many words
 _FIELD_LABEL_WORDS = 6  # at most this many words before the colon of a "Label: value"
 _TOPIC_WORDS = 3  # at most this many words in each topic of a bare list
@@ -276,8 +285,9 @@ def na_reason(line: str, na_words: tuple[str, ...] | None = None) -> str | None:
     if not match:
         return None
     reason = match.group("reason").strip()
-    # "No schema change" is a statement, not an N/A: only N/A words standing alone count.
-    if match.group("na").lower() in {"no", "nothing", "none"} and reason and match.group(0)[len(match.group("na")):][:1] not in ":,-–—.;(":
+    # "No schema change", "Aucun impact sur ..." are statements, not an N/A: only N/A words
+    # standing alone count.
+    if match.group("na").lower() in _STATEMENT_OPENERS and reason and match.group(0)[len(match.group("na")):][:1] not in ":,-–—.;(":
         return None
     return reason
 
@@ -290,7 +300,7 @@ def is_bare_na(line: str, na_words: tuple[str, ...] | None = None) -> bool:
         return False
     if reason and na_reason(reason, na_words) is not None and is_bare_na(reason, na_words):
         return True
-    return len(re.findall(r"[^\W_]+", reason)) < _REASON_MIN_WORDS
+    return len(counted_words(reason)) < _REASON_MIN_WORDS  # CJK: a word per two characters
 
 
 def _is_trailer(line: str, words: Vocabulary) -> bool:
@@ -488,6 +498,10 @@ def read_line(
     if "," in text and _re("letter_list").search(text):
         return "prompt", PLACEHOLDER  # "Ensure that resources x, y and z were not changed"
     if "<" in text and _re("name").search(text):
+        return "prompt", NAME_TO_FILL
+    if _re("names_the_content").match(text) and len(text.split()) <= _NAMED_CONTENT_WORDS:
+        return "prompt", EXAMPLE
+    if ("[" in text or "<" in text) and _re("bracket_prompt").search(text):
         return "prompt", NAME_TO_FILL
     if "{" in text and _re("brace_name").search(_re("code_span").sub(" ", text) if "`" in text else text):
         return "prompt", NAME_TO_FILL
@@ -742,7 +756,40 @@ def read(blocks: Sequence[Block], context: Context) -> list[Line]:
     found: list[Line] = []
     for block, group in zip(blocks, groups):
         found.extend(read_block(block, context, group))
-    return _template_guidance(_example_steps(found))
+    return _template_guidance(_example_steps(_open_options(found)))
+
+
+def _open_options(lines: list[Line]) -> list[Line]:
+    """In a run of unticked boxes that are mostly short options with none chosen ("[ ] built",
+    "[ ] covered by existing tests"), a box that opens with a step verb ("[ ] run locally
+    and tested manually") is one more option, not a step still to do: a plan's steps are
+    steps nearly all of them."""
+    options = [line for line in lines if line.reason == NOTHING_CHOSEN]
+    if not options:
+        return lines
+    found = list(lines)
+    start = 0
+    while start < len(found):
+        if found[start].block.kind != "task" or found[start].block.checked:
+            start += 1
+            continue
+        end = start
+        while (
+            end + 1 < len(found)
+            and found[end + 1].block.kind == "task"
+            and not found[end + 1].block.checked
+            and found[end + 1].line - found[end].line <= 2
+        ):
+            end += 1
+        run = found[start : end + 1]
+        steps = [line for line in run if line.reason == STEP]
+        options = [line for line in run if line.reason == NOTHING_CHOSEN]
+        if steps and len(options) > len(steps) and all(len(line.text.split()) <= _OPTION_WORDS for line in options):
+            for at in range(start, end + 1):
+                if found[at].reason == STEP:
+                    found[at] = found[at]._replace(kind="prompt", reason=NOTHING_CHOSEN)
+        start = end + 1
+    return found
 
 
 _SPEAKS_TO_THE_AUTHOR = re.compile(

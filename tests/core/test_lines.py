@@ -105,6 +105,17 @@ LINES = [
     ("What I tested and the outcome (required — be specific, not \"tested locally\"):", "prompt", lines.BLANK_FIELD),
     ("**Rollback steps (optional)**", "prompt", lines.BLANK_FIELD),
     ("The job is optional (it runs nightly).", "answer", lines.STATEMENT),
+    # brackets around words to the author; a line that only names what goes here
+    ("Fixes #[insert GH or internal issue number(s)].", "prompt", lines.NAME_TO_FILL),
+    ("Description des tests effectués pour valider les changements.", "prompt", lines.EXAMPLE),
+    ("Description of the changes", "prompt", lines.EXAMPLE),
+    ("Description of the fix: we now retry twice.", "answer", lines.STATEMENT),
+    ("A summary of the incident was sent to #ops and the on-call.", "answer", lines.STATEMENT),
+    # N/A in French and Japanese, bare or with its reason
+    ("特にありません", "prompt", lines.BARE_NA),
+    ("Néant", "prompt", lines.BARE_NA),
+    ("特になし。既存の設定への影響はないため", "answer", lines.REASONED_NA),
+    ("Aucun impact sur les utilisateurs existants.", "answer", lines.STATEMENT),
     # a request to the author in French or Japanese; a Japanese statement answers
     ("Veuillez indiquer le lien vers la review app.", "prompt", lines.INSTRUCTION),
     ("Merci de préciser les étapes de test.", "prompt", lines.INSTRUCTION),
@@ -400,6 +411,21 @@ def test_the_minimum_parts_headings_in_french_and_japanese(title: str, requireme
     assert result(check(text), requirement).heading == title
     # a longer French title that only holds the short one is another section's
     assert result(check(text.replace(title, "Instructions pour tester la modification")), "validation").heading is None
+
+
+def test_a_step_among_short_options_to_tick_is_one_more_option() -> None:
+    options = "## How did you test it?\n- [ ] built\n- [ ] run locally and tested manually\n- [ ] covered by existing tests\n- [ ] added new unit test(s)\n"
+    assert result(check(options), "validation").status == "placeholder"
+    assert result(check(options.replace("[ ] covered", "[x] covered")), "validation").status == "ok"
+    # a plan's steps, unticked because they are still to do, stay steps
+    steps = "## Rollback plan\n- [ ] Disable the `fast_export` flag in the admin console\n- [ ] Revert the merge request and redeploy\n"
+    assert result(check(steps), "rollback").status == "ok"
+
+
+def test_a_ticked_box_speaks_in_the_first_person() -> None:
+    ticked = "## Release v5\n- [x] Manual testing to confirm the extension works with the main flows\n- [x] Publish to the store\n"
+    assert result(check(ticked), "validation").status == "ok"
+    assert result(check(ticked.replace("[x] Manual", "[ ] Manual")), "validation").status != "ok"
 
 
 def test_what_any_language_says_by_its_layout() -> None:
