@@ -474,11 +474,13 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
                 for req_id, entry in _mapping(raw, "vocabulary.mentions", source).items():
                     path = f"vocabulary.mentions.{req_id}"
                     entry = _mapping(entry, path, source)
-                    _unknown(entry, {"words", "alone", "when"}, path, source)
+                    _unknown(entry, {"words", "alone", "when", "not_opening"}, path, source)
                     if entry.get("words") is not None:
                         change(f"mentions.{req_id}", entry["words"], f"{path}.words")
                     if entry.get("alone") is not None:
                         change(f"mentions.{req_id}.alone", entry["alone"], f"{path}.alone")
+                    if entry.get("not_opening") is not None:
+                        change(f"mentions.{req_id}.not_opening", entry["not_opening"], f"{path}.not_opening")
                     if entry.get("when") is not None:  # a list of lists of words: replaces the built-in
                         from enforcer.vocabulary import GROUP
 

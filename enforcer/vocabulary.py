@@ -25,7 +25,8 @@ LIST_KEYS = (
 KEYS = (*LIST_KEYS, "mentions")
 
 # One change of a ruleset: (key, added, removed); for mentions the key is "mentions.<id>",
-# "mentions.<id>.alone" and "mentions.<id>.when" for its condition words.
+# "mentions.<id>.alone", "mentions.<id>.not_opening" and "mentions.<id>.when" for its
+# condition words.
 Change = tuple[str, tuple[str, ...], tuple[str, ...]]
 GROUP = "\x1f"  # joins the words of one group of ``when`` in a Change
 
@@ -34,6 +35,9 @@ class Mention(NamedTuple):
     words: Phrases
     when: tuple[Phrases, ...]  # a sentence must also hold a phrase of each of these
     alone: Phrases  # wordings that say it by themselves ("to roll back,"), no condition asked
+    # wordings that, opening a sentence, make it another part's: a check to run ("Check the
+    # upgrade does not break the site") looks for the harm, it does not weigh it
+    not_opening: Phrases = Phrases(())
 
 
 class Vocabulary(NamedTuple):
@@ -113,7 +117,8 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
         if words or alone:
             when = entries(f"mentions.{req_id}.when")
             groups = tuple(Phrases(group.split(GROUP)) for group in when)
-            mentions.append((req_id, Mention(Phrases(words + alone), groups, Phrases(alone))))
+            not_opening = Phrases(entries(f"mentions.{req_id}.not_opening"))
+            mentions.append((req_id, Mention(Phrases(words + alone), groups, Phrases(alone), not_opening)))
     return Vocabulary(
         placeholders=Phrases(entries("placeholders")),
         todo_words=Phrases(entries("todo_words")),

@@ -413,6 +413,15 @@ def test_the_minimum_parts_headings_in_french_and_japanese(title: str, requireme
     assert result(check(text.replace(title, "Instructions pour tester la modification")), "validation").heading is None
 
 
+def test_a_check_to_run_names_the_harm_it_looks_for_without_weighing_it() -> None:
+    said = "## Overview\nThe upgrade of the charts library does not break the site, we checked every page.\n"
+    assert result(check(said), "risks").status == "ok"
+    check_to_run = "## Overview\nCheck that the upgrade of the charts library does not break the site.\n"
+    assert result(check(check_to_run), "risks").status == "missing"
+    cfg = config.load(config_text="vocabulary:\n  mentions:\n    risks: {not_opening: {remove: [check]}}\n")
+    assert result(check(check_to_run, cfg), "risks").status == "ok"
+
+
 def test_a_step_among_short_options_to_tick_is_one_more_option() -> None:
     options = "## How did you test it?\n- [ ] built\n- [ ] run locally and tested manually\n- [ ] covered by existing tests\n- [ ] added new unit test(s)\n"
     assert result(check(options), "validation").status == "placeholder"
