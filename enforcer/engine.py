@@ -375,8 +375,11 @@ class _Checker:
                     # a ticked box speaks in the first person: "[x] Manual testing of the main
                     # flows" is "we did manual testing of the main flows"
                     weighed = f"we {said}" if block.kind == "task" and block.checked else said
-                    if not _says_alone(mention, bare) and any(not group.longest(weighed) for group in mention.when):
-                        continue
+                    if not _says_alone(mention, bare) and (
+                        any(not group.longest(weighed) for group in mention.when)
+                        or not _wording_pattern(mention.words.source).search(bare)
+                    ):
+                        continue  # no wording of its own, or not in the condition its words ask
                     if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
                     kind, _ = line_model.read_line(f"{sentence} {sentences[position + 1]}" if answered else sentence, context)
@@ -549,7 +552,7 @@ _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "co
 def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
     an identifier (rollback_migration)."""
-    return _wording_pattern(mention.words.source)
+    return _wording_pattern(mention.words.source + mention.alone.source)
 
 
 @lru_cache(maxsize=64)
@@ -656,18 +659,27 @@ def _only_in_names(title: str, match: Matcher) -> bool:
 
 def _says_alone(mention: Mention, sentence: str) -> bool:
     """Whether a sentence says the part by itself: a wording of ``alone``, in its own words
-    ("I tested", not any "tested"), one that starts with "to" only at the start of the
-    sentence ("To roll back, revert the MR", not "a GitHub Action to roll back the deployed
+    ("I tested", not any "tested"), one that starts with "to" or is written "^verify" only at
+    the start of the sentence ("To roll back, revert the MR", not "a GitHub Action to roll back the deployed
     version")."""
     start = len(sentence) - len(sentence.lstrip(" *_\"'(-"))
     pattern = _wording_pattern(mention.alone.source)
+    opening = _opening_only(mention.alone.source)
     found = pattern.search(sentence)
     while found:
-        if found.start() == start or not found.group().lower().startswith("to "):
+        said = " ".join(_WORDING.split(found.group().lower())).strip()
+        if found.start() == start or not (said.startswith("to ") or said in opening):
             return True
         # "to revert" inside "possible to revert to old behavior": look again one word on
         found = pattern.search(sentence, found.start() + 1)
     return False
+
+
+@lru_cache(maxsize=64)
+def _opening_only(wordings: tuple[str, ...]) -> frozenset[str]:
+    """The wordings that count only where they open a sentence, written "^verify": "Verify in
+    staging ...", "Also verified the codec args", not "a flag to verify the signature"."""
+    return frozenset(" ".join(_WORDING.split(w[1:].lower())).strip() for w in wordings if w.startswith("^"))
 
 
 def _evidence(lines: Sequence[Line]) -> tuple[Evidence, ...]:

@@ -118,7 +118,10 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
             when = entries(f"mentions.{req_id}.when")
             groups = tuple(Phrases(group.split(GROUP)) for group in when)
             not_opening = Phrases(entries(f"mentions.{req_id}.not_opening"))
-            mentions.append((req_id, Mention(Phrases(words + alone), groups, Phrases(alone), not_opening)))
+            # a wording written "^verified" says it only where it opens a sentence: never a
+            # word that the condition of ``when`` lets count anywhere
+            anywhere = tuple(wording for wording in alone if not wording.startswith("^"))
+            mentions.append((req_id, Mention(Phrases(words + anywhere), groups, Phrases(alone), not_opening)))
     return Vocabulary(
         placeholders=Phrases(entries("placeholders")),
         todo_words=Phrases(entries("todo_words")),

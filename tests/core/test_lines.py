@@ -422,6 +422,14 @@ def test_a_check_to_run_names_the_harm_it_looks_for_without_weighing_it() -> Non
     assert result(check(check_to_run, cfg), "risks").status == "ok"
 
 
+def test_a_check_said_done_where_it_opens_the_sentence() -> None:
+    opening = "## Notes\nAlso verified the H/2 codec arguments match the expected values.\n"
+    assert result(check(opening), "validation").status == "ok"
+    # the same word inside a sentence says no check of this change
+    inside = "## Notes\nTokens that the identity provider has not verified are dropped at login.\n"
+    assert result(check(inside), "validation").status == "missing"
+
+
 def test_a_step_among_short_options_to_tick_is_one_more_option() -> None:
     options = "## How did you test it?\n- [ ] built\n- [ ] run locally and tested manually\n- [ ] covered by existing tests\n- [ ] added new unit test(s)\n"
     assert result(check(options), "validation").status == "placeholder"
