@@ -756,7 +756,17 @@ def read(blocks: Sequence[Block], context: Context) -> list[Line]:
     found: list[Line] = []
     for block, group in zip(blocks, groups):
         found.extend(read_block(block, context, group))
-    return _template_guidance(_example_steps(_open_options(found)))
+    return _template_guidance(_example_steps(_open_options(_levels_per_row(found))))
+
+
+def _levels_per_row(lines: list[Line]) -> list[Line]:
+    """A table column of levels, one per row (| TypeScript | 5.9 | 6.0 | Medium |, | zod | 3
+    | 4 | High |): each level is given for its row's thing, a filled value, not a choice left
+    without a reason."""
+    cells = [line for line in lines if line.block.kind == "cell"]
+    if len(cells) < 2 or len(cells) != len(lines) or len({line.line for line in cells}) != len(cells):
+        return lines
+    return [line._replace(kind="answer", reason=FILLED) if line.reason == BARE_CHOICE else line for line in lines]
 
 
 def _open_options(lines: list[Line]) -> list[Line]:

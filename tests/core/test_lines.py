@@ -430,6 +430,14 @@ def test_a_check_said_done_where_it_opens_the_sentence() -> None:
     assert result(check(inside), "validation").status == "missing"
 
 
+def test_a_column_of_levels_one_per_row_is_filled_in() -> None:
+    table = "## Upgrades\n\n| Dependency | From | To | Risk |\n|---|---|---|---|\n| TypeScript | 5.9.3 | 6.0.2 | Medium |\n| zod | 3.25 | 4.3 | High |\n"
+    assert result(check(table), "risks").status == "ok"
+    # one row: a level with no reason, as anywhere else
+    one_row = "## Upgrades\n\n| Dependency | Risk |\n|---|---|\n| TypeScript | Medium |\n"
+    assert result(check(one_row), "risks").status != "ok"
+
+
 def test_a_step_among_short_options_to_tick_is_one_more_option() -> None:
     options = "## How did you test it?\n- [ ] built\n- [ ] run locally and tested manually\n- [ ] covered by existing tests\n- [ ] added new unit test(s)\n"
     assert result(check(options), "validation").status == "placeholder"
