@@ -31,6 +31,12 @@ REAL_HEADINGS = [
     ("Staging and Production checks", {"staging-production-checks"}),
     ("The rollout process itself", {"rollout-steps"}),
     ("Post rollout retro", {"retro"}),
+    # headings of the parts gathered later (U to Z)
+    ("Production safety", {"risks"}),
+    ("Contract Upgrade Limitations", {"risks"}),
+    ("Impact of Change", {"expectations"}),
+    ("Verifications", {"validation"}),
+    ("How do you know if there might be a problem with gRPC?", {"validation"}),
     # pull request and merge request templates
     ("Risks/Rollback", {"risks", "rollback"}),
     ("Risk & Rollback", {"risks", "rollback"}),

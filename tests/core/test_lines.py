@@ -606,6 +606,26 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
     assert result(check(text), requirement).status == status
 
 
+# From parts U to Z (gathered this session, measured untouched first): how real authors say a
+# part in prose, and the near misses that must not count
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        ("validation", "## Notes\nTested these changes with a full run of the test suite.\n", "ok"),
+        ("validation", "## Notes\nI did test the changes locally against stage, only unrelated errors.\n", "ok"),
+        ("validation", "## Notes\nAfter merging, we should check if everything works as intended on dev.\n", "ok"),
+        ("validation", "## Notes\nThe suite is tested nightly on the main branch by the CI.\n", "missing"),
+        ("risks", "## Notes\nActions were broken for months, so I am not much more worried about breaking things.\n", "ok"),
+        ("risks", "## Notes\nThe in-place upgrade took 45 seconds of downtime on the rehearsal clone.\n", "ok"),
+        ("risks", "## Notes\nMore observable staging deployments with a reduced risk of downtime.\n", "missing"),
+        ("rollback", "## Summary\nWe keep an option to fall back to the old dashboard in case of bugs.\n", "ok"),
+        ("rollback", "## Summary\nThe new dashboard loads the old widgets as a fall back to old browsers.\n", "missing"),
+    ],
+)
+def test_mention_classes_from_the_later_parts(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
+
+
 @pytest.mark.parametrize(
     ("text", "status"),
     [
