@@ -246,7 +246,7 @@ class _Checker:
         # the next title (to the end of the section for the last)
         held: set[int] = set()
         for number, (position, _, _, _) in enumerate(titles):
-            if blocks[position].kind == "item":
+            if blocks[position].kind == "item" and "\n" in blocks[position].text:
                 held.add(position)
             else:
                 end = titles[number + 1][0] if number + 1 < len(titles) else len(blocks)
@@ -268,7 +268,7 @@ class _Checker:
         maybe = [
             (index, position, block)
             for index, position, block in self.worded
-            if block.kind == "paragraph" or (block.kind == "item" and "\n" in block.text)
+            if block.kind == "paragraph" or (block.kind == "item" and ("\n" in block.text or self._lone_item(index, position)))
         ]
         for index, position, block in maybe:
             text = block.text
@@ -281,11 +281,23 @@ class _Checker:
                 first = text[:end]
             if len(first) > 80:
                 continue
-            ids = wordings.get(normalize(first))  # normalize drops *, _ and a colon
+            said = normalize(first)  # normalize drops *, _ and a colon
+            ids = wordings.get(said)
+            if not ids and len(said.split()) <= _TITLE_WORDS:
+                # a short line that holds a heading of several words: "How to verify it"
+                ids = {r.id for r in self.config.requirements if r.table is None and matcher(r.headings).match(said) == 1} or None
             if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
                 title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
                 found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
         return found
+
+    def _lone_item(self, index: int, position: int) -> bool:
+        """A list of one item with prose after it: a template's label set as a bullet ("- How
+        to verify it", then the steps as a paragraph), not one topic of a list."""
+        blocks = self.document.sections[index].blocks
+        before = blocks[position - 1].kind if position else ""
+        after = blocks[position + 1].kind if position + 1 < len(blocks) else ""
+        return before not in ("item", "task") and after == "paragraph"
 
     def title_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
         found = []
@@ -298,7 +310,7 @@ class _Checker:
                 first = blocks[position]
                 rest = first.text.split("\n", 1)[1] if "\n" in first.text else ""
                 own = [first._replace(text=rest, line=first.line + 1)] if rest.strip() else []
-                if first.kind == "item":
+                if first.kind == "item" and "\n" in first.text:
                     pass  # a list item's first line titles that item alone
                 elif number + 1 < len(titles):
                     own += blocks[position + 1 : end]
@@ -536,6 +548,7 @@ _A_REVERT = re.compile(
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
+_TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
 _MENTION_MIN_CHARS = 20  # five words hold at least this many characters
 _MODALS = frozenset(["should", "will", "would", "could", "can"])
 # what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")

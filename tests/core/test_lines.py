@@ -430,6 +430,15 @@ def test_a_check_said_done_where_it_opens_the_sentence() -> None:
     assert result(check(inside), "validation").status == "missing"
 
 
+def test_a_template_label_set_as_a_lone_bullet_titles_the_prose_after_it() -> None:
+    text = "- What I did\n\nAdded the missing condition updates.\n\n- How to verify it\n\nEnable OCL on a cluster\nApply a MachineConfig change and watch the columns turn True\n"
+    found = result(check(text), "validation")
+    assert (found.status, found.heading) == ("ok", "How to verify it")
+    # the same words as one topic among others of a list hold nothing
+    topics = "## Summary\n- What changed\n- How to verify it\n- Risk and rollback\n\nThe import is faster now.\n"
+    assert result(check(topics), "validation").heading != "How to verify it"
+
+
 def test_a_column_of_levels_one_per_row_is_filled_in() -> None:
     table = "## Upgrades\n\n| Dependency | From | To | Risk |\n|---|---|---|---|\n| TypeScript | 5.9.3 | 6.0.2 | Medium |\n| zod | 3.25 | 4.3 | High |\n"
     assert result(check(table), "risks").status == "ok"
@@ -620,6 +629,10 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
         ("risks", "## Notes\nMore observable staging deployments with a reduced risk of downtime.\n", "missing"),
         ("rollback", "## Summary\nWe keep an option to fall back to the old dashboard in case of bugs.\n", "ok"),
         ("rollback", "## Summary\nThe new dashboard loads the old widgets as a fall back to old browsers.\n", "missing"),
+        ("risks", "## Notes\nIt is a breaking change, but the chart is not marked stable, so it may be acceptable.\n", "ok"),
+        ("risks", "## Notes\nShow the stage in the edit page if the feature is a breaking change for users.\n", "missing"),
+        ("validation", "## Notes\nI have been able to test it in a cluster, all works well.\n", "ok"),
+        ("rollback", "## Notes\nIn the event of errors, repeat the deployment with the previous production SHA.\n", "ok"),
     ],
 )
 def test_mention_classes_from_the_later_parts(requirement: str, text: str, status: str) -> None:
