@@ -36,6 +36,7 @@ REAL_HEADINGS = [
     ("Contract Upgrade Limitations", {"risks"}),
     ("Impact of Change", {"expectations"}),
     ("Verifications", {"validation"}),
+    ("Post-deployment steps", {"validation", "rollout-steps"}),
     ("How do you know if there might be a problem with gRPC?", {"validation"}),
     # pull request and merge request templates
     ("Risks/Rollback", {"risks", "rollback"}),
