@@ -632,6 +632,8 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
         ("risks", "## Notes\nIt is a breaking change, but the chart is not marked stable, so it may be acceptable.\n", "ok"),
         ("risks", "## Notes\nShow the stage in the edit page if the feature is a breaking change for users.\n", "missing"),
         ("validation", "## Notes\nI have been able to test it in a cluster, all works well.\n", "ok"),
+        ("risks", "## Notes\nThose changes only affect users who have opted into the beta.\n", "ok"),
+        ("risks", "## Notes\nWe need to be careful about merging this while the nightly import runs.\n", "ok"),
         ("rollback", "## Notes\nIn the event of errors, repeat the deployment with the previous production SHA.\n", "ok"),
     ],
 )
