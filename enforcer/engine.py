@@ -136,7 +136,9 @@ class _Checker:
         self.template_lines = template_lines
         self.titles = [normalize(section.title) for section in document.sections]
         # the titles that ask ("How did you verify it?"): a word asked about names the part
-        self.questions = {index for index, section in enumerate(document.sections) if section.title.strip() and _is_question(section.title)}
+        self.questions = {
+            index for index, section in enumerate(document.sections) if section.title.strip() and _is_question(section.title)
+        }
         # word -> sections whose title holds it: each requirement then looks only at the
         # few titles that share a word with its headings, not at every title of a long text
         self.by_word: dict[str, list[int]] = {}
@@ -268,7 +270,8 @@ class _Checker:
         maybe = [
             (index, position, block)
             for index, position, block in self.worded
-            if block.kind == "paragraph" or (block.kind == "item" and ("\n" in block.text or self._lone_item(index, position)))
+            if block.kind == "paragraph"
+            or (block.kind == "item" and ("\n" in block.text or self._lone_item(index, position)))
         ]
         for index, position, block in maybe:
             text = block.text
@@ -285,7 +288,9 @@ class _Checker:
             ids = wordings.get(said)
             if not ids and len(said.split()) <= _TITLE_WORDS:
                 # a short line that holds a heading of several words: "How to verify it"
-                ids = {r.id for r in self.config.requirements if r.table is None and matcher(r.headings).match(said) == 1} or None
+                ids = {
+                    r.id for r in self.config.requirements if r.table is None and matcher(r.headings).match(said) == 1
+                } or None
             if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
                 title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
                 found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))

@@ -44,7 +44,7 @@ on first use, and each line is looked at once, with cheap tests first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -774,23 +774,10 @@ def _open_options(lines: list[Line]) -> list[Line]:
     "[ ] covered by existing tests"), a box that opens with a step verb ("[ ] run locally
     and tested manually") is one more option, not a step still to do: a plan's steps are
     steps nearly all of them."""
-    options = [line for line in lines if line.reason == NOTHING_CHOSEN]
-    if not options:
+    if not any(line.reason == NOTHING_CHOSEN for line in lines):
         return lines
     found = list(lines)
-    start = 0
-    while start < len(found):
-        if found[start].block.kind != "task" or found[start].block.checked:
-            start += 1
-            continue
-        end = start
-        while (
-            end + 1 < len(found)
-            and found[end + 1].block.kind == "task"
-            and not found[end + 1].block.checked
-            and found[end + 1].line - found[end].line <= 2
-        ):
-            end += 1
+    for start, end in _runs(found, _unticked, lambda _, line: _unticked(line)):
         run = found[start : end + 1]
         steps = [line for line in run if line.reason == STEP]
         options = [line for line in run if line.reason == NOTHING_CHOSEN]
@@ -798,7 +785,6 @@ def _open_options(lines: list[Line]) -> list[Line]:
             for at in range(start, end + 1):
                 if found[at].reason == STEP:
                     found[at] = found[at]._replace(kind="prompt", reason=NOTHING_CHOSEN)
-        start = end + 1
     return found
 
 
@@ -829,27 +815,41 @@ def _example_steps(lines: list[Line]) -> list[Line]:
     if not any(line.reason == PLACEHOLDER and line.block.kind == "item" for line in lines):
         return lines
     found = list(lines)
-    start = 0
-    while start < len(found):
-        if found[start].block.kind != "item":
-            start += 1
-            continue
-        end = start
-        while (
-            end + 1 < len(found)
-            and found[end + 1].block.kind == "item"
-            and found[end + 1].block.ordered == found[start].block.ordered
-            and found[end + 1].line - found[end].line <= 2
-        ):
-            end += 1
+    for start, end in _runs(found, _is_item, _same_list):
         run = found[start : end + 1]
         if len({line.block for line in run}) >= _EXAMPLE_ITEMS and any(line.reason == PLACEHOLDER for line in run):
             for at in range(start, end + 1):
                 line = found[at]
                 if line.kind == "answer" and line.reason in (STATEMENT, LINK):
                     found[at] = line._replace(kind="prompt", reason=EXAMPLE_STEP)
-        start = end + 1
     return found
+
+
+def _unticked(line: Line) -> bool:
+    return line.block.kind == "task" and not line.block.checked
+
+
+def _is_item(line: Line) -> bool:
+    return line.block.kind == "item"
+
+
+def _same_list(first: Line, line: Line) -> bool:
+    return line.block.kind == "item" and line.block.ordered == first.block.ordered
+
+
+def _runs(lines: Sequence[Line], opens: Callable[[Line], bool], carries: Callable[[Line, Line], bool]) -> Iterator[tuple[int, int]]:
+    """(first, last) index of each run of lines that ``opens`` starts and ``carries`` (given
+    the run's first line) goes on with, at most a blank line apart: one list, read as a whole."""
+    start = 0
+    while start < len(lines):
+        if not opens(lines[start]):
+            start += 1
+            continue
+        end = start
+        while end + 1 < len(lines) and carries(lines[start], lines[end + 1]) and lines[end + 1].line - lines[end].line <= 2:
+            end += 1
+        yield start, end
+        start = end + 1
 
 
 def answers(lines: Sequence[Line]) -> list[tuple[Block, list[str]]]:
