@@ -615,10 +615,11 @@ _MADE_TO = ("has been created to", "was created to", "is created to", "aims to",
 _ADDS = frozenset("adds add includes include implements implement introduces introduce creates create provides provide supports support".split())
 
 
-# a changelog's verbs: a sentence that opens with one says what the change does
+# a changelog's verbs: a sentence that opens with one says what the change does (also a
+# commit title's imperative: "Introduce ConfigRollbackManager that validates ...")
 _CHANGES = frozenset(
     "adds includes implements introduces creates provides supports sets explains documents "
-    "describes updates allows enables extends ships".split()
+    "describes updates allows enables extends ships introduce implement".split()
 )
 _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
 

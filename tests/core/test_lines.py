@@ -634,6 +634,9 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
         ("validation", "## Notes\nI have been able to test it in a cluster, all works well.\n", "ok"),
         ("risks", "## Notes\nThose changes only affect users who have opted into the beta.\n", "ok"),
         ("risks", "## Notes\nWe need to be careful about merging this while the nightly import runs.\n", "ok"),
+        ("risks", "## Notes\nBoth databases are upgraded at once and may incur a five minute total outage.\n", "ok"),
+        ("validation", "## Notes\nCheck the deployment works on staging with a copy of production data first.\n", "ok"),
+        ("rollback", "## Changes\nIntroduce ConfigRollbackManager that restores the last good config if a reload fails.\n", "missing"),
         ("rollback", "## Notes\nIn the event of errors, repeat the deployment with the previous production SHA.\n", "ok"),
     ],
 )
