@@ -637,6 +637,10 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
         ("risks", "## Notes\nBoth databases are upgraded at once and may incur a five minute total outage.\n", "ok"),
         ("validation", "## Notes\nCheck the deployment works on staging with a copy of production data first.\n", "ok"),
         ("rollback", "## Changes\nIntroduce ConfigRollbackManager that restores the last good config if a reload fails.\n", "missing"),
+        ("validation", "## Notes\nI've been testing all these changes in my dev instance, and all seems good.\n", "ok"),
+        ("validation", "## Notes\nI have tried this out end to end and everything should run smoothly.\n", "ok"),
+        ("risks", "## Notes\nThese are too slow to run without a small interruption in service.\n", "ok"),
+        ("rollback", "## Notes\nThis also adds a down migration that restores the old column if we want to go back.\n", "ok"),
         ("rollback", "## Notes\nIn the event of errors, repeat the deployment with the previous production SHA.\n", "ok"),
     ],
 )
