@@ -380,7 +380,8 @@ class _Checker:
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
                 for position, sentence in enumerate(sentences):
-                    bare = _CODE_SPAN.sub(" ", sentence)  # a wording inside `code` is a name
+                    # a wording inside `code` is a name, inside quotation marks someone's words
+                    bare = _QUOTED.sub(" ", _CODE_SPAN.sub(" ", sentence))
                     if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(bare):
                         continue
                     # a template's question answered on its line: "Safe to rollback without
@@ -551,6 +552,8 @@ _A_REVERT = re.compile(
     r"(?:commit|pr|pull request|mr|merge request|changes? (?:from|in|of)|#|[\w.-]+/[\w.-]+#\d|[0-9a-f]{7,}))"
 )
 _CODE_SPAN = re.compile(r"`[^`]*`")
+# words quoted, not said: "they read 'we'll roll back if it goes bad', which is no plan"
+_QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)[^\n]{3,}?(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")

@@ -641,6 +641,9 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
         ("validation", "## Notes\nI have tried this out end to end and everything should run smoothly.\n", "ok"),
         ("risks", "## Notes\nThese are too slow to run without a small interruption in service.\n", "ok"),
         ("rollback", "## Notes\nThis also adds a down migration that restores the old column if we want to go back.\n", "ok"),
+        # words quoted, not said
+        ("rollback", "## Gap\nIn practice plans read 'we'll roll back if it goes bad', which is no plan at all.\n", "missing"),
+        ("rollback", "## Gap\nIn practice we'll roll back if it goes bad, by reverting the merge commit.\n", "ok"),
         ("rollback", "## Notes\nIn the event of errors, repeat the deployment with the previous production SHA.\n", "ok"),
     ],
 )
