@@ -553,7 +553,7 @@ _A_REVERT = re.compile(
 )
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # words quoted, not said: "they read 'we'll roll back if it goes bad', which is no plan"
-_QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)[^\n]{3,}?(?<=\S)'(?!\w)")
+_QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
