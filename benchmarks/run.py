@@ -115,6 +115,8 @@ def adversarial() -> dict[str, str]:
         "table-rows": "| a | b |\n|---|---|\n" + "| x | y |\n" * 30_000,
         "details": "<details><summary>Rollback</summary>\n" * 20_000,
         "binary-junk": "".join(chr(random.randrange(0, 0x2FF)) for _ in range(MIB // 2)),
+        # one long paragraph of mentions with stray quotes: the quoted-words rule stays linear
+        "quoted-mentions": "## Notes\n" + "we tested the rollback on staging 'x'x " * (MIB // 40),
     }
 
 
