@@ -168,9 +168,9 @@ def why_no_answer(lines: Sequence[Line]) -> str:
 
 _P: dict[str, re.Pattern[str]] = {}
 _SOURCES = {
-    # "<feature-flag-name>", "<project_id>": a name to fill in. Not an XML element
+    # "<feature-flag-name>", "<project_id>", "TP-<NNN>": a name to fill in. Not an XML element
     # (<new-checkout-enabled>false</new-checkout-enabled>), nor a C++ type (unique_ptr<cache_entry>).
-    "name": r"(?:^|[\s=:/'\"])<[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*>(?!.*</)",
+    "name": r"(?:^|[\s=:/'\"-])<(?:[A-Za-z][A-Za-z0-9]*[-_][A-Za-z0-9_-]*|[A-Z]{2,})>(?!.*</)",
     "bracket_name": r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\]",  # "git clone [repo-address]"
     # "Description of the tests run", "Description des tests effectués pour valider ...": the
     # template names what goes here (no verb of its own: "A summary was sent to #ops" says it)
@@ -790,7 +790,10 @@ def _open_options(lines: list[Line]) -> list[Line]:
 
 _SPEAKS_TO_THE_AUTHOR = re.compile(
     r"(?i)\b(?:you|your|you'll|you're|yours)\b"
-    r"|\b(?:should|must|needs? to) be (?:added|provided|included|described|listed|mentioned|documented|specified|explained|attached|linked)\W*$"
+    r"|\b(?:should|must|needs? to) be (?:added|provided|included|described|listed|mentioned|documented|specified|explained|attached|linked"
+    r"|called out|considered|discussed|covered|noted)\W*$"
+    r"|^\W*no need to\b"  # "No need to outline all of the test cases, just the general strategy"
+    r"|\b(?:is|are) expected to (?:have|include|be covered)\b"  # "All code is expected to have adequate tests."
 )
 _TELLS = frozenset({INSTRUCTION, EXAMPLE, QUESTION, ALTERNATIVES})
 

@@ -107,6 +107,8 @@ LINES = [
     ("The job is optional (it runs nightly).", "answer", lines.STATEMENT),
     # brackets around words to the author; a line that only names what goes here
     ("Fixes #[insert GH or internal issue number(s)].", "prompt", lines.NAME_TO_FILL),
+    ("TP-<NNN>", "prompt", lines.NAME_TO_FILL),
+    ("Set <b>bold</b> text in the banner", "answer", lines.STATEMENT),
     ("Description des tests effectués pour valider les changements.", "prompt", lines.EXAMPLE),
     ("Description of the changes", "prompt", lines.EXAMPLE),
     ("Description of the fix: we now retry twice.", "answer", lines.STATEMENT),
@@ -641,6 +643,8 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
         ("validation", "## Notes\nI have tried this out end to end and everything should run smoothly.\n", "ok"),
         ("risks", "## Notes\nThese are too slow to run without a small interruption in service.\n", "ok"),
         ("rollback", "## Notes\nThis also adds a down migration that restores the old column if we want to go back.\n", "ok"),
+        ("risks", "## Context\nI am going to restart the server; this will temporarily affect all services.\n", "ok"),
+        ("validation", "## Context\nI have already confirmed this fix to be working on the deployed version.\n", "ok"),
         # words quoted, not said
         ("rollback", "## Gap\nIn practice plans read 'we'll roll back if it goes bad', which is no plan at all.\n", "missing"),
         ("rollback", "## Gap\nIn practice we'll roll back if it goes bad, by reverting the merge commit.\n", "ok"),
