@@ -261,10 +261,10 @@ class _Checker:
         plan", "Risks:"). Per section: (block position, title, line, requirement ids)."""
         found: dict[int, list[tuple[int, str, int, frozenset[str]]]] = {}
         wordings: dict[str, set[str]] = {}  # a heading as a whole title -> requirement ids
-        for requirement in self.config.requirements:
-            if requirement.table is None:
-                for title in matcher(requirement.headings).exact:
-                    wordings.setdefault(title, set()).add(requirement.id)
+        matchers = [(r.id, matcher(r.headings)) for r in self.config.requirements if r.table is None]
+        for req_id, match in matchers:
+            for title in match.exact:
+                wordings.setdefault(title, set()).add(req_id)
         # one quick pass keeps the few blocks that may open with a title: a paragraph, or a
         # list item of more than one line, whose text is long enough to hold a wording
         maybe = [
@@ -288,9 +288,7 @@ class _Checker:
             ids = wordings.get(said)
             if not ids and len(said.split()) <= _TITLE_WORDS:
                 # a short line that holds a heading of several words: "How to verify it"
-                ids = {
-                    r.id for r in self.config.requirements if r.table is None and matcher(r.headings).match(said) == 1
-                } or None
+                ids = {req_id for req_id, match in matchers if match.match(said) == 1} or None
             if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
                 title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
                 found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
@@ -580,7 +578,7 @@ def _mention_pattern(mention: Mention) -> re.Pattern[str]:
 def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     # each wording's own words, not normalize()'s: that drops a leading numeral, and "i tested"
     # would become "tested", found in any sentence ("a clear, reliable and tested strategy")
-    phrases = sorted({" ".join(_WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
+    phrases = sorted({_plain(p) for p in wordings} - {""}, key=len, reverse=True)
     if not phrases:
         return re.compile(r"(?!)")
     alternatives = _trie([phrase.split() for phrase in phrases])
@@ -689,7 +687,7 @@ def _says_alone(mention: Mention, sentence: str) -> bool:
     opening = _opening_only(mention.alone.source)
     found = pattern.search(sentence)
     while found:
-        said = " ".join(_WORDING.split(found.group().lower())).strip()
+        said = _plain(found.group())
         if found.start() == start or not (said.startswith("to ") or said in opening):
             return True
         # "to revert" inside "possible to revert to old behavior": look again one word on
@@ -701,7 +699,12 @@ def _says_alone(mention: Mention, sentence: str) -> bool:
 def _opening_only(wordings: tuple[str, ...]) -> frozenset[str]:
     """The wordings that count only where they open a sentence, written "^verify": "Verify in
     staging ...", "Also verified the codec args", not "a flag to verify the signature"."""
-    return frozenset(" ".join(_WORDING.split(w[1:].lower())).strip() for w in wordings if w.startswith("^"))
+    return frozenset(_plain(w[1:]) for w in wordings if w.startswith("^"))
+
+
+def _plain(wording: str) -> str:
+    """A wording's own words, lower case, one space apart ("^Also verified" -> "also verified")."""
+    return " ".join(_WORDING.split(wording.lower())).strip()
 
 
 def _evidence(lines: Sequence[Line]) -> tuple[Evidence, ...]:

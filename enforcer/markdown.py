@@ -814,9 +814,9 @@ _WORDY = re.compile(r"[^\W_]")
 _SEPARATOR = re.compile(r"(?::|[-–—](?=\s|$))\s*")
 
 
+_QUOTED_PROMPT_WORDS = 5  # a quoted line wholly in italics this long is a template's guidance
 # Verbs that start a template's instructions to its author ("*Describe how to roll back.*"),
 # and hardly ever an answer: not "add", "list" or "note", which start real steps too.
-_QUOTED_PROMPT_WORDS = 5  # a quoted line wholly in italics this long is a template's guidance
 _INSTRUCTIONS = frozenset(
     "describe detail document explain fill insert mention outline paste provide specify "
     "summarise summarize".split()

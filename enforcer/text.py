@@ -32,10 +32,9 @@ def normalize(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text))
-        if _CJK.search(text):
-            # each CJK character stands apart, so a phrase is found inside a run written
-            # without spaces: "確認方法" inside "変更確認方法"
-            text = _CJK.sub(lambda run: " " + " ".join(run.group()) + " ", text)
+        # each CJK character stands apart, so a phrase is found inside a run written without
+        # spaces: "確認方法" inside "変更確認方法"
+        text = _CJK.sub(lambda run: " " + " ".join(run.group()) + " ", text)
     text = text.lower().replace("&", " and ")
     if "(" in text:
         text = _QUALIFIER.sub(" ", text)
