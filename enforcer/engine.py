@@ -149,6 +149,7 @@ class _Checker:
         self.words = vocabulary(config.vocabulary)
         self._contexts: dict[str, Context] = {}
         self._prose: list[tuple[int, Block]] | None = None
+        self._squeezed: dict[int, str] = {}  # id of a prose block -> its text without qualifiers
         self.plan_sections = {
             index
             for index, _ in self.matching(matcher(config.plan_headings))
@@ -341,6 +342,14 @@ class _Checker:
             self._prose.extend(self._sentence_titles())
         return self._prose
 
+    def squeezed(self, block: Block) -> str:
+        """A prose block's text without the words that only qualify a verb (``_QUALIFIER``),
+        made once for every requirement."""
+        text = self._squeezed.get(id(block))
+        if text is None:
+            text = self._squeezed[id(block)] = _QUALIFIER.sub("", block.text)
+        return text
+
     def _sentence_titles(self) -> list[tuple[int, Block]]:
         """A sentence set in bold, or cut by its own colon into a field, read as the prose it
         is ("**Every digest is identical before and after.**", "This comes with a real
@@ -373,15 +382,19 @@ class _Checker:
         for index, block in self.prose():
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
-            if not pattern.search(block.text):
+            if not (pattern.search(block.text) or pattern.search(self.squeezed(block))):
                 continue  # one look at the whole block first: most hold no wording
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
                 for position, sentence in enumerate(sentences):
                     # a wording inside `code` is a name, inside quotation marks someone's words
                     bare = _QUOTED.sub(" ", _CODE_SPAN.sub(" ", sentence))
-                    if len(sentence.split()) < _MENTION_MIN_WORDS or not pattern.search(bare):
+                    if len(sentence.split()) < _MENTION_MIN_WORDS:
                         continue
+                    if not pattern.search(bare):
+                        bare = _QUALIFIER.sub("", bare)  # "could potentially cause": "could cause"
+                        if not pattern.search(bare):
+                            continue
                     # a template's question answered on its line: "Safe to rollback without
                     # consulting PR author? Yes" says it, "...? No" does not
                     answered = position + 1 < len(sentences) and bool(_ANSWERED.match(sentences[position + 1]))
@@ -393,7 +406,7 @@ class _Checker:
                     weighed = f"we {said}" if block.kind == "task" and block.checked else said
                     if not _says_alone(mention, bare) and (
                         any(not group.longest(weighed) for group in mention.when)
-                        or not _wording_pattern(mention.words.source).search(bare)
+                        or not _wording_pattern(mention.words).search(bare)
                     ):
                         continue  # no wording of its own, or not in the condition its words ask
                     if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
@@ -571,7 +584,7 @@ _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "co
 def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
     an identifier (rollback_migration)."""
-    return _wording_pattern(mention.words.source + mention.alone.source)
+    return _wording_pattern(mention.words + mention.alone)
 
 
 @lru_cache(maxsize=64)
@@ -586,6 +599,15 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
 
 
+# words that only qualify a verb: "could potentially cause", "I have already confirmed", "we
+# will closely monitor" say what "could cause", "I have confirmed" and "we will monitor" say.
+# A sentence is read as written and once more without them, so a wording matches with such
+# words between its own (never a negation: "I have not tested" is no test; and not a word of
+# time or a noun or verb that ends in -ly: "tested nightly on main" is a CI job)
+_QUALIFIER = re.compile(
+    r"(?i)(?<![\w'-])(?:(?!(?:night|dai|week|month|year|hour|ear|on|fami|app|supp|rep|multip|ral|bul)ly\b)[a-z]+ly"
+    r"|also|already|just|still|even|then|now|both|all|further|first|again|once|personally)[\s-]+(?=\w)"
+)
 _UNITS = {" ": r"[\s-]+", "'": "['’]"}
 
 
@@ -683,8 +705,8 @@ def _says_alone(mention: Mention, sentence: str) -> bool:
     the start of the sentence ("To roll back, revert the MR", not "a GitHub Action to roll back the deployed
     version")."""
     start = len(sentence) - len(sentence.lstrip(" *_\"'(-"))
-    pattern = _wording_pattern(mention.alone.source)
-    opening = _opening_only(mention.alone.source)
+    pattern = _wording_pattern(mention.alone)
+    opening = _opening_only(mention.alone)
     found = pattern.search(sentence)
     while found:
         said = _plain(found.group())

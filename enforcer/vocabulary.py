@@ -8,7 +8,9 @@ Read once per process (libyaml when PyYAML has it) and cached per set of changes
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -32,9 +34,11 @@ GROUP = "\x1f"  # joins the words of one group of ``when`` in a Change
 
 
 class Mention(NamedTuple):
-    words: Phrases
+    # the wordings as written (the engine compiles them into one pattern, so they need not be
+    # normalized into Phrases: with their choices written out there are hundreds)
+    words: tuple[str, ...]
     when: tuple[Phrases, ...]  # a sentence must also hold a phrase of each of these
-    alone: Phrases  # wordings that say it by themselves ("to roll back,"), no condition asked
+    alone: tuple[str, ...]  # wordings that say it by themselves ("to roll back,"), no condition asked
     # wordings that, opening a sentence, make it another part's: a check to run ("Check the
     # upgrade does not break the site") looks for the harm, it does not weigh it
     not_opening: Phrases = Phrases(())
@@ -99,6 +103,26 @@ def _apply(base: Iterable[str], changes: tuple[Change, ...], key: str) -> tuple[
     return tuple(entries)
 
 
+_CHOICE = re.compile(r"\(([^()]*\|[^()]*)\)")
+_JOINED = re.compile(r"\s+'(?=\w)")
+
+
+def expand(wordings: Iterable[str]) -> tuple[str, ...]:
+    """Each wording with its choices written out: "(i|we) (have|'ve|) run" is the six
+    wordings "i have run", "i've run", "i run", "we have run" ... An empty choice leaves the
+    place out. Wordings without choices stay as they are."""
+    out: list[str] = []
+    for wording in wordings:
+        parts = _CHOICE.split(wording)  # text, choices, text, choices, ..., text
+        if len(parts) == 1:
+            out.append(wording)
+            continue
+        options = [[p] if i % 2 == 0 else p.split("|") for i, p in enumerate(parts)]
+        # a choice written "'ve" joins the word before it: "i've run"
+        out.extend(_JOINED.sub("'", " ".join("".join(combo).split())) for combo in itertools.product(*options))
+    return tuple(dict.fromkeys(out))
+
+
 def _words(entries: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(e) for e in entries)
 
@@ -112,8 +136,8 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
     ids = set(_raw()["mentions"]) | {name.split(".")[1] for name, _, _ in changes if name.startswith("mentions.")}
     mentions = []
     for req_id in sorted(ids):
-        words = entries(f"mentions.{req_id}")
-        alone = entries(f"mentions.{req_id}.alone")
+        words = expand(entries(f"mentions.{req_id}"))
+        alone = expand(entries(f"mentions.{req_id}.alone"))
         if words or alone:
             when = entries(f"mentions.{req_id}.when")
             groups = tuple(Phrases(group.split(GROUP)) for group in when)
@@ -121,7 +145,7 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
             # a wording written "^verified" says it only where it opens a sentence: never a
             # word that the condition of ``when`` lets count anywhere
             anywhere = tuple(wording for wording in alone if not wording.startswith("^"))
-            mentions.append((req_id, Mention(Phrases(words + anywhere), groups, Phrases(alone), not_opening)))
+            mentions.append((req_id, Mention(words + anywhere, groups, alone, not_opening)))
     return Vocabulary(
         placeholders=Phrases(entries("placeholders")),
         todo_words=Phrases(entries("todo_words")),

@@ -29,7 +29,11 @@ A requirement is answered by the first of these that holds an answer:
   `rules/vocabulary.yml` ("If the new path misbehaves we turn off the `fast_export` flag" in
   the Summary answers rollback; "Verify the Staging Sites card still appears" in the test
   steps answers the expected result); the report names the section it was found in. A passing
-  mention, such as a file named `rollback.sql` or a question, does not count.
+  mention, such as a file named `rollback.sql` or a question, does not count. Up to two
+  words that only qualify the verb may stand between a wording's words ("could potentially
+  cause" says "could cause", "I have already confirmed" says "I have confirmed"), never a
+  negation; a wording may write its choices in parentheses, an empty choice leaving the place
+  out: `(i|we) (have|'ve|) (tested|verified)`.
 
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own
 requirement. Zero-width characters inside a heading word do not hide it; CJK text counts one

@@ -660,7 +660,7 @@ def test_the_wordings_pattern_finds_what_a_plain_alternation_finds() -> None:
     sentences = yaml.safe_load((Path(__file__).parents[2] / "benchmarks/sentences/sentences.yaml").read_text())
     texts = [item["text"] for item in sentences["sentences"]] + ["We roll-back the deploy", "rollback/001.sql", "Rollback’s done"]
     for requirement_id, mention in vocabulary().mentions:
-        wordings = mention.words.source
+        wordings = mention.words
         phrases = sorted({" ".join(engine._WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
         flat = "|".join(r"[\s-]+".join(re.escape(w).replace("'", "['’]") for w in phrase.split()) for phrase in phrases)
         oracle = re.compile(rf"(?i)(?<![\w./-])(?:{flat})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")

@@ -294,6 +294,16 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path. I am testing the downgrade path in my local environment.\n", "ok"),
         ("## Summary\nNew export path. This change can be verified using unit tests.\n", "ok"),
         ("## Summary\nWe are testing with container runtimes that lack the new call.\n", "ok"),
+        # the author's own check in any tense, with words that only qualify the verb between
+        ("## Summary\nNew export path. I have already confirmed this fix to be working on the deployed app.\n", "ok"),
+        ("## Summary\nNew export path. I ran it on my fork and here are the results.\n", "ok"),
+        ("## Summary\nNew export path. We were able to confirm from the settings that it is live.\n", "ok"),
+        ("## Summary\nNew export path. I've been running these changes in my dev instance for a week.\n", "ok"),
+        # a check not made, the same verb for the design itself, or for something else
+        ("## Summary\nNew export path. I have not tested this against production data yet.\n", "missing"),
+        ("## Summary\nNew export path. I have never tested this against production data.\n", "missing"),
+        ("## Summary\nNew export path. We run a migration job to convert the old objects.\n", "missing"),
+        ("## Summary\nNew export path. I tried to implement this via a plugin, without success.\n", "missing"),
         # a test word without a first-person subject, or a tested rollback strategy, is none
         ("## Summary\nWait for the partner to confirm they have tested the file.\n", "missing"),
         ("## Summary\nTo mitigate risk, we must establish a tested rollback strategy for v4.\n", "missing"),
@@ -362,6 +372,12 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Summary\nUpgrading a cluster by several minor versions might compromise workloads.\n", "ok"),
         ("## Summary\nThe changes to the API objects are backwards compatible, so upgrades are safe.\n", "ok"),
         ("## Summary\nDisabling the feature will not affect existing pods, which keep running.\n", "ok"),
+        # harm with a modal in any of its usual verbs, a qualifying word between
+        ("## Summary\nI am going to restart the server. This will temporarily affect all services.\n", "ok"),
+        ("## Summary\nThe batch updates are too slow to run without a small interruption in service.\n", "ok"),
+        ("## Summary\nMisconfigured webhooks could wreak havoc on clusters, so users are told.\n", "ok"),
+        # the same verb of a bug already there, or a field asking for it, is none
+        ("## Summary\nThe issue can cause excessive CPU usage in the editor.\n", "missing"),
         # a sentence that opens with a condition is no question
         ("## Summary\nWhen the gate is disabled, kubelet will no longer pass the group to drivers.\n", "ok"),
         ("## Summary\nFlags for test and bench will now vary between frameworks, which may confuse users.\n", "ok"),
@@ -484,6 +500,17 @@ def test_a_ruleset_extends_and_trims_the_vocabulary() -> None:
     trimmed = config.load(config_text="vocabulary:\n  prompt_verbs: {remove: [think]}\n")
     assert result(check("## Rollback plan\nThink twice, then revert.\n", trimmed), "rollback").status == "ok"
     assert result(check("## Rollback plan\nThink twice, then revert.\n"), "rollback").status == "placeholder"
+
+
+def test_a_mention_wording_writes_its_choices_in_parentheses() -> None:
+    from enforcer.vocabulary import expand
+
+    assert expand(["(i|we) (have|'ve|) run it", "revert"]) == (
+        "i have run it", "i've run it", "i run it", "we have run it", "we've run it", "we run it", "revert",
+    )
+    cfg = config.load(config_text="vocabulary:\n  mentions:\n    rollback:\n      alone: [\"(flip|switch) the toggle back\"]\n")
+    assert result(check("## Summary\nA new export path; we flip the toggle back at noon each day.\n", cfg), "rollback").status == "ok"
+    assert result(check("## Summary\nA new export path; we flip the toggle back at noon each day.\n"), "rollback").status == "missing"
 
 
 @pytest.mark.parametrize(
