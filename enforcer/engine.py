@@ -135,6 +135,13 @@ class _Checker:
         self.config = config
         self.template_lines = template_lines
         self.titles = [normalize(section.title) for section in document.sections]
+        # a title written twice, in two languages ("Test instructions | Instructions pour
+        # tester la modification"): each half is a title of its own
+        self.halves = {
+            index: [normalize(half) for half in section.title.split(" | ")]
+            for index, section in enumerate(document.sections)
+            if " | " in section.title
+        }
         # the titles that ask ("How did you verify it?"): a word asked about names the part
         self.questions = {
             index for index, section in enumerate(document.sections) if section.title.strip() and _is_question(section.title)
@@ -185,6 +192,10 @@ class _Checker:
         found = []
         for index in indexes:
             exactness = match.match(self.titles[index], index in self.questions)
+            for half in self.halves.get(index, ()):
+                closer = match.match(half, index in self.questions)
+                if closer is not None and (exactness is None or closer < exactness):
+                    exactness = closer
             if exactness is not None:
                 found.append((index, exactness))
         return found

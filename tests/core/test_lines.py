@@ -492,6 +492,12 @@ def test_what_any_language_says_by_its_layout() -> None:
     assert lines.read_line("Set `{log_level}` in the config to debug.", CONTEXT)[0] == "answer"
 
 
+def test_a_title_in_two_languages_is_two_titles() -> None:
+    both = "# Test instructions | Instructions pour tester la modification\n\nTF apply works, dashboards work in staging.\n"
+    assert result(check(both), "validation").status == "ok"
+    assert result(check(both.replace("Test instructions | ", "Test instructions, ")), "validation").status == "missing"
+
+
 def test_a_ruleset_extends_and_trims_the_vocabulary() -> None:
     base = check("## Rollback plan\nà compléter\n")
     assert result(base, "rollback").status == "ok"  # built-in words are English
