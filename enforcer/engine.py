@@ -397,10 +397,14 @@ class _Checker:
                 continue  # one look at the whole block first: most hold no wording
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
+                if len(sentences) > 1 and line_model.read_sentences(raw.strip(), context)[1] in _TELLS_THE_AUTHOR:
+                    continue  # "_Any change is risky. Identify all risks ..._": the template's line
                 for position, sentence in enumerate(sentences):
                     # a wording inside `code` is a name, inside quotation marks someone's words
                     bare = _QUOTED.sub(" ", _CODE_SPAN.sub(" ", sentence))
-                    if len(sentence.split()) < _MENTION_MIN_WORDS:
+                    # a short sentence among others is still a sentence ("TLDR; the risk is
+                    # low."): only a short line by itself may be a label
+                    if len(sentence.split()) < (_MENTION_MIN_WORDS if len(sentences) == 1 else _SENTENCE_MIN_WORDS):
                         continue
                     if not pattern.search(bare):
                         bare = _QUALIFIER.sub("", bare)  # "could potentially cause": "could cause"
@@ -578,6 +582,9 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
+# what a line is when it tells the author what to write, whatever else it says
+_TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.EXAMPLE, line_model.TEMPLATE, line_model.RULESET_PROMPT})
+_SENTENCE_MIN_WORDS = 4  # a sentence among others: "The risk is low."
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
 _MENTION_MIN_CHARS = 20  # five words hold at least this many characters
 _MODALS = frozenset(["should", "will", "would", "could", "can"])

@@ -133,6 +133,7 @@ INSTRUCTION = "an instruction to the author"
 TOPICS = "a list of topics, no statement"
 EXAMPLE = "the template's own words (an example, or about the section)"
 GUIDANCE = "the template's guidance to the author, among its instructions"
+QUOTED_GUIDANCE = "the template's guidance, quoted with its instructions"
 EXAMPLE_STEP = "an example step, in a list with a stand-in (Command X)"
 BARE_CHOICE = "a choice with no reason (Low, Yes)"
 TRAILER = "a quick action or issue reference"
@@ -147,7 +148,7 @@ _WHY: tuple[tuple[frozenset[str], str], ...] = (
      "offers choices with none made: tick or keep the one that applies and say why"),
     (frozenset({QUESTION, STEM, BLANK_FIELD, TOPICS}),
      "holds only questions or blanks left to fill: answer them"),
-    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION, EXAMPLE}), "holds only the template's prompt"),
+    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION, EXAMPLE, QUOTED_GUIDANCE}), "holds only the template's prompt"),
     (frozenset({PLACEHOLDER, TODO, NAME_TO_FILL}), "holds only placeholder text (such as TBD or \"Your text here\")"),
     (frozenset({EMPTY_ITEM}), "holds only empty list items or unticked empty boxes"),
     (frozenset({COMMENT}), "holds only HTML comments"),
@@ -756,7 +757,7 @@ def read(blocks: Sequence[Block], context: Context) -> list[Line]:
     found: list[Line] = []
     for block, group in zip(blocks, groups):
         found.extend(read_block(block, context, group))
-    return _template_guidance(_example_steps(_open_options(_levels_per_row(found))))
+    return _quoted_guidance(_template_guidance(_example_steps(_open_options(_levels_per_row(found)))))
 
 
 def _levels_per_row(lines: list[Line]) -> list[Line]:
@@ -807,6 +808,20 @@ def _template_guidance(lines: list[Line]) -> list[Line]:
         return lines
     return [
         line._replace(kind="prompt", reason=GUIDANCE) if line.kind == "answer" and _SPEAKS_TO_THE_AUTHOR.search(line.text) else line
+        for line in lines
+    ]
+
+
+def _quoted_guidance(lines: list[Line]) -> list[Line]:
+    """A template's guidance set in block quotes ("> _Please specify the commands to verify
+    the changes._", then "> _Few examples_" and a list of them): once a quote in a section
+    holds an instruction to the author, what that quote and the quotes after it say is the
+    template's too. An author answers below the guidance, not inside a quote of it."""
+    start = next((line.block.quote for line in lines if line.block.quote and line.reason == INSTRUCTION), 0)
+    if not start:
+        return lines
+    return [
+        line._replace(kind="prompt", reason=QUOTED_GUIDANCE) if line.kind == "answer" and line.block.quote >= start else line
         for line in lines
     ]
 

@@ -434,6 +434,7 @@ class _Builder:
         self.blocks: list[list[Block]] = [[]]
         self.stack: list[int] = [0]
         self.tables: list[Table] = []
+        self.in_quote = 0  # the first line of the block quote being read, 0 outside one
 
     # sections
     def open(self, title: str, level: int, line: int, style: str) -> None:
@@ -457,7 +458,7 @@ class _Builder:
 
     def add(self, block: Block) -> None:
         if block.text.strip() or block.kind == "task":
-            self.blocks[self.stack[-1]].append(block)
+            self.blocks[self.stack[-1]].append(block._replace(quote=self.in_quote) if self.in_quote else block)
 
     def document(self) -> Document:
         children: list[list[int]] = [[] for _ in self.titles]
@@ -490,7 +491,7 @@ class _Builder:
                 if text is not None and ":" not in text and not token["children"]:
                     # one line of plain text, no field: most paragraphs of a long description
                     if text.strip():
-                        blocks[stack[-1]].append(_block(Block, ("paragraph", text, line, None, (), False)))
+                        blocks[stack[-1]].append(_block(Block, ("paragraph", text, line, None, (), False, 0)))
                     continue
                 self.paragraph(token, line)
             elif kind == "heading":
@@ -505,7 +506,9 @@ class _Builder:
             elif kind == "list":
                 self.list(token, line)
             elif kind == "block_quote":
+                self.in_quote = line
                 self.quote(token.get("children", []))
+                self.in_quote = 0
             elif kind == "block_code":
                 self.add(Block("code", token.get("raw", ""), line))
             elif kind == "block_html":
@@ -597,7 +600,7 @@ class _Builder:
                 if item["type"] == "task_list_item":
                     add(Block("task", raw.strip(), at, item["attrs"]["checked"], (), ordered))
                 elif raw.strip():
-                    blocks[stack[-1]].append(_block(Block, ("item", raw.strip(), at, None, (), ordered)))
+                    blocks[stack[-1]].append(_block(Block, ("item", raw.strip(), at, None, (), ordered, self.in_quote)))
                 continue
             _expand(item)
             item_line = _first_line(item, line)

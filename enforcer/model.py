@@ -38,6 +38,7 @@ class Block(NamedTuple):
     checked: bool | None = None  # task list items only
     links: tuple[str, ...] = ()
     ordered: bool = False  # item of an ordered list
+    quote: int = 0  # the first line of the block quote it sits in; 0 outside any quote
 
 
 class Section(NamedTuple):

@@ -376,6 +376,7 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Summary\nI am going to restart the server. This will temporarily affect all services.\n", "ok"),
         ("## Summary\nThe batch updates are too slow to run without a small interruption in service.\n", "ok"),
         ("## Summary\nMisconfigured webhooks could wreak havoc on clusters, so users are told.\n", "ok"),
+        ("## Summary\nThe upgrade is required to fix #48. Some caution is advised as it jumps from 1.4.6 to 1.7.\n", "ok"),
         # the same verb of a bug already there, or a field asking for it, is none
         ("## Summary\nThe issue can cause excessive CPU usage in the editor.\n", "missing"),
         # a sentence that opens with a condition is no question
@@ -490,6 +491,30 @@ def test_what_any_language_says_by_its_layout() -> None:
     assert lines.read_line("Deploy {{ service-name }} to staging", CONTEXT) == ("prompt", lines.NAME_TO_FILL)
     assert lines.read_line("GET /users/{user_id} now answers 404 for a deleted user.", CONTEXT)[0] == "answer"
     assert lines.read_line("Set `{log_level}` in the config to debug.", CONTEXT)[0] == "answer"
+
+
+def test_quoted_guidance_holds_its_examples() -> None:
+    template = (
+        "### Please provide acceptance criteria for this change\n\n"
+        "> _Please specify the commands for our team to verify the changes._\n\n"
+        "> _Few examples_\n"
+        "> 1. For a PR with a new job, `bosh instances` can verify the job is running after upgrade.\n"
+        "> 2. For a PR with new variables, `bosh variables` can verify the variable exists.\n"
+    )
+    assert result(check(template), "validation").status == "placeholder"
+    answered = template + "\nRan `bosh instances` on the dev env after the upgrade: the new job is running.\n"
+    assert result(check(answered), "validation").status == "ok"
+    # a quote with no instruction in it is someone's words, read as they are
+    quoted = "### Verification\n\n> Ran `bosh instances` on the dev env after the upgrade: the job is running.\n"
+    assert result(check(quoted), "validation").status == "ok"
+
+
+def test_a_short_sentence_among_others_says_it() -> None:
+    said = "## Notes\nThe live branch keeps the flag for now; it is simple to revisit. TLDR; the risk is low.\n"
+    assert result(check(said), "risks").status == "ok"
+    # a line that tells the author what to write says nothing, whatever else it holds
+    told = "## Summary\n_Any change is risky. Identify all risks you are aware of. If none, remove this section._\n"
+    assert result(check(told), "risks").status != "ok"
 
 
 def test_a_title_in_two_languages_is_two_titles() -> None:
