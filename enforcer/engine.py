@@ -583,7 +583,7 @@ _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w']
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
 # what a line is when it tells the author what to write, whatever else it says
-_TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.EXAMPLE, line_model.TEMPLATE, line_model.RULESET_PROMPT})
+_TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})
 _SENTENCE_MIN_WORDS = 4  # a sentence among others: "The risk is low."
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
 _MENTION_MIN_CHARS = 20  # five words hold at least this many characters
