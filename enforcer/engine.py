@@ -347,7 +347,7 @@ class _Checker:
             self._prose = [
                 (index, block)
                 for index, _, block in self.worded
-                if len(block.text) >= _MENTION_MIN_CHARS and block.text.count(" ") >= _MENTION_MIN_WORDS - 1
+                if len(block.text) >= _MENTION_MIN_CHARS and block.text.count(" ") >= _SENTENCE_MIN_WORDS - 1
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
             ]
             self._prose.extend(self._sentence_titles())
@@ -402,9 +402,11 @@ class _Checker:
                 for position, sentence in enumerate(sentences):
                     # a wording inside `code` is a name, inside quotation marks someone's words
                     bare = _QUOTED.sub(" ", _CODE_SPAN.sub(" ", sentence))
-                    # a short sentence among others is still a sentence ("TLDR; the risk is
-                    # low."): only a short line by itself may be a label
-                    if len(sentence.split()) < (_MENTION_MIN_WORDS if len(sentences) == 1 else _SENTENCE_MIN_WORDS):
+                    # a short sentence among others, or one ended as a sentence, is still one
+                    # ("TLDR; the risk is low.", "Tested in kind cluster."): only a short line
+                    # by itself, unpunctuated, may be a label
+                    ended = len(sentences) > 1 or sentence.rstrip().endswith((".", "!"))
+                    if len(sentence.split()) < (_SENTENCE_MIN_WORDS if ended else _MENTION_MIN_WORDS):
                         continue
                     if not pattern.search(bare):
                         bare = _QUALIFIER.sub("", bare)  # "could potentially cause": "could cause"
@@ -586,7 +588,7 @@ _MENTION_MIN_WORDS = 5
 _TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})
 _SENTENCE_MIN_WORDS = 4  # a sentence among others: "The risk is low."
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
-_MENTION_MIN_CHARS = 20  # five words hold at least this many characters
+_MENTION_MIN_CHARS = 16  # four words hold at least this many characters
 _MODALS = frozenset(["should", "will", "would", "could", "can"])
 # what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")
 _SUBJECTS = frozenset(

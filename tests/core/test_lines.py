@@ -512,6 +512,7 @@ def test_quoted_guidance_holds_its_examples() -> None:
 def test_a_short_sentence_among_others_says_it() -> None:
     said = "## Notes\nThe live branch keeps the flag for now; it is simple to revisit. TLDR; the risk is low.\n"
     assert result(check(said), "risks").status == "ok"
+    assert result(check("Update the collector to v0.91.0.\n\nTested in kind cluster.\n"), "validation").status == "ok"
     # a line that tells the author what to write says nothing, whatever else it holds
     told = "## Summary\n_Any change is risky. Identify all risks you are aware of. If none, remove this section._\n"
     assert result(check(told), "risks").status != "ok"
