@@ -670,6 +670,12 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
     return Line(block.line, "prompt", NOTHING_CHOSEN if group == "options" else UNTICKED, text, block)
 
 
+# a link in a line that asks, offers choices or tells the author what to write is the
+# prompt's own ("test in [stage|qa] environment", "Did you read [the guide](...)?"): not an
+# answer by itself, as a link beside a bare noun is ("[Grafana dashboard](...)")
+_LINK_IS_THE_PROMPTS = frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION, NAME_TO_FILL, ALTERNATIVES, QUESTION, TODO, STEM})
+
+
 def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
     """Every non-blank line of one block, read. ``group`` for a task: "chosen" when a box
     beside it is ticked, "options" when it stands among other unticked boxes."""
@@ -692,7 +698,7 @@ def read_block(block: Block, context: Context, group: str = "") -> list[Line]:
         line_kind, reason = read_sentences(text, context, linked=linked, last=number + 1 == len(logical))
         found.append(Line(block.line + offset, line_kind, reason, text, block))
     if linked and not any(line.kind == "answer" for line in found) and not any(
-        line.reason in (RULESET_PROMPT, TEMPLATE, INSTRUCTION, NAME_TO_FILL) for line in found
+        line.reason in _LINK_IS_THE_PROMPTS for line in found
     ):
         # a link is an answer by itself: "Runbook: [here](https://runbooks.example.com/7)"
         found.append(Line(block.line, "answer", LINK, links[0], block))

@@ -518,6 +518,19 @@ def test_a_short_sentence_among_others_says_it() -> None:
     assert result(check(told), "risks").status != "ok"
 
 
+def test_a_link_inside_a_prompt_is_the_prompts() -> None:
+    offered = "## How was this change tested?\n\nRun [integration tests](https://example.com/it) and/or test in [stage|qa] environment.\n"
+    assert result(check(offered), "validation").status != "ok"
+    assert result(check("## Metrics\n\n[Grafana dashboard](https://grafana.example.com/d/1)\n"), "metrics").status == "ok"
+
+
+def test_what_was_verified_and_what_was_implemented() -> None:
+    verified = "## What changed\nThe validate job gates on /health only.\n\n### Verified (PR #1147, all green)\n- actionlint clean\n"
+    assert result(check(verified), "validation").status == "ok"
+    built = "### Motivation\n\nImplemented new feature to rollback the upgrade in case of error\n"
+    assert result(check(built), "rollback").status == "missing"
+
+
 def test_a_title_in_two_languages_is_two_titles() -> None:
     both = "# Test instructions | Instructions pour tester la modification\n\nTF apply works, dashboards work in staging.\n"
     assert result(check(both), "validation").status == "ok"
