@@ -218,6 +218,10 @@ _SOURCES = {
     "asks": r"(?i)^\W*(?:(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|shall|what|how|why|which|who|whose|where|any)\b|when\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b)",
     # a question tagged on a statement: "is that a problem?", "right?", "does that work?"
     "tag": r"(?i)^\W*(?:(?:is|isn't|are|aren't|was|wasn't|do|does|doesn't|don't|did|didn't|can|can't|could|will|won't|would|should|shall)\s+(?:that|this|it|there|we|you|they|everyone|anyone)\b|(?:right|ok|okay|correct|agreed|thoughts)\W*$)",
+    # a condition on what kind of change this is, then what to do: "If this change updates the
+    # Argo UI, run all integration tests ...", "If the change touches code that ships in a
+    # package, you have added ...": a template's instruction, for whichever change it fits
+    "kind_of_change": r"(?i)^\W*if (?:this|your|the) (?:change|changes|pr|mr|pull request|merge request|code change|feature) (?P<condition>[^,]{3,80}), (?P<then>(?:please |you )?[a-z]+)",
     # a condition that waits for its main clause: "If this needs downtime" (no comma yet)
     "condition": r"(?i)^\W*(?:if|when|whenever|unless|in case|once|before|after|should)\b[^,]*$",
     # a line that opens with an example is the template's: "E.g. a short series of steps ..."
@@ -367,6 +371,8 @@ def is_instruction(line: str, context: Context) -> bool:
         return True  # "If this is a backport, please verify that:"
     if _re("request").search(line):
         return True  # "Veuillez aussi inclure ...", "変更内容を記載してください"
+    if _tells_for_a_kind_of_change(line, context):
+        return True
     start = context.words.prompt_lead_ins.skip(words)
     if start >= len(words):
         return False
@@ -384,6 +390,25 @@ def is_instruction(line: str, context: Context) -> bool:
     after = words[start + length : start + length + 1]
     # a one-word verb may be a noun: "List of changes", "Document is stored"
     return length > 1 or not after or after[0] not in ("of", "is", "are", "was", "were")
+
+
+def _tells_for_a_kind_of_change(line: str, context: Context) -> bool:
+    """"If this change updates the Argo UI, run all integration tests": what to do for a kind
+    of change is a template's; a plan's condition names trouble ("If this change causes
+    errors, revert it") and its way out."""
+    found = _re("kind_of_change").search(line)
+    if found is None:
+        return False
+    rollback = context.words.mention("rollback")
+    trouble = rollback.when[-1] if rollback is not None and rollback.when else None
+    if trouble is not None and trouble.longest(normalize(found.group("condition"))):
+        return False  # "If this change causes errors, ..."
+    then = found.group("then").lower().split()
+    return then[0] in ("please", "you") or then[0] in context.words.step_verbs or bool(_verb_at(then, 0, context)) or then[0] in _KIND_VERBS
+
+
+# what a template asks for a kind of change, besides the step and prompt verbs
+_KIND_VERBS = frozenset(["check", "create", "test", "add", "update", "use", "make", "ensure", "leave", "delete", "remove", "attach", "include", "mark", "tag", "label", "ping", "request", "open", "file", "bump"])
 
 
 def _verb_at(words: list[str], index: int, context: Context) -> int:

@@ -531,6 +531,14 @@ def test_what_was_verified_and_what_was_implemented() -> None:
     assert result(check(built), "rollback").status == "missing"
 
 
+def test_what_to_do_for_a_kind_of_change_is_the_templates() -> None:
+    told = "## How was this change tested?\n\nIf this change updates the Argo UI, run all integration tests that use Argo.\n"
+    assert result(check(told), "validation").status == "placeholder"
+    # a plan's condition names trouble, and its way out
+    plan = "## Rollback\n\nIf this change causes errors in the export, revert the MR and redeploy.\n"
+    assert result(check(plan), "rollback").status == "ok"
+
+
 def test_a_title_in_two_languages_is_two_titles() -> None:
     both = "# Test instructions | Instructions pour tester la modification\n\nTF apply works, dashboards work in staging.\n"
     assert result(check(both), "validation").status == "ok"
