@@ -299,6 +299,7 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path. I ran it on my fork and here are the results.\n", "ok"),
         ("## Summary\nNew export path. We were able to confirm from the settings that it is live.\n", "ok"),
         ("## Summary\nNew export path. I've been running these changes in my dev instance for a week.\n", "ok"),
+        ("## Risks and Mitigations\nMinimal risk. Testing should focus on ensuring that the operator populates the field.\n", "ok"),
         # a check not made, the same verb for the design itself, or for something else
         ("## Summary\nNew export path. I have not tested this against production data yet.\n", "missing"),
         ("## Summary\nNew export path. I have never tested this against production data.\n", "missing"),
