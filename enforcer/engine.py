@@ -47,7 +47,7 @@ from enforcer.model import (
     Status,
     Table,
 )
-from enforcer.text import Phrases, normalize
+from enforcer.text import Phrases, normalize, words
 from enforcer.vocabulary import Mention, vocabulary
 
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
@@ -347,7 +347,7 @@ class _Checker:
             self._prose = [
                 (index, block)
                 for index, _, block in self.worded
-                if len(block.text) >= _MENTION_MIN_CHARS and block.text.count(" ") >= _SENTENCE_MIN_WORDS - 1
+                if len(block.text) >= _MENTION_MIN_CHARS and _word_count(block.text) >= _SENTENCE_MIN_WORDS
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
             ]
             self._prose.extend(self._sentence_titles())
@@ -405,8 +405,8 @@ class _Checker:
                     # a short sentence among others, or one ended as a sentence, is still one
                     # ("TLDR; the risk is low.", "Tested in kind cluster."): only a short line
                     # by itself, unpunctuated, may be a label
-                    ended = len(sentences) > 1 or sentence.rstrip().endswith((".", "!"))
-                    if len(sentence.split()) < (_SENTENCE_MIN_WORDS if ended else _MENTION_MIN_WORDS):
+                    ended = len(sentences) > 1 or sentence.rstrip().endswith((".", "!", "。", "！"))
+                    if _word_count(sentence) < (_SENTENCE_MIN_WORDS if ended else _MENTION_MIN_WORDS):
                         continue
                     if not pattern.search(bare):
                         bare = _QUALIFIER.sub("", bare)  # "could potentially cause": "could cause"
@@ -574,7 +574,8 @@ def _given(candidate: Candidate) -> Candidate:
 
 
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？])")  # Japanese ends a sentence with no space after it
 _A_REVERT = re.compile(
     r"(?i)\s*(?:this (?:pr |mr |change |pull request |merge request )?reverts?\b|reverts?\s+(?:the\s+)?(?:merge\s+)?"
     r"(?:commit|pr|pull request|mr|merge request|changes? (?:from|in|of)|#|[\w.-]+/[\w.-]+#\d|[0-9a-f]{7,}))"
@@ -614,9 +615,14 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     phrases = sorted({_plain(p) for p in wordings} - {""}, key=len, reverse=True)
     if not phrases:
         return re.compile(r"(?!)")
-    alternatives = _trie([phrase.split() for phrase in phrases])
+    spaced = [phrase for phrase in phrases if not _CJK.search(phrase)]
+    alternatives = _trie([phrase.split() for phrase in spaced]) if spaced else "(?!)"
     # "bugs/side effects", "disable/enable" are prose; "rollback/001.sql" is a path
-    return re.compile(rf"(?i)(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
+    pattern = rf"(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))"
+    unspaced = [phrase for phrase in phrases if _CJK.search(phrase)]
+    if unspaced:  # CJK is written without spaces: a wording is found inside a run of it ("確認した限り")
+        pattern += "|" + _trie([phrase.split() for phrase in unspaced])
+    return re.compile(rf"(?i){pattern}")
 
 
 # words that only qualify a verb: "could potentially cause", "I have already confirmed", "we
@@ -671,6 +677,11 @@ _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows 
 # documentation of when fail forward versus rollback is best", "The solution should include
 # automatic testing and rollback in case of problems"
 _ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook|solution)\s+(?:should|must|needs?|will need|has to|shall|is required)\b")
+
+
+def _word_count(text: str) -> int:
+    """The words of a sentence; a run of CJK characters counts one word per two characters."""
+    return text.count(" ") + 1 if text.isascii() else len(words(text))
 
 
 def _is_question(sentence: str) -> bool:

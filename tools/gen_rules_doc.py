@@ -39,8 +39,11 @@ A heading that names two parts ("Risk & rollback") gives each of its labelled pa
 requirement. Zero-width characters inside a heading word do not hide it; CJK text counts one
 word per two characters for `min_words`.
 
-**Built-in wordings are English.** A description written in another language is read through
-`extra_headings` (and `vocabulary:` for its placeholders and prompts) in `.rollout-plan.yml`:
+**Built-in wordings are English**, with the usual headings of the four minimum parts and a few
+of the usual ways to say them in a sentence also in French and Japanese ("testé en recette",
+"peut être revert", 動作確認済, 影響はありません, 問題があれば ... 切り戻し). A description
+written in another language is read through `extra_headings` (and `vocabulary:` for its
+placeholders, prompts and mention wordings) in `.rollout-plan.yml`:
 
 ```yaml
 extends: handbook

@@ -549,6 +549,15 @@ def test_a_box_ticked_to_acknowledge_is_no_content() -> None:
     assert result(check(told), "validation").status != "ok"
 
 
+def test_a_part_said_in_french_or_japanese() -> None:
+    assert result(check("## Remarques\n\nCette migration peut être revert sans conséquence.\n"), "rollback").status == "ok"
+    assert result(check("## 内容\n\nActionsのバージョンを更新します。動作確認済みです。\n"), "validation").status == "ok"
+    assert result(check("## 内容\n\nActionsのバージョンを更新します。既存の設定への影響はありません。\n"), "risks").status == "ok"
+    # a rollback word in Japanese, as in English, needs a condition and trouble
+    assert result(check("## 概要\n\nv1.2.3 へのロールバックの手順書を追加します。\n"), "rollback").status == "missing"
+    assert result(check("## 概要\n\n問題があればv1.2.3 へロールバックします。\n"), "rollback").status == "ok"
+
+
 def test_a_title_in_two_languages_is_two_titles() -> None:
     both = "# Test instructions | Instructions pour tester la modification\n\nTF apply works, dashboards work in staging.\n"
     assert result(check(both), "validation").status == "ok"
