@@ -553,6 +553,10 @@ def test_a_part_said_in_french_or_japanese() -> None:
     assert result(check("## Remarques\n\nCette migration peut être revert sans conséquence.\n"), "rollback").status == "ok"
     assert result(check("## 内容\n\nActionsのバージョンを更新します。動作確認済みです。\n"), "validation").status == "ok"
     assert result(check("## 内容\n\nActionsのバージョンを更新します。既存の設定への影響はありません。\n"), "risks").status == "ok"
+    steps = "## 変更確認方法\n\n1. トップページを開く\n2. フッターに「RouletteTalk」が追加されていることを確認する\n"
+    assert result(check(steps), "expectations").status == "ok"
+    assert result(check("## Pour tester\n\nEffectuer la migration et vérifier que la colonne a bien été remplie.\n"), "expectations").status == "ok"
+    assert result(check("## Mise en production\n\nL'équipe doit être prévenue sur le canal équipe.\n"), "expectations").status == "missing"
     # a rollback word in Japanese, as in English, needs a condition and trouble
     assert result(check("## 概要\n\nv1.2.3 へのロールバックの手順書を追加します。\n"), "rollback").status == "missing"
     assert result(check("## 概要\n\n問題があればv1.2.3 へロールバックします。\n"), "rollback").status == "ok"
