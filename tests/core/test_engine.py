@@ -402,6 +402,16 @@ def test_na_with_a_reason_does_not_count_without_allow_na() -> None:
     assert result(check(text), "rollback").status == "ok"
 
 
+def test_with_its_template_known_an_unticked_box_the_author_added_is_a_step() -> None:
+    template = frozenset({template_key("Tested on a review app"), template_key("Added unit tests")})
+    text = "## Tests\n- [ ] Tested on a review app\n- [ ] Added unit tests\n"
+    assert result(check(text, template_lines=template), "validation").status != "ok"
+    own = text + "- [ ] Log in with sgID on staging and submit the form\n"
+    assert result(check(own, template_lines=template), "validation").status == "ok"
+    # without the template, an unticked box is not known to be the author's: no answer
+    assert result(check(own), "validation").status != "ok"
+
+
 def test_a_line_copied_from_the_template_is_not_content() -> None:
     template = frozenset({template_key("Undo it step by step, flag off then revert.")})
     text = "## Rollback\nUndo it step by step, flag off then revert.\n"
