@@ -47,7 +47,7 @@ from enforcer.model import (
     Status,
     Table,
 )
-from enforcer.text import Phrases, normalize, words
+from enforcer.text import CJK, Phrases, normalize, words
 from enforcer.vocabulary import Mention, vocabulary
 
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
@@ -354,11 +354,11 @@ class _Checker:
         return self._prose
 
     def squeezed(self, block: Block) -> str:
-        """A prose block's text without the words that only qualify a verb (``_QUALIFIER``),
+        """A prose block's text without the words that only qualify a verb (``_QUALIFYING_WORDS``),
         made once for every requirement."""
         text = self._squeezed.get(id(block))
         if text is None:
-            text = self._squeezed[id(block)] = _QUALIFIER.sub("", block.text)
+            text = self._squeezed[id(block)] = _QUALIFYING_WORDS.sub("", block.text)
         return text
 
     def _sentence_titles(self) -> list[tuple[int, Block]]:
@@ -409,7 +409,7 @@ class _Checker:
                     if _word_count(sentence) < (_SENTENCE_MIN_WORDS if ended else _MENTION_MIN_WORDS):
                         continue
                     if not pattern.search(bare):
-                        bare = _QUALIFIER.sub("", bare)  # "could potentially cause": "could cause"
+                        bare = _QUALIFYING_WORDS.sub("", bare)  # "could potentially cause": "could cause"
                         if not pattern.search(bare):
                             continue
                     # a template's question answered on its line: "Safe to rollback without
@@ -574,7 +574,6 @@ def _given(candidate: Candidate) -> Candidate:
 
 
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？])")  # Japanese ends a sentence with no space after it
 _A_REVERT = re.compile(
     r"(?i)\s*(?:this (?:pr |mr |change |pull request |merge request )?reverts?\b|reverts?\s+(?:the\s+)?(?:merge\s+)?"
@@ -585,9 +584,9 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
+_SENTENCE_MIN_WORDS = 4  # a sentence among others, or ended as one: "The risk is low."
 # what a line is when it tells the author what to write, whatever else it says
 _TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})
-_SENTENCE_MIN_WORDS = 4  # a sentence among others: "The risk is low."
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
 _MENTION_MIN_CHARS = 16  # four words hold at least this many characters
 _MODALS = frozenset(["should", "will", "would", "could", "can"])
@@ -615,11 +614,11 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
     phrases = sorted({_plain(p) for p in wordings} - {""}, key=len, reverse=True)
     if not phrases:
         return re.compile(r"(?!)")
-    spaced = [phrase for phrase in phrases if not _CJK.search(phrase)]
+    spaced = [phrase for phrase in phrases if not CJK.search(phrase)]
     alternatives = _trie([phrase.split() for phrase in spaced]) if spaced else "(?!)"
     # "bugs/side effects", "disable/enable" are prose; "rollback/001.sql" is a path
     pattern = rf"(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))"
-    unspaced = [phrase for phrase in phrases if _CJK.search(phrase)]
+    unspaced = [phrase for phrase in phrases if CJK.search(phrase)]
     if unspaced:  # CJK is written without spaces: a wording is found inside a run of it ("確認した限り")
         pattern += "|" + _trie([phrase.split() for phrase in unspaced])
     return re.compile(rf"(?i){pattern}")
@@ -630,7 +629,7 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
 # A sentence is read as written and once more without them, so a wording matches with such
 # words between its own (never a negation: "I have not tested" is no test; and not a word of
 # time or a noun or verb that ends in -ly: "tested nightly on main" is a CI job)
-_QUALIFIER = re.compile(
+_QUALIFYING_WORDS = re.compile(
     r"(?i)(?<![\w'-])(?:(?!(?:night|dai|week|month|year|hour|ear|on|fami|app|supp|rep|multip|ral|bul)ly\b)[a-z]+ly"
     r"|also|already|just|still|even|then|now|both|all|further|first|again|once|personally)[\s-]+(?=\w)"
 )

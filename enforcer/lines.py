@@ -397,6 +397,13 @@ def is_instruction(line: str, context: Context) -> bool:
     return length > 1 or not after or after[0] not in ("of", "is", "are", "was", "were")
 
 
+# what a template asks for a kind of change, besides the step and prompt verbs
+_KIND_VERBS = frozenset([
+    "check", "create", "test", "add", "update", "use", "make", "ensure", "leave", "delete", "remove",
+    "attach", "include", "mark", "tag", "label", "ping", "request", "open", "file", "bump",
+])
+
+
 def _tells_for_a_kind_of_change(line: str, context: Context) -> bool:
     """"If this change updates the Argo UI, run all integration tests": what to do for a kind
     of change is a template's; a plan's condition names trouble ("If this change causes
@@ -409,11 +416,8 @@ def _tells_for_a_kind_of_change(line: str, context: Context) -> bool:
     if trouble is not None and trouble.longest(normalize(found.group("condition"))):
         return False  # "If this change causes errors, ..."
     then = found.group("then").lower().split()
-    return then[0] in ("please", "you") or then[0] in context.words.step_verbs or bool(_verb_at(then, 0, context)) or then[0] in _KIND_VERBS
-
-
-# what a template asks for a kind of change, besides the step and prompt verbs
-_KIND_VERBS = frozenset(["check", "create", "test", "add", "update", "use", "make", "ensure", "leave", "delete", "remove", "attach", "include", "mark", "tag", "label", "ping", "request", "open", "file", "bump"])
+    verb = then[0]
+    return verb in ("please", "you") or verb in context.words.step_verbs or verb in _KIND_VERBS or bool(_verb_at(then, 0, context))
 
 
 def _verb_at(words: list[str], index: int, context: Context) -> int:

@@ -21,7 +21,7 @@ _NUMBERING = re.compile(r"^(?:(?:step|phase|part)\s+)?(?:\d+|[ivx]+)\s+(?=[a-z])
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Han, Hiragana, Katakana, Hangul: scripts written without spaces between words
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
 @lru_cache(maxsize=65536)
@@ -34,7 +34,7 @@ def normalize(text: str) -> str:
         text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text))
         # each CJK character stands apart, so a phrase is found inside a run written without
         # spaces: "確認方法" inside "変更確認方法"
-        text = _CJK.sub(lambda run: " " + " ".join(run.group()) + " ", text)
+        text = CJK.sub(lambda run: " " + " ".join(run.group()) + " ", text)
     text = text.lower().replace("&", " and ")
     if "(" in text:
         text = _QUALIFIER.sub(" ", text)
@@ -56,11 +56,11 @@ def words(text: str) -> list[str]:
         return found
     counted: list[str] = []
     for word in found:
-        if _CJK.search(word):
-            for piece in _CJK.split(word):
+        if CJK.search(word):
+            for piece in CJK.split(word):
                 if piece:
                     counted.append(piece)
-            for run in _CJK.findall(word):
+            for run in CJK.findall(word):
                 counted.extend(run[i : i + 2] for i in range(0, len(run), 2))
         else:
             counted.append(word)
