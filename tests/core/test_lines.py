@@ -378,6 +378,8 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Summary\nThe batch updates are too slow to run without a small interruption in service.\n", "ok"),
         ("## Summary\nMisconfigured webhooks could wreak havoc on clusters, so users are told.\n", "ok"),
         ("## Summary\nThe upgrade is required to fix #48. Some caution is advised as it jumps from 1.4.6 to 1.7.\n", "ok"),
+        ("## Checklist\n- [x] This change will NOT lead to downtime\n", "ok"),
+        ("## Checklist\n- [x] I've considered possible cross-platform impacts (Mac, Linux, Windows).\n", "ok"),
         # the same verb of a bug already there, or a field asking for it, is none
         ("## Summary\nThe issue can cause excessive CPU usage in the editor.\n", "missing"),
         # a sentence that opens with a condition is no question
@@ -557,6 +559,7 @@ def test_a_part_said_in_french_or_japanese() -> None:
     assert result(check(steps), "expectations").status == "ok"
     assert result(check("## Pour tester\n\nEffectuer la migration et vérifier que la colonne a bien été remplie.\n"), "expectations").status == "ok"
     assert result(check("## Mise en production\n\nL'équipe doit être prévenue sur le canal équipe.\n"), "expectations").status == "missing"
+    assert result(check("## Summary\n\nFix #6337\n\nマイグレーションなど正常動作を確認\n"), "validation").status == "ok"
     # a rollback word in Japanese, as in English, needs a condition and trouble
     assert result(check("## 概要\n\nv1.2.3 へのロールバックの手順書を追加します。\n"), "rollback").status == "missing"
     assert result(check("## 概要\n\n問題があればv1.2.3 へロールバックします。\n"), "rollback").status == "ok"
