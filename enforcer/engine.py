@@ -393,13 +393,15 @@ class _Checker:
         for index, block in self.prose():
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
-            if not (pattern.search(block.text) or pattern.search(self.squeezed(block))):
+            if block.kind != "task" and not (pattern.search(block.text) or pattern.search(self.squeezed(block))):
                 continue  # one look at the whole block first: most hold no wording
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
                 if len(sentences) > 1 and line_model.read_sentences(raw.strip(), context)[1] in _TELLS_THE_AUTHOR:
                     continue  # "_Any change is risky. Identify all risks ..._": the template's line
                 for position, sentence in enumerate(sentences):
+                    if block.kind == "task" and block.checked:
+                        sentence = _ticked_answer(sentence)  # "[x] Did you test this locally?"
                     # a wording inside `code` is a name, inside quotation marks someone's words
                     bare = _QUOTED.sub(" ", _CODE_SPAN.sub(" ", sentence))
                     # a short sentence among others, or one ended as a sentence, is still one
@@ -631,7 +633,7 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
 # time or a noun or verb that ends in -ly: "tested nightly on main" is a CI job)
 _QUALIFYING_WORDS = re.compile(
     r"(?i)(?<![\w'-])(?:(?!(?:night|dai|week|month|year|hour|ear|on|fami|app|supp|rep|multip|ral|bul)ly\b)[a-z]+ly"
-    r"|also|already|just|still|even|then|now|both|all|further|first|again|once|personally)[\s-]+(?=\w)"
+    r"|also|already|just|still|even|then|now|both|all|further|first|again|once|personally|somewhat|quite|very)[\s-]+(?=\w)"
 )
 _UNITS = {" ": r"[\s-]+", "'": "['’]"}
 
@@ -676,6 +678,21 @@ _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows 
 # documentation of when fail forward versus rollback is best", "The solution should include
 # automatic testing and rollback in case of problems"
 _ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook|solution)\s+(?:should|must|needs?|will need|has to|shall|is required)\b")
+
+
+# a template's question to the author, set as a box: ticked, it is answered yes
+_ASKED_THE_AUTHOR = re.compile(r"(?i)^\W*(have|did|do) you\s+(.+?)\s*\?\W*$")
+
+
+def _ticked_answer(sentence: str) -> str:
+    """A ticked box that asks the author is their yes, in their words: "[x] Did you test this
+    change locally?" says "I did test this change locally", "[x] Have you successfully
+    deployed to an AWS account?" says "I have successfully deployed to an AWS account"."""
+    asked = _ASKED_THE_AUTHOR.match(sentence)
+    if asked is None:
+        return sentence
+    rest = re.sub(r"(?i)\byour\b", "my", asked.group(2))
+    return f"I {asked.group(1).lower()} {rest}."
 
 
 def _word_count(text: str) -> int:

@@ -227,6 +227,8 @@ _SOURCES = {
     # owners of the involved components may require updates to existing tests ...", "[x] I
     # have read the CONTRIBUTING doc": no content of the plan
     "acknowledged": r"(?i)^\W*(?:i|we|i\s*/\s*we)\s+(?:understand|have read|agree|acknowledge|accept)\b",
+    # the author speaking: "I think ...", "🛑 ⚠️ I think ..." (not "I. Introduction")
+    "first_person": r"^[^\w]*I\s+[a-z]",
     # a condition that waits for its main clause: "If this needs downtime" (no comma yet)
     "condition": r"(?i)^\W*(?:if|when|whenever|unless|in case|once|before|after|should)\b[^,]*$",
     # a line that opens with an example is the template's: "E.g. a short series of steps ..."
@@ -370,8 +372,8 @@ def is_instruction(line: str, context: Context) -> bool:
     list the dashboards", "Think about cache warm-up", "If this is a backport, please verify
     that:"."""
     words = normalize(line).split()
-    if not words:
-        return False
+    if not words or _re("first_person").match(line):
+        return False  # "I think this could cause downtime": normalize() read "I" as a numeral
     if "please" in words[1:] and _re("please").search(line):
         return True  # "If this is a backport, please verify that:"
     if _re("request").search(line):

@@ -300,6 +300,12 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path. We were able to confirm from the settings that it is live.\n", "ok"),
         ("## Summary\nNew export path. I've been running these changes in my dev instance for a week.\n", "ok"),
         ("## Risks and Mitigations\nMinimal risk. Testing should focus on ensuring that the operator populates the field.\n", "ok"),
+        # a ticked box that asks the author is their yes
+        ("## Checklist\n- [x] Did you test this change locally?\n", "ok"),
+        ("## Checklist\n- [x] Have you successfully deployed to an AWS account with your changes?\n", "ok"),
+        ("## Checklist\n- [ ] Did you test this change locally?\n", "missing"),
+        ("## Summary\nMy admittedly somewhat limited testing on a single instance suggests the timeout helps.\n", "ok"),
+        ("## Summary\nGet it enabled in staging, then prod, then all of our tests.\n", "missing"),
         # a check not made, the same verb for the design itself, or for something else
         ("## Summary\nNew export path. I have not tested this against production data yet.\n", "missing"),
         ("## Summary\nNew export path. I have never tested this against production data.\n", "missing"),
@@ -379,6 +385,9 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Summary\nMisconfigured webhooks could wreak havoc on clusters, so users are told.\n", "ok"),
         ("## Summary\nThe upgrade is required to fix #48. Some caution is advised as it jumps from 1.4.6 to 1.7.\n", "ok"),
         ("## Checklist\n- [x] This change will NOT lead to downtime\n", "ok"),
+        # "I" opening a sentence is the author, not a numeral: "I think" is no instruction
+        ("🛑 ⚠️ I think this could cause downtime since it changes the hosts on the load balancer!\n", "ok"),
+        ("## Summary\nSince it's a single action, we don't really need to worry about reaching a timeout limit.\n", "ok"),
         ("## Checklist\n- [x] I've considered possible cross-platform impacts (Mac, Linux, Windows).\n", "ok"),
         # the same verb of a bug already there, or a field asking for it, is none
         ("## Summary\nThe issue can cause excessive CPU usage in the editor.\n", "missing"),
