@@ -390,11 +390,14 @@ class _Checker:
         if mention is None or (requirement.id == "rollback" and self.is_a_revert()):
             return []  # a revert's "revert" words say what it does: no way back from it
         pattern = _mention_pattern(mention)
+        qualified = _qualified_pattern(mention)
         for index, block in self.prose():
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
-            if block.kind != "task" and not (pattern.search(block.text) or pattern.search(self.squeezed(block))):
-                continue  # one look at the whole block first: most hold no wording
+            # one look at the whole block first: most hold no wording (a wording with no word
+            # of _QUALIFYING_WORDS of its own is found in the block without them, if anywhere)
+            if block.kind != "task" and not (pattern.search(self.squeezed(block)) or qualified.search(block.text)):
+                continue
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
                 if len(sentences) > 1 and line_model.read_sentences(raw.strip(), context)[1] in _TELLS_THE_AUTHOR:
@@ -607,6 +610,13 @@ def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
     an identifier (rollback_migration)."""
     return _wording_pattern(mention.words + mention.alone)
+
+
+@lru_cache(maxsize=64)
+def _qualified_pattern(mention: Mention) -> re.Pattern[str]:
+    """The wordings that hold a word of _QUALIFYING_WORDS ("manually tested", "will only
+    affect"): found as written, not in a text without such words."""
+    return _wording_pattern(tuple(w for w in mention.words + mention.alone if _QUALIFYING_WORDS.search(f"{_plain(w.lstrip('^'))} x")))
 
 
 @lru_cache(maxsize=64)
