@@ -134,7 +134,6 @@ TOPICS = "a list of topics, no statement"
 EXAMPLE = "the template's own words (an example, or about the section)"
 GUIDANCE = "the template's guidance to the author, among its instructions"
 QUOTED_GUIDANCE = "the template's guidance, quoted with its instructions"
-ACKNOWLEDGED = "a box ticked to say the author read or accepts something"
 EXAMPLE_STEP = "an example step, in a list with a stand-in (Command X)"
 BARE_CHOICE = "a choice with no reason (Low, Yes)"
 TRAILER = "a quick action or issue reference"
@@ -149,7 +148,7 @@ _WHY: tuple[tuple[frozenset[str], str], ...] = (
      "offers choices with none made: tick or keep the one that applies and say why"),
     (frozenset({QUESTION, STEM, BLANK_FIELD, TOPICS}),
      "holds only questions or blanks left to fill: answer them"),
-    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION, EXAMPLE, QUOTED_GUIDANCE, ACKNOWLEDGED}), "holds only the template's prompt"),
+    (frozenset({RULESET_PROMPT, TEMPLATE, INSTRUCTION, EXAMPLE, QUOTED_GUIDANCE}), "holds only the template's prompt"),
     (frozenset({PLACEHOLDER, TODO, NAME_TO_FILL}), "holds only placeholder text (such as TBD or \"Your text here\")"),
     (frozenset({EMPTY_ITEM}), "holds only empty list items or unticked empty boxes"),
     (frozenset({COMMENT}), "holds only HTML comments"),
@@ -223,10 +222,6 @@ _SOURCES = {
     # Argo UI, run all integration tests ...", "If the change touches code that ships in a
     # package, you have added ...": a template's instruction, for whichever change it fits
     "kind_of_change": r"(?i)^\W*if (?:this|your|the) (?:change|changes|pr|mr|pull request|merge request|code change|feature) (?P<condition>[^,]{3,80}), (?P<then>(?:please |you )?[a-z]+)",
-    # a box ticked to say the author read or accepts something: "[x] I/we understand the
-    # owners of the involved components may require updates to existing tests ...", "[x] I
-    # have read the CONTRIBUTING doc": no content of the plan
-    "acknowledged": r"(?i)^\W*(?:i|we|i\s*/\s*we)\s+(?:understand|have read|agree|acknowledge|accept)\b",
     # the author speaking: "I think ...", "🛑 ⚠️ I think ..." (not "I. Introduction")
     "first_person": r"^[^\w]*I\s+[a-z]",
     # a condition that waits for its main clause: "If this needs downtime" (no comma yet)
@@ -545,9 +540,7 @@ def read_line(
     if is_choice(text, context):
         return "prompt", ALTERNATIVES
     if text[0] == "[" and text[1:3] in (" ]", "x]", "X]"):  # a box outside a list: "[ ] I agree"
-        if text[1] == " ":
-            return "prompt", UNTICKED
-        return ("prompt", ACKNOWLEDGED) if _re("acknowledged").match(text[3:].lstrip()) else ("answer", TICKED)
+        return ("answer", TICKED) if text[1] != " " else ("prompt", UNTICKED)
     if _re("example_opening").match(text):
         return "prompt", EXAMPLE  # "E.g. a short series of steps on how to test ..."
     if ":" in text:
@@ -692,8 +685,6 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
         return Line(block.line, "prompt", EMPTY_ITEM, text, block)
     if block.checked and text in context.template_lines and ticked_key(text) not in context.template_lines:
         return Line(block.line, "answer", TICKED, text, block)  # the template's box, ticked by the author
-    if block.checked and _re("acknowledged").match(text):
-        return Line(block.line, "prompt", ACKNOWLEDGED, text, block)
     links = _real_links(block)
     kind, reason = read_line(text, context, linked=bool(links))
     if block.checked and reason not in (PLACEHOLDER, TODO, NAME_TO_FILL, TEMPLATE, RULESET_PROMPT):
