@@ -117,6 +117,9 @@ def adversarial() -> dict[str, str]:
         "binary-junk": "".join(chr(random.randrange(0, 0x2FF)) for _ in range(MIB // 2)),
         # one long paragraph of mentions with stray quotes: the quoted-words rule stays linear
         "quoted-mentions": "## Notes\n" + "we tested the rollback on staging 'x'x " * (MIB // 40),
+        # 1 MiB of ticked boxes: each box that asks the author is read as their answer
+        "ticked-questions": "## Checklist\n" + "- [x] Did you test this change locally?\n" * (MIB // 40),
+        "ticked-boxes": "## Checklist\n" + "- [x] an ordinary box with nothing in it at all\n" * (MIB // 48),
     }
 
 

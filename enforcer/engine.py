@@ -157,6 +157,7 @@ class _Checker:
         self._contexts: dict[str, Context] = {}
         self._prose: list[tuple[int, Block]] | None = None
         self._squeezed: dict[int, str] = {}  # id of a prose block -> its text without qualifiers
+        self._said: dict[int, str] = {}  # id of a ticked box -> what it says
         self.plan_sections = {
             index
             for index, _ in self.matching(matcher(config.plan_headings))
@@ -353,12 +354,21 @@ class _Checker:
             self._prose.extend(self._sentence_titles())
         return self._prose
 
+    def said(self, block: Block) -> str:
+        """What a prose block says: a ticked box that asks the author is their yes."""
+        if block.kind != "task" or not block.checked:
+            return block.text
+        text = self._said.get(id(block))
+        if text is None:
+            text = self._said[id(block)] = _ticked_answer(block.text)
+        return text
+
     def squeezed(self, block: Block) -> str:
-        """A prose block's text without the words that only qualify a verb (``_QUALIFYING_WORDS``),
-        made once for every requirement."""
+        """What a prose block says without the words that only qualify a verb
+        (``_QUALIFYING_WORDS``), made once for every requirement."""
         text = self._squeezed.get(id(block))
         if text is None:
-            text = self._squeezed[id(block)] = _QUALIFYING_WORDS.sub("", block.text)
+            text = self._squeezed[id(block)] = _QUALIFYING_WORDS.sub("", self.said(block))
         return text
 
     def _sentence_titles(self) -> list[tuple[int, Block]]:
@@ -396,7 +406,7 @@ class _Checker:
                 continue
             # one look at the whole block first: most hold no wording (a wording with no word
             # of _QUALIFYING_WORDS of its own is found in the block without them, if anywhere)
-            if block.kind != "task" and not (pattern.search(self.squeezed(block)) or qualified.search(block.text)):
+            if not (pattern.search(self.squeezed(block)) or qualified.search(self.said(block))):
                 continue
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
@@ -612,11 +622,15 @@ def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     return _wording_pattern(mention.words + mention.alone)
 
 
+def _qualifies(wording: str) -> bool:
+    return _QUALIFYING_WORDS.search(f"{_plain(wording.lstrip('^'))} x") is not None
+
+
 @lru_cache(maxsize=64)
 def _qualified_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings that hold a word of _QUALIFYING_WORDS ("manually tested", "will only
     affect"): found as written, not in a text without such words."""
-    return _wording_pattern(tuple(w for w in mention.words + mention.alone if _QUALIFYING_WORDS.search(f"{_plain(w.lstrip('^'))} x")))
+    return _wording_pattern(tuple(w for w in mention.words + mention.alone if _qualifies(w)))
 
 
 @lru_cache(maxsize=64)
@@ -691,6 +705,7 @@ _ASKS_FOR_A_PLAN = re.compile(r"\b(?:plan|strategy|procedure|procedures|runbook|
 
 
 # a template's question to the author, set as a box: ticked, it is answered yes
+_YOUR = re.compile(r"(?i)\byour\b")
 _ASKED_THE_AUTHOR = re.compile(r"(?i)^\W*(have|did|do) you\s+(.+?)\s*\?\W*$")
 
 
@@ -701,7 +716,7 @@ def _ticked_answer(sentence: str) -> str:
     asked = _ASKED_THE_AUTHOR.match(sentence)
     if asked is None:
         return sentence
-    rest = re.sub(r"(?i)\byour\b", "my", asked.group(2))
+    rest = _YOUR.sub("my", asked.group(2))
     return f"I {asked.group(1).lower()} {rest}."
 
 
