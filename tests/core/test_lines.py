@@ -386,6 +386,9 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Summary\nThe upgrade is required to fix #48. Some caution is advised as it jumps from 1.4.6 to 1.7.\n", "ok"),
         ("## Checklist\n- [x] This change will NOT lead to downtime\n", "ok"),
         ("Fix #13703\n\n> **WARNING**\n> This migration breaks current migrations on main.\n", "ok"),
+        ("## Notes\nAs part of this migration, we'll have a few periods of downtime where you won't be able to log in.\n", "ok"),
+        ("## Notes\nThe migration on large instances can take hours to complete.\n", "ok"),
+        ("## Purpose\nThe table had ~450k rows, so the migration was hot fixed to be on the safe side.\n", "ok"),
         # "I" opening a sentence is the author, not a numeral: "I think" is no instruction
         ("🛑 ⚠️ I think this could cause downtime since it changes the hosts on the load balancer!\n", "ok"),
         ("## Summary\nSince it's a single action, we don't really need to worry about reaching a timeout limit.\n", "ok"),
