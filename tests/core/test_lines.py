@@ -300,6 +300,11 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nNew export path. We were able to confirm from the settings that it is live.\n", "ok"),
         ("## Summary\nNew export path. I've been running these changes in my dev instance for a week.\n", "ok"),
         ("## Risks and Mitigations\nMinimal risk. Testing should focus on ensuring that the operator populates the field.\n", "ok"),
+        ("## Summary\nI applied the terraform changes to staging, and the Kustomizations work as intended.\n", "ok"),
+        ("## Summary\nThis new setup is already deployed and tested in my own services.\n", "ok"),
+        ("## Summary\nStaging deployment succeeded; browser smoke check confirmed saved notes render on page load.\n", "ok"),
+        ("## Summary\nBumping them both to 650Mb each seemed to have stabilized them.\n", "ok"),
+        ("## Checklist\n- [x] ran regression tests, post a link to the Jenkins job below.\n", "ok"),
         # a ticked box that asks the author is their yes
         ("## Checklist\n- [x] Did you test this change locally?\n", "ok"),
         ("## Checklist\n- [x] Have you successfully deployed to an AWS account with your changes?\n", "ok"),
@@ -389,6 +394,9 @@ def test_an_expected_result_inside_test_steps_counts(text: str, status: str) -> 
         ("## Notes\nAs part of this migration, we'll have a few periods of downtime where you won't be able to log in.\n", "ok"),
         ("## Notes\nThe migration on large instances can take hours to complete.\n", "ok"),
         ("## Purpose\nThe table had ~450k rows, so the migration was hot fixed to be on the safe side.\n", "ok"),
+        ("## Maintenance\nExpected downtime is around 15-60 minutes.\n", "ok"),
+        ("## Maintenance\nThe test environment will be reconfigured. Services including the user interface will become unavailable.\n", "ok"),
+        ("## Summary\nSince we touch the Flux config, it will require extra care so that we don't disrupt anything.\n", "ok"),
         # "I" opening a sentence is the author, not a numeral: "I think" is no instruction
         ("🛑 ⚠️ I think this could cause downtime since it changes the hosts on the load balancer!\n", "ok"),
         ("## Summary\nSince it's a single action, we don't really need to worry about reaching a timeout limit.\n", "ok"),
