@@ -436,6 +436,8 @@ class _Checker:
                     # a ticked box speaks in the first person: "[x] Manual testing of the main
                     # flows" is "we did manual testing of the main flows"
                     weighed = f"we {said}" if block.kind == "task" and block.checked else said
+                    if line_model.speaks_first(sentence):
+                        weighed = f"i {weighed}"  # normalize() reads an opening "I" as a numeral
                     if not _says_alone(mention, bare) and (
                         any(not group.longest(weighed) for group in mention.when)
                         or not _wording_pattern(mention.words).search(bare)

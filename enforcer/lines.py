@@ -362,12 +362,18 @@ def _all_choices(pieces: Sequence[str], context: Context) -> bool:
     return len(pieces) >= 2 and all(normalize(p) in context.words.choice_words for p in pieces)
 
 
+def speaks_first(line: str) -> bool:
+    """Whether a line opens with the author's "I" ("I ran the unit tests"), which normalize()
+    would take for a roman numeral."""
+    return _re("first_person").match(line) is not None
+
+
 def is_instruction(line: str, context: Context) -> bool:
     """A line that tells the author what to write: "Describe the abort criteria", "Please
     list the dashboards", "Think about cache warm-up", "If this is a backport, please verify
     that:"."""
     words = normalize(line).split()
-    if not words or _re("first_person").match(line):
+    if not words or speaks_first(line):
         return False  # "I think this could cause downtime": normalize() read "I" as a numeral
     if "please" in words[1:] and _re("please").search(line):
         return True  # "If this is a backport, please verify that:"

@@ -305,6 +305,9 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
         ("## Summary\nStaging deployment succeeded; browser smoke check confirmed saved notes render on page load.\n", "ok"),
         ("## Summary\nBumping them both to 650Mb each seemed to have stabilized them.\n", "ok"),
         ("## Checklist\n- [x] ran regression tests, post a link to the Jenkins job below.\n", "ok"),
+        # the author's "I" is first person too, opening the sentence or not
+        ("## Summary\nI want e2e tests for the export on two accounts before this ships.\n", "ok"),
+        ("## Summary\nBefore this ships, my e2e tests cover the export on two accounts.\n", "ok"),
         # a ticked box that asks the author is their yes
         ("## Checklist\n- [x] Did you test this change locally?\n", "ok"),
         ("## Checklist\n- [x] Have you successfully deployed to an AWS account with your changes?\n", "ok"),
