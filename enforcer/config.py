@@ -154,6 +154,19 @@ def _strings(value: Any, path: str, source: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _bounded_choices(wordings: tuple[str, ...], path: str, source: str) -> None:
+    """A mention wording's choices ("(i|we) (have|'ve|) tested") write out to a bounded number
+    of wordings: a check never compiles an unbounded pattern from a repository's ruleset."""
+    from enforcer.vocabulary import MAX_WRITTEN_OUT, written_out
+
+    for index, wording in enumerate(wordings):
+        if written_out(wording) > MAX_WRITTEN_OUT:
+            raise ConfigError(
+                f"{_where(f'{path}[{index}]', source)}: its choices write out to {written_out(wording)} wordings,"
+                f" more than {MAX_WRITTEN_OUT}; split it into several wordings"
+            )
+
+
 def _bool(value: Any, path: str, source: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{_where(path, source)}: expected true or false, got {_show(value)}")
@@ -477,8 +490,10 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
                     _unknown(entry, {"words", "alone", "when", "not_opening"}, path, source)
                     if entry.get("words") is not None:
                         change(f"mentions.{req_id}", entry["words"], f"{path}.words")
+                        _bounded_choices(changes[-1][1], f"{path}.words", source)
                     if entry.get("alone") is not None:
                         change(f"mentions.{req_id}.alone", entry["alone"], f"{path}.alone")
+                        _bounded_choices(changes[-1][1], f"{path}.alone", source)
                     if entry.get("not_opening") is not None:
                         change(f"mentions.{req_id}.not_opening", entry["not_opening"], f"{path}.not_opening")
                     if entry.get("when") is not None:  # a list of lists of words: replaces the built-in

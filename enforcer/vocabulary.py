@@ -9,6 +9,7 @@ Read once per process (libyaml when PyYAML has it) and cached per set of changes
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -105,6 +106,16 @@ def _apply(base: Iterable[str], changes: tuple[Change, ...], key: str) -> tuple[
 
 _CHOICE = re.compile(r"\(([^()]*\|[^()]*)\)")
 _JOINED = re.compile(r"\s+'(?=\w)")
+
+
+# at most this many wordings written out from one wording's choices (the built-in ones write
+# out a few hundred at most): a ruleset's "(a|b|c) (d|e|f) ..." multiplies with each group
+MAX_WRITTEN_OUT = 1000
+
+
+def written_out(wording: str) -> int:
+    """How many wordings ``expand`` writes out of one."""
+    return math.prod(len(choice.split("|")) for choice in _CHOICE.findall(wording))
 
 
 def expand(wordings: Iterable[str]) -> tuple[str, ...]:

@@ -619,6 +619,9 @@ def test_a_mention_wording_writes_its_choices_in_parentheses() -> None:
         ("vocabulary:\n  colours: [red]\n", "vocabulary.colours: unknown key"),
         ("vocabulary:\n  placeholders: {add: [x], drop: [y]}\n", "vocabulary.placeholders.drop: unknown key"),
         ("vocabulary:\n  mentions:\n    rollback: {words: 3}\n", "vocabulary.mentions.rollback.words: expected a list of texts"),
+        # choices that multiply past the bound: no unbounded pattern from a repository's ruleset
+        ("vocabulary:\n  mentions:\n    rollback:\n      alone: [\"" + " ".join(["(a|b|c|d|e)"] * 5) + "\"]\n",
+         "vocabulary.mentions.rollback.alone[0]: its choices write out to 3125 wordings, more than 1000"),
     ],
 )
 def test_a_wrong_vocabulary_is_named(text: str, message: str) -> None:
