@@ -4,6 +4,8 @@ characters, a ruleset's vocabulary)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from core_support import check, parse, result
 
@@ -625,7 +627,7 @@ def test_a_mention_wording_writes_its_choices_in_parentheses() -> None:
     ],
 )
 def test_a_wrong_vocabulary_is_named(text: str, message: str) -> None:
-    with pytest.raises(config.ConfigError, match=message.replace(".", r"\.")):
+    with pytest.raises(config.ConfigError, match=re.escape(message)):
         config.load(config_text=text)
 
 
