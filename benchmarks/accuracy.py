@@ -67,6 +67,7 @@ class Element(NamedTuple):
     line: int | None
     kind: str
     styles: tuple[str, ...]
+    matched: str | None = None  # where the tool found it: heading, sentence, title line ...
 
     @property
     def truth(self) -> bool:
@@ -223,6 +224,7 @@ def elements(item: Labelled, report: dict) -> Iterator[Element]:
             result.get("line"),
             str(entry.get("kind", "")),
             tuple(entry.get("heading_styles") or ()),
+            result.get("matched"),
         )
 
 

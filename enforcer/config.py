@@ -8,6 +8,7 @@ whole number, got "three"``.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -463,6 +464,31 @@ def build(data: Mapping[str, Any], name: str, source: str, partial: bool = False
     )
 
 
+def _senses(value: Any, path: str, source: str) -> list[dict[str, Any]]:
+    """``also:``: a list of senses, each ``words`` with its ``when`` (a list of lists of
+    words), ``not_with`` and ``not_under``."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{_where(path, source)}: expected a list of {{words, when, not_with, not_under}}, got {_show(value)}")
+    senses = []
+    for number, raw in enumerate(value):
+        here = f"{path}[{number}]"
+        entry = _mapping(raw, here, source)
+        _unknown(entry, {"words", "when", "not_with", "not_under"}, here, source)
+        if entry.get("words") is None:
+            raise ConfigError(f"{_where(here, source)}: 'words' is required")
+        words = _strings(entry["words"], f"{here}.words", source)
+        _bounded_choices(words, f"{here}.words", source)
+        groups = entry.get("when") or []
+        groups = groups if isinstance(groups, list) else [groups]
+        senses.append({
+            "words": list(words),
+            "when": [list(_strings(group, f"{here}.when[{g}]", source)) for g, group in enumerate(groups)],
+            "not_with": list(_strings(entry["not_with"], f"{here}.not_with", source)) if entry.get("not_with") is not None else [],
+            "not_under": list(_strings(entry["not_under"], f"{here}.not_under", source)) if entry.get("not_under") is not None else [],
+        })
+    return senses
+
+
 def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
     """``vocabulary:`` (rules/vocabulary.yml's keys) -> changes (key, added, removed). Each
     key takes a list to add, or ``{add: [...], remove: [...]}``; ``mentions`` takes, per
@@ -487,7 +513,7 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
                 for req_id, entry in _mapping(raw, "vocabulary.mentions", source).items():
                     path = f"vocabulary.mentions.{req_id}"
                     entry = _mapping(entry, path, source)
-                    _unknown(entry, {"words", "alone", "when", "not_opening"}, path, source)
+                    _unknown(entry, {"words", "alone", "when", "not_opening", "not_after", "also"}, path, source)
                     if entry.get("words") is not None:
                         change(f"mentions.{req_id}", entry["words"], f"{path}.words")
                         _bounded_choices(changes[-1][1], f"{path}.words", source)
@@ -496,6 +522,10 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
                         _bounded_choices(changes[-1][1], f"{path}.alone", source)
                     if entry.get("not_opening") is not None:
                         change(f"mentions.{req_id}.not_opening", entry["not_opening"], f"{path}.not_opening")
+                    if entry.get("not_after") is not None:
+                        change(f"mentions.{req_id}.not_after", entry["not_after"], f"{path}.not_after")
+                    if entry.get("also") is not None:  # a list of senses: replaces the built-in ones
+                        changes.append((f"mentions.{req_id}.also", (json.dumps(_senses(entry["also"], f"{path}.also", source)),), ()))
                     if entry.get("when") is not None:  # a list of lists of words: replaces the built-in
                         from enforcer.vocabulary import GROUP
 

@@ -48,7 +48,7 @@ from enforcer.model import (
     Table,
 )
 from enforcer.text import CJK, Phrases, normalize, words
-from enforcer.vocabulary import Mention, vocabulary
+from enforcer.vocabulary import Mention, Sense, vocabulary
 
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
 
@@ -393,9 +393,12 @@ class _Checker:
         ocaml/opam-repository#21537"), as git and GitHub write it."""
         return any(_A_REVERT.match(block.text) for _, _, block in self.worded[:3])
 
-    def mention_candidates(self, requirement: Requirement, context: Context) -> list[Candidate]:
+    def mention_candidates(self, requirement: Requirement, context: Context, prompts_only: frozenset[int] = frozenset()) -> list[Candidate]:
         """A part written inside another section: a sentence that says it ("If the new path
-        misbehaves we turn off the `fast_export` flag"), read only where nothing else is ok."""
+        misbehaves we turn off the `fast_export` flag"), read only where nothing else is ok,
+        and not in a section of the part judged to hold only prompts (the lines at
+        ``prompts_only``): "All code changes carry a minimum of risk" under the template's
+        "Risks" is its guidance, not a risk weighed."""
         mention = self.words.mention(requirement.id)
         if mention is None or (requirement.id == "rollback" and self.is_a_revert()):
             return []  # a revert's "revert" words say what it does: no way back from it
@@ -404,6 +407,8 @@ class _Checker:
         for index, block in self.prose():
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
+            if self.document.sections[index].line in prompts_only:
+                continue  # the part's own section, judged to hold only prompts: they say nothing more here
             # one look at the whole block first: most hold no wording (a wording with no word
             # of _QUALIFYING_WORDS of its own is found in the block without them, if anywhere)
             if not (pattern.search(self.squeezed(block)) or qualified.search(self.said(block))):
@@ -438,9 +443,8 @@ class _Checker:
                     weighed = f"we {said}" if block.kind == "task" and block.checked else said
                     if line_model.speaks_first(sentence):
                         weighed = f"i {weighed}"  # normalize() reads an opening "I" as a numeral
-                    if not _says_alone(mention, bare) and (
-                        any(not group.longest(weighed) for group in mention.when)
-                        or not _wording_pattern(mention.words).search(bare)
+                    if not _says_alone(mention, bare) and not any(
+                        _says_in(sense, bare, weighed, said, self.titles[index], mention.not_after) for sense in mention.senses
                     ):
                         continue  # no wording of its own, or not in the condition its words ask
                     if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
@@ -556,7 +560,8 @@ class _Checker:
     def result(self, requirement: Requirement) -> tuple[RequirementResult, list[Finding]]:
         candidates = self.candidates(requirement)
         if requirement.table is None and not any(c.status.status == "ok" for c in candidates):
-            candidates = self.mention_candidates(requirement, self.context(requirement)) or candidates
+            prompts_only = frozenset(c.line for c in candidates if c.status.status == "placeholder")
+            candidates = self.mention_candidates(requirement, self.context(requirement), prompts_only) or candidates
         suggested = requirement.suggested_heading
         if not candidates:
             result = RequirementResult(
@@ -621,7 +626,7 @@ _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "co
 def _mention_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
     an identifier (rollback_migration)."""
-    return _wording_pattern(mention.words + mention.alone)
+    return _wording_pattern(mention.every_word)
 
 
 def _qualifies(wording: str) -> bool:
@@ -632,7 +637,7 @@ def _qualifies(wording: str) -> bool:
 def _qualified_pattern(mention: Mention) -> re.Pattern[str]:
     """The wordings that hold a word of _QUALIFYING_WORDS ("manually tested", "will only
     affect"): found as written, not in a text without such words."""
-    return _wording_pattern(tuple(w for w in mention.words + mention.alone if _qualifies(w)))
+    return _wording_pattern(tuple(w for w in mention.every_word if _qualifies(w)))
 
 
 @lru_cache(maxsize=64)
@@ -773,6 +778,28 @@ def _only_in_names(title: str, match: Matcher) -> bool:
     return match.match(normalize(rest)) is None and any(match.match(normalize(name)) is not None for name in names)
 
 
+_DENIAL_REACH = 3  # a denial stands at most this many words before the wording it denies
+
+
+def _denied(sentence: str, start: int, denials: Phrases) -> bool:
+    """Whether a word of ``denials`` stands just before the wording at ``start``: "has not been
+    tested in staging", "never tested", "isn't safe to revert"."""
+    if not denials:
+        return False
+    before = normalize(sentence[:start]).split()[-_DENIAL_REACH:]
+    return bool(before) and denials.longest(" ".join(before)) > 0
+
+
+def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denials: Phrases = Phrases(())) -> bool:
+    """Whether a sentence says the part in one ``sense``: one of its words (``bare``: the
+    sentence without code or quotes), a phrase of each group of its condition (``weighed``:
+    normalized, with the speaker a ticked box or an opening "I" stands for), none of its
+    ``not_with`` (``said``: normalized), under a title (normalized) with none of ``not_under``."""
+    if not all(group.longest(weighed) for group in sense.when) or sense.not_with.longest(said) or sense.not_under.longest(title):
+        return False
+    return any(not _denied(bare, found.start(), denials) for found in _wording_pattern(sense.words).finditer(bare))
+
+
 def _says_alone(mention: Mention, sentence: str) -> bool:
     """Whether a sentence says the part by itself: a wording of ``alone``, in its own words
     ("I tested", not any "tested"), one that starts with "to" or is written "^verify" only at
@@ -784,7 +811,9 @@ def _says_alone(mention: Mention, sentence: str) -> bool:
     found = pattern.search(sentence)
     while found:
         said = _plain(found.group())
-        if found.start() == start or not (said.startswith("to ") or said in opening):
+        if _denied(sentence, found.start(), mention.not_after):
+            pass  # "has not been tested in staging": a check denied
+        elif found.start() == start or not (said.startswith("to ") or said in opening):
             return True
         # "to revert" inside "possible to revert to old behavior": look again one word on
         found = pattern.search(sentence, found.start() + 1)

@@ -9,6 +9,7 @@ Read once per process (libyaml when PyYAML has it) and cached per set of changes
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import os
 import re
@@ -28,10 +29,22 @@ LIST_KEYS = (
 KEYS = (*LIST_KEYS, "mentions")
 
 # One change of a ruleset: (key, added, removed); for mentions the key is "mentions.<id>",
-# "mentions.<id>.alone", "mentions.<id>.not_opening" and "mentions.<id>.when" for its
+# "mentions.<id>.alone", "mentions.<id>.not_opening", "mentions.<id>.not_after", "mentions.<id>.also" (its senses
+# written as one JSON string, replacing the built-in ones) and "mentions.<id>.when" for its
 # condition words.
 Change = tuple[str, tuple[str, ...], tuple[str, ...]]
 GROUP = "\x1f"  # joins the words of one group of ``when`` in a Change
+
+
+class Sense(NamedTuple):
+    """One way of saying a part with a condition: a sentence with one of ``words`` that also
+    holds a phrase of each group of ``when``, and no phrase of ``not_with``, in a section whose
+    title holds no phrase of ``not_under``."""
+
+    words: tuple[str, ...]
+    when: tuple[Phrases, ...] = ()
+    not_with: Phrases = Phrases(())
+    not_under: Phrases = Phrases(())
 
 
 class Mention(NamedTuple):
@@ -43,6 +56,20 @@ class Mention(NamedTuple):
     # wordings that, opening a sentence, make it another part's: a check to run ("Check the
     # upgrade does not break the site") looks for the harm, it does not weigh it
     not_opening: Phrases = Phrases(())
+    # words that, just before a wording, deny it: "has not been tested in staging" is no check
+    not_after: Phrases = Phrases(())
+    # further ways of saying it, each with its own words and condition (``also:``): "I think
+    # this could cause downtime" weighs a harm that no wording of ``words`` names
+    also: tuple[Sense, ...] = ()
+
+    @property
+    def senses(self) -> tuple[Sense, ...]:
+        return (Sense(self.words, self.when), *self.also)
+
+    @property
+    def every_word(self) -> tuple[str, ...]:
+        """Every wording of every sense, and ``alone``: what a block must hold to say it."""
+        return tuple(w for sense in self.senses for w in sense.words) + self.alone
 
 
 class Vocabulary(NamedTuple):
@@ -134,6 +161,24 @@ def expand(wordings: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _also(req_id: str, changes: tuple[Change, ...]) -> list[Mapping[str, Any]]:
+    """The senses of ``also`` for a requirement: a ruleset's replace the built-in ones."""
+    found: list[Mapping[str, Any]] = list((_raw()["mentions"].get(req_id) or {}).get("also") or ())
+    for name, added, _ in changes:
+        if name == f"mentions.{req_id}.also":
+            found = json.loads(added[0]) if added else []
+    return found
+
+
+def _sense(raw: Mapping[str, Any]) -> Sense:
+    return Sense(
+        expand(raw.get("words") or ()),
+        tuple(Phrases(group) for group in raw.get("when") or ()),
+        Phrases(raw.get("not_with") or ()),
+        Phrases(raw.get("not_under") or ()),
+    )
+
+
 def _words(entries: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(e) for e in entries)
 
@@ -149,14 +194,15 @@ def vocabulary(changes: tuple[Change, ...] = ()) -> Vocabulary:
     for req_id in sorted(ids):
         words = expand(entries(f"mentions.{req_id}"))
         alone = expand(entries(f"mentions.{req_id}.alone"))
-        if words or alone:
+        also = tuple(_sense(raw) for raw in _also(req_id, changes))
+        if words or alone or also:
             when = entries(f"mentions.{req_id}.when")
             groups = tuple(Phrases(group.split(GROUP)) for group in when)
             not_opening = Phrases(entries(f"mentions.{req_id}.not_opening"))
             # a wording written "^verified" says it only where it opens a sentence: never a
             # word that the condition of ``when`` lets count anywhere
             anywhere = tuple(wording for wording in alone if not wording.startswith("^"))
-            mentions.append((req_id, Mention(words + anywhere, groups, alone, not_opening)))
+            mentions.append((req_id, Mention(words + anywhere, groups, alone, not_opening, Phrases(entries(f"mentions.{req_id}.not_after")), also)))
     return Vocabulary(
         placeholders=Phrases(entries("placeholders")),
         todo_words=Phrases(entries("todo_words")),

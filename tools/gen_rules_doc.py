@@ -33,7 +33,12 @@ A requirement is answered by the first of these that holds an answer:
   words that only qualify the verb may stand between a wording's words ("could potentially
   cause" says "could cause", "I have already confirmed" says "I have confirmed"), never a
   negation; a wording may write its choices in parentheses, an empty choice leaving the place
-  out: `(i|we) (have|'ve|) (tested|verified)`.
+  out: `(i|we) (have|'ve|) (tested|verified)`. Beside its wordings, a part has senses
+  (`also`): a risk is also a word of harm weighed ("Some tenants could see a short outage",
+  "This should not affect existing tenants"), not in a sentence about a check or a bug fixed,
+  nor under a title that tells the problem; validation is also a check said done with its place
+  or speaker ("TF apply works, dashboards work in staging"), not asked for, conditional or
+  denied ("has not been tested in staging").
 
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own
 requirement. Zero-width characters inside a heading word do not hide it; CJK text counts one

@@ -589,9 +589,72 @@ def test_a_part_said_in_french_or_japanese() -> None:
 
 
 def test_a_title_in_two_languages_is_two_titles() -> None:
-    both = "# Test instructions | Instructions pour tester la modification\n\nTF apply works, dashboards work in staging.\n"
+    # (the answer says no check done, so only the title can make it validation)
+    both = "# Test instructions | Instructions pour tester la modification\n\nRun tf apply, then open the dashboards in staging.\n"
     assert result(check(both), "validation").status == "ok"
     assert result(check(both.replace("Test instructions | ", "Test instructions, ")), "validation").status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a word of harm weighed, in words no wording lists (``also:`` of risks)
+        ("## Summary\nSome tenants could see a short outage while the pods restart.\n", "ok"),
+        ("## Summary\nThis should not affect any existing tenants, whose rows keep their ids.\n", "ok"),
+        ("## Notice\nPlanned downtime for the scanner is expected to be an hour.\n", "ok"),
+        ("## Summary\nEveryone's install will break until they update the package.\n", "ok"),
+        # a word of harm with no word that weighs it: the bug fixed, not a risk of the change
+        ("## Summary\nFixes the crash when the export has no rows at all.\n", "missing"),
+        # no verb: a template's label, not a risk weighed
+        ("## Regression Notes\n1. Potential unintended areas of impact\n", "missing"),
+        # a check names the harm it looks for
+        ("## Tasks\n- Monitor New Relic to ensure there is no downtime during the switch\n", "missing"),
+        # the problem the change solves: harm done, not a risk it brings
+        ("## Problem\nThis can lead to costly mistakes, such as the downtime on 7/21.\n## Change\nA guard.\n", "missing"),
+    ],
+)
+def test_a_harm_weighed_is_a_risk(text: str, status: str) -> None:
+    assert result(check(text), "risks").status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a check said done where it was done, or by whom (``also:`` of validation)
+        ("## Test instructions\nTF apply works, dashboards work in staging.\n", "ok"),
+        ("## Summary\nThis new setup is already deployed and tested in my own services.\n", "ok"),
+        ("## Summary\nRan the new version of the test module locally and all comparisons passed.\n", "ok"),
+        # asked for, told as a process, or denied: no check done
+        ("## Summary\nIf tests pass, the app is promoted to staging and then production.\n", "missing"),
+        ("## Summary\nWe must establish a clear, reliable and tested rollback strategy for v4.\n", "missing"),
+        ("## Summary\nThe new export path has not been tested in staging yet.\n", "missing"),
+        # the problem told: what happened, not the change checked
+        ("## Problem\nRelease Cloud verified Beta in staging, but production failed.\n## Change\nA retry.\n", "missing"),
+    ],
+)
+def test_a_check_said_done_is_validation(text: str, status: str) -> None:
+    assert result(check(text), "validation").status == status
+
+
+def test_a_template_section_of_the_part_is_not_read_again_for_a_mention() -> None:
+    # the template's own guidance under "Risks" judged a prompt: its words weigh no risk
+    text = (
+        "### Risks\n\n* High | Medium | Low : How might failures be experienced? All code changes\n"
+        "  carry a minimum of risk of **Low**, and **None** should be a rare exception.\n"
+    )
+    assert result(check(text), "risks").status == "placeholder"
+
+
+def test_a_ruleset_replaces_the_senses_of_a_mention() -> None:
+    text = "## Summary\nEl cambio de DNS provocará un corte del servicio durante la noche.\n"
+    assert result(check(text), "risks").status == "missing"
+    cfg = config.load(config_text=(
+        "vocabulary:\n  mentions:\n    risks:\n      also:\n"
+        "        - words: [corte, interrupción]\n          when: [[provocará, puede, podría]]\n"
+    ))
+    assert result(check(text, cfg), "risks").status == "ok"
+    # the built-in senses are replaced, not extended
+    assert result(check("## Summary\nSome tenants could see a short outage while the pods restart.\n", cfg), "risks").status == "missing"
 
 
 def test_a_ruleset_extends_and_trims_the_vocabulary() -> None:
@@ -621,6 +684,9 @@ def test_a_mention_wording_writes_its_choices_in_parentheses() -> None:
         ("vocabulary:\n  colours: [red]\n", "vocabulary.colours: unknown key"),
         ("vocabulary:\n  placeholders: {add: [x], drop: [y]}\n", "vocabulary.placeholders.drop: unknown key"),
         ("vocabulary:\n  mentions:\n    rollback: {words: 3}\n", "vocabulary.mentions.rollback.words: expected a list of texts"),
+        ("vocabulary:\n  mentions:\n    risks: {also: {words: [outage]}}\n", "vocabulary.mentions.risks.also: expected a list of"),
+        ("vocabulary:\n  mentions:\n    risks: {also: [{when: [[may]]}]}\n", "vocabulary.mentions.risks.also[0]: 'words' is required"),
+        ("vocabulary:\n  mentions:\n    risks: {also: [{words: [outage], unless: [x]}]}\n", "vocabulary.mentions.risks.also[0].unless: unknown key"),
         # choices that multiply past the bound: no unbounded pattern from a repository's ruleset
         ("vocabulary:\n  mentions:\n    rollback:\n      alone: [\"" + " ".join(["(a|b|c|d|e)"] * 5) + "\"]\n",
          "vocabulary.mentions.rollback.alone[0]: its choices write out to 3125 wordings, more than 1000"),
