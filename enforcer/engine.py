@@ -142,6 +142,13 @@ class _Checker:
             for index, section in enumerate(document.sections)
             if " | " in section.title
         }
+        # a title read again without the words that only qualify its verb: "Steps to manually
+        # verify this change" names the part as "Steps to verify this change" does
+        for index, section in enumerate(document.sections):
+            if index and _QUALIFYING_WORDS.search(section.title):
+                plain = normalize(_QUALIFYING_WORDS.sub("", section.title))
+                if plain != self.titles[index]:
+                    self.halves.setdefault(index, []).append(plain)
         # the titles that ask ("How did you verify it?"): a word asked about names the part
         self.questions = {
             index for index, section in enumerate(document.sections) if section.title.strip() and _is_question(section.title)

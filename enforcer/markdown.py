@@ -48,6 +48,7 @@ _LABEL = r"(?:[^\w\s]+\s*|\d+[.)]\s*)?[^\W\d_][\w &/()'?,.-]{0,60}"
 _SHORTCODES = re.compile(r"(?:^|(?<=\s)):[a-z][a-z0-9_+-]*:(?=\s|$)")
 _FIELD = re.compile(r"^(?P<label>(?:[^\w\s]+\s*|\d+[.)]\s*)?[^\W\d_][\w &/()'?,.-]{0,60}?)\s*:\s*(?P<value>.*)$")
 _FIELD_MAX_WORDS = 6
+_INSIDE_A_TOKEN = re.compile(r"(?<=[a-z0-9_-]):[a-z0-9_-]")  # a colon with a word on each side, no space
 _HEADING_ANSWER_WORDS = 3  # "## Phase 2: Rollback" names a part; three words start an answer
 # "TODO: write the rollback" is a placeholder line, not a field named TODO.
 _NOT_FIELDS = frozenset(["todo", "tbd", "tba", "tbc", "fixme", "xxx", "wip"])
@@ -929,6 +930,9 @@ def _field(text: str) -> tuple[str, str] | None:
     match = _FIELD.match(text.strip())
     if not match:
         return None
+    label = match.group("label")
+    if " " in label.strip() and label.lstrip()[:1].islower() and _INSIDE_A_TOKEN.match(text.strip(), match.end("label")):
+        return None  # "npm run qa:release-candidate": a command's colon inside a name ("Risk:high" stays a field)
     label, value = match.group("label").strip(), match.group("value").strip()
     if value.startswith("//") or not _is_label(label):  # "//": a URL's scheme, not a field
         return None

@@ -636,6 +636,18 @@ def test_a_check_said_done_is_validation(text: str, status: str) -> None:
     assert result(check(text), "validation").status == status
 
 
+def test_a_title_is_read_again_without_its_qualifying_words() -> None:
+    text = "**Steps to manually verify this change...**\n\n1. Approve and merge this PR and make sure it reaches prod.\n"
+    assert result(check(text), "validation").status == "ok"
+    # the template's own words under it are no answer
+    assert result(check(text.replace("Approve and merge this PR and make sure it reaches prod.", "steps to view and verify change")), "validation").status == "placeholder"
+
+
+def test_more_harm_and_places_said() -> None:
+    assert result(check("## Notice\nThe site and its services will be taken offline on Friday at 5 pm.\n"), "risks").status == "ok"
+    assert result(check("## Summary\nEverything works on development, with a screenshot below.\n"), "validation").status == "ok"
+
+
 def test_a_template_section_of_the_part_is_not_read_again_for_a_mention() -> None:
     # the template's own guidance under "Risks" judged a prompt: its words weigh no risk
     text = (

@@ -293,6 +293,7 @@ FIELDS = [
     ("Risks: cache may go cold", "Risks", "cache may go cold"),
     ("Expected outcome:  faster pages", "Expected outcome", "faster pages"),
     ("Rollback:", "Rollback", None),
+    ("Risk:high label is just because of the breaking changes", "Risk", "high label is just because of the breaking changes"),
 ]
 
 
@@ -310,6 +311,7 @@ def test_label_value_fields(text: str, label: str, value: str | None) -> None:
         "See https://example.com/path for details",
         "This sentence has far too many words before its colon: and so it is prose",
         "10:30 is when we deploy",
+        "npm run qa:release-candidate",  # a command's colon inside a name
     ],
 )
 def test_not_fields(text: str) -> None:
