@@ -175,7 +175,7 @@ _SOURCES = {
     "bracket_name": r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\]",  # "git clone [repo-address]"
     # "Description of the tests run", "Description des tests effectués pour valider ...": the
     # template names what goes here (no verb of its own: "A summary was sent to #ops" says it)
-    "names_the_content": r"(?i)^\W*(?:a\s+|une?\s+)?(?:short\s+|brief\s+|courte\s+|brève\s+)?(?:(?:description|details|summary|list|explanation|résumé|liste|détails|explication)\s+(?:of|des|de|du|d['’])|(?:steps|instructions)\s+(?:to|for)\s)(?!.*\b(?:is|are|was|were|has|have|had|will|est|sont|était|ont|sera)\b)\s*[^:]*$",
+    "names_the_content": r"(?i)^\W*(?:a\s+|une?\s+)?(?:short\s+|brief\s+|courte\s+|brève\s+)?(?:(?:description|details|summary|list|explanation|résumé|liste|détails|explication)\s+(?:of|des|de|du|d['’])|(?:steps|instructions|recommendations|suggestions|hints|tips)\s+(?:to|for|on)\s)(?!.*\b(?:is|are|was|were|has|have|had|will|est|sont|était|ont|sera)\b)\s*[^:]*$",
     # "Fixes #[insert issue number]", "<add the dashboard here>": brackets around words to the author
     "bracket_prompt": r"[\[<]\s*(?:insert|add|enter|describe|put|paste|fill in|link to|your|replace with)\b[^\]>]*[\]>]",
     # "{branch_name}をローカルに取り込む", "{{ service-name }}": a template variable, not a
