@@ -793,7 +793,7 @@ def _denied(sentence: str, start: int, denials: Phrases) -> bool:
     tested in staging", "never tested", "isn't safe to revert"."""
     if not denials:
         return False
-    before = normalize(sentence[:start]).split()[-_DENIAL_REACH:]
+    before = normalize(sentence[max(0, start - 80) : start]).split()[-_DENIAL_REACH:]  # a few words back
     return bool(before) and denials.longest(" ".join(before)) > 0
 
 
@@ -802,9 +802,11 @@ def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denia
     sentence without code or quotes), a phrase of each group of its condition (``weighed``:
     normalized, with the speaker a ticked box or an opening "I" stands for), none of its
     ``not_with`` (``said``: normalized), under a title (normalized) with none of ``not_under``."""
-    if not all(group.longest(weighed) for group in sense.when) or sense.not_with.longest(said) or sense.not_under.longest(title):
-        return False
-    return any(not _denied(bare, found.start(), denials) for found in _wording_pattern(sense.words).finditer(bare))
+    # the one search of the sentence first: most sentences hold none of the sense's words
+    found = any(not _denied(bare, m.start(), denials) for m in _wording_pattern(sense.words).finditer(bare))
+    return found and all(group.longest(weighed) for group in sense.when) and not (
+        sense.not_with.longest(said) or sense.not_under.longest(title)
+    )
 
 
 def _says_alone(mention: Mention, sentence: str) -> bool:
