@@ -355,8 +355,8 @@ class _Checker:
             self._prose = [
                 (index, block)
                 for index, _, block in self.worded
-                if len(block.text) >= _MENTION_MIN_CHARS and _word_count(block.text) >= _SENTENCE_MIN_WORDS
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
+                if len(block.text) >= _MENTION_MIN_CHARS and _word_count(block.text) >= _min_words(block)
             ]
             self._prose.extend(self._sentence_titles())
         return self._prose
@@ -433,7 +433,7 @@ class _Checker:
                     # ("TLDR; the risk is low.", "Tested in kind cluster."): only a short line
                     # by itself, unpunctuated, may be a label
                     ended = len(sentences) > 1 or sentence.rstrip().endswith((".", "!", "。", "！"))
-                    if _word_count(sentence) < (_SENTENCE_MIN_WORDS if ended else _MENTION_MIN_WORDS):
+                    if _word_count(sentence) < (_min_words(block) if ended or block.checked else _MENTION_MIN_WORDS):
                         continue
                     if not pattern.search(bare):
                         bare = _QUALIFYING_WORDS.sub("", bare)  # "could potentially cause": "could cause"
@@ -617,6 +617,12 @@ _SENTENCE_MIN_WORDS = 4  # a sentence among others, or ended as one: "The risk i
 # what a line is when it tells the author what to write, whatever else it says
 _TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
+def _min_words(block: Block) -> int:
+    """The fewest words of a sentence that says a part: a ticked box speaks for the author
+    with one word fewer ("[x] tested my changes" under "I certify that I have:")."""
+    return _SENTENCE_MIN_WORDS - 1 if block.kind == "task" and block.checked else _SENTENCE_MIN_WORDS
+
+
 _MENTION_MIN_CHARS = 16  # four words hold at least this many characters
 _MODALS = frozenset(["should", "will", "would", "could", "can"])
 # what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")

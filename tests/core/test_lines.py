@@ -645,6 +645,12 @@ def test_a_title_is_read_again_without_its_qualifying_words() -> None:
 
 def test_more_harm_and_places_said() -> None:
     assert result(check("## Notice\nThe site and its services will be taken offline on Friday at 5 pm.\n"), "risks").status == "ok"
+    assert result(check("## Notice\nThe main website and openproject will most likely be down.\n"), "risks").status == "ok"
+    assert result(check("## メンテナンス\n- ショップ＆サポートサイトが停止になる\n"), "risks").status == "ok"
+    # a ticked box speaks for the author with one word fewer
+    certified = "**I certify that I have:**\n- [x] tested my changes\n- [ ] updated the changelog\n"
+    assert result(check(certified), "validation").status == "ok"
+    assert result(check(certified.replace("[x]", "[ ]")), "validation").status == "missing"
     assert result(check("## Summary\nEverything works on development, with a screenshot below.\n"), "validation").status == "ok"
 
 
