@@ -135,9 +135,10 @@ class _Checker:
         self.config = config
         self.template_lines = template_lines
         self.titles = [normalize(section.title) for section in document.sections]
-        # a title written twice, in two languages ("Test instructions | Instructions pour
-        # tester la modification"): each half is a title of its own
-        self.halves = {
+        # other readings of a title: a title written twice, in two languages ("Test
+        # instructions | Instructions pour tester la modification"): each half is a title of
+        # its own
+        self.alternates = {
             index: [normalize(half) for half in section.title.split(" | ")]
             for index, section in enumerate(document.sections)
             if " | " in section.title
@@ -148,7 +149,7 @@ class _Checker:
             if index and _QUALIFYING_WORDS.search(section.title):
                 plain = normalize(_QUALIFYING_WORDS.sub("", section.title))
                 if plain != self.titles[index]:
-                    self.halves.setdefault(index, []).append(plain)
+                    self.alternates.setdefault(index, []).append(plain)
         # the titles that ask ("How did you verify it?"): a word asked about names the part
         self.questions = {
             index for index, section in enumerate(document.sections) if section.title.strip() and _is_question(section.title)
@@ -200,7 +201,7 @@ class _Checker:
         found = []
         for index in indexes:
             exactness = match.match(self.titles[index], index in self.questions)
-            for half in self.halves.get(index, ()):
+            for half in self.alternates.get(index, ()):
                 closer = match.match(half, index in self.questions)
                 if closer is not None and (exactness is None or closer < exactness):
                     exactness = closer
@@ -617,12 +618,6 @@ _SENTENCE_MIN_WORDS = 4  # a sentence among others, or ended as one: "The risk i
 # what a line is when it tells the author what to write, whatever else it says
 _TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
-def _min_words(block: Block) -> int:
-    """The fewest words of a sentence that says a part: a ticked box speaks for the author
-    with one word fewer ("[x] tested my changes" under "I certify that I have:")."""
-    return _SENTENCE_MIN_WORDS - 1 if block.kind == "task" and block.checked else _SENTENCE_MIN_WORDS
-
-
 _MENTION_MIN_CHARS = 16  # four words hold at least this many characters
 _MODALS = frozenset(["should", "will", "would", "could", "can"])
 # what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")
@@ -791,6 +786,12 @@ def _only_in_names(title: str, match: Matcher) -> bool:
     return match.match(normalize(rest)) is None and any(match.match(normalize(name)) is not None for name in names)
 
 
+def _min_words(block: Block) -> int:
+    """The fewest words of a sentence that says a part: a ticked box speaks for the author
+    with one word fewer ("[x] tested my changes" under "I certify that I have:")."""
+    return _SENTENCE_MIN_WORDS - 1 if block.kind == "task" and block.checked else _SENTENCE_MIN_WORDS
+
+
 _DENIAL_REACH = 3  # a denial stands at most this many words before the wording it denies
 
 
@@ -803,7 +804,10 @@ def _denied(sentence: str, start: int, denials: Phrases) -> bool:
     return bool(before) and denials.longest(" ".join(before)) > 0
 
 
-def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denials: Phrases = Phrases(())) -> bool:
+_NONE = Phrases(())
+
+
+def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denials: Phrases = _NONE) -> bool:
     """Whether a sentence says the part in one ``sense``: one of its words (``bare``: the
     sentence without code or quotes), a phrase of each group of its condition (``weighed``:
     normalized, with the speaker a ticked box or an opening "I" stands for), none of its
