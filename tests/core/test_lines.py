@@ -647,6 +647,10 @@ def test_more_harm_and_places_said() -> None:
     assert result(check("## Notice\nThe site and its services will be taken offline on Friday at 5 pm.\n"), "risks").status == "ok"
     assert result(check("## Notice\nThe main website and openproject will most likely be down.\n"), "risks").status == "ok"
     assert result(check("## メンテナンス\n- ショップ＆サポートサイトが停止になる\n"), "risks").status == "ok"
+    assert result(check("## 概要\nさし当たり影響の少なそうな物、主にメンテナンスリリースのみ。\n"), "risks").status == "ok"
+    assert result(check("## Context\nIt'll impact US cloud only and take around 4 hours.\n"), "risks").status == "ok"
+    assert result(check("## Summary\nWe've been running the beta in prod for two weeks and everything seems fine.\n"), "validation").status == "ok"
+    assert result(check("## Summary\nAlready applied this fix while using the script in prod.\n"), "validation").status == "ok"
     # a ticked box speaks for the author with one word fewer
     certified = "**I certify that I have:**\n- [x] tested my changes\n- [ ] updated the changelog\n"
     assert result(check(certified), "validation").status == "ok"
