@@ -626,7 +626,7 @@ _SUBJECTS = frozenset(
     "someone anyone anybody somebody everyone users people one".split()
 )
 # an answer written after a question on its own line: "Safe to roll back? Yes"
-_ANSWERED = re.compile(r"(?i)(?:yes|yep|yeah|sure)\b")
+_ANSWERED = re.compile(r"(?i)(?:yes|yep|yeah|sure)\b(?!\s*[/|])")  # "yes/no" is the choice still open
 _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should", "has", "have", "what", "how", "why", "which", "who", "when"])
 
 

@@ -651,6 +651,12 @@ def test_more_harm_and_places_said() -> None:
     assert result(check("## Context\nIt'll impact US cloud only and take around 4 hours.\n"), "risks").status == "ok"
     assert result(check("## Summary\nWe've been running the beta in prod for two weeks and everything seems fine.\n"), "validation").status == "ok"
     assert result(check("## Summary\nAlready applied this fix while using the script in prod.\n"), "validation").status == "ok"
+    # "yes/no" after a question is the choice still open, not the answer
+    asked = "**Security checks**\n- Confirmed that this PR doesn't commit any keys or secrets? yes/no\n"
+    assert result(check(asked), "validation").status == "missing"
+    assert result(check(asked.replace("yes/no", "Yes")), "validation").status == "ok"
+    # a "Test" heading is where validation goes
+    assert result(check("### Test\n- dry-run for metrics script\n- make test\n"), "validation").status == "ok"
     # a ticked box speaks for the author with one word fewer
     certified = "**I certify that I have:**\n- [x] tested my changes\n- [ ] updated the changelog\n"
     assert result(check(certified), "validation").status == "ok"
