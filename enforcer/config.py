@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, NamedTuple
 
 import yaml
@@ -211,6 +212,11 @@ def _read_yaml(text: str, source: str) -> Mapping[str, Any]:
     return data
 
 
+def parse_builtin(source: bytes, name: str) -> Mapping[str, Any]:
+    """A built-in ruleset's text, read as any ruleset is."""
+    return _read_yaml(source.decode("utf-8"), f"{name} (built-in)")
+
+
 class Files(NamedTuple):
     """Where the ruleset files named by path are read: the working tree, or in CI the target
     branch through the API. ``read`` takes a path inside the repository (POSIX, relative to
@@ -247,8 +253,10 @@ def _load_ref(
     """A ruleset by built-in name or path -> (data, its folder in the repository, whether it
     is built in, where the files it names are read)."""
     if ref in builtin_names():
-        with open(os.path.join(rules_dir(), f"{ref}.yml"), encoding="utf-8") as handle:
-            return _read_yaml(handle.read(), f"{ref} (built-in)"), None, True, files
+        from enforcer.vocabulary import read_rules_file
+
+        data = read_rules_file(os.path.join(rules_dir(), f"{ref}.yml"), partial(parse_builtin, name=ref))
+        return data, None, True, files
     if folder is None:  # a built-in ruleset names only built-in ones
         raise ConfigError(f"{source}: no built-in ruleset named {_show(ref)}")
     if command_line and files.local:
@@ -513,7 +521,7 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
                 for req_id, entry in _mapping(raw, "vocabulary.mentions", source).items():
                     path = f"vocabulary.mentions.{req_id}"
                     entry = _mapping(entry, path, source)
-                    _unknown(entry, {"words", "alone", "when", "not_opening", "not_after", "also"}, path, source)
+                    _unknown(entry, {"words", "alone", "when", "not_opening", "not_after", "also", "ticked"}, path, source)
                     if entry.get("words") is not None:
                         change(f"mentions.{req_id}", entry["words"], f"{path}.words")
                         _bounded_choices(changes[-1][1], f"{path}.words", source)
@@ -522,6 +530,9 @@ def _vocabulary(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...], tu
                         _bounded_choices(changes[-1][1], f"{path}.alone", source)
                     if entry.get("not_opening") is not None:
                         change(f"mentions.{req_id}.not_opening", entry["not_opening"], f"{path}.not_opening")
+                    if entry.get("ticked") is not None:
+                        change(f"mentions.{req_id}.ticked", entry["ticked"], f"{path}.ticked")
+                        _bounded_choices(changes[-1][1], f"{path}.ticked", source)
                     if entry.get("not_after") is not None:
                         change(f"mentions.{req_id}.not_after", entry["not_after"], f"{path}.not_after")
                     if entry.get("also") is not None:  # a list of senses: replaces the built-in ones

@@ -419,7 +419,9 @@ class _Checker:
                 continue  # the part's own section, judged to hold only prompts: they say nothing more here
             # one look at the whole block first: most hold no wording (a wording with no word
             # of _QUALIFYING_WORDS of its own is found in the block without them, if anywhere)
-            if not (pattern.search(self.squeezed(block)) or qualified.search(self.said(block))):
+            if not (pattern.search(self.squeezed(block)) or qualified.search(self.said(block))) and not (
+                block.checked and _opens_a_ticked_box(mention, block.text)
+            ):
                 continue
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
@@ -436,7 +438,8 @@ class _Checker:
                     ended = len(sentences) > 1 or sentence.rstrip().endswith((".", "!", "。", "！"))
                     if _word_count(sentence) < (_min_words(block) if ended or block.checked else _MENTION_MIN_WORDS):
                         continue
-                    if not pattern.search(bare):
+                    ticked = block.checked and position == 0 and _opens_a_ticked_box(mention, bare)
+                    if not pattern.search(bare) and not ticked:
                         bare = _QUALIFYING_WORDS.sub("", bare)  # "could potentially cause": "could cause"
                         if not pattern.search(bare):
                             continue
@@ -451,7 +454,7 @@ class _Checker:
                     weighed = f"we {said}" if block.kind == "task" and block.checked else said
                     if line_model.speaks_first(sentence):
                         weighed = f"i {weighed}"  # normalize() reads an opening "I" as a numeral
-                    if not _says_alone(mention, bare) and not any(
+                    if not ticked and not _says_alone(mention, bare) and not any(
                         _says_in(sense, bare, weighed, said, self.titles[index], mention.not_after) for sense in mention.senses
                     ):
                         continue  # no wording of its own, or not in the condition its words ask
@@ -817,6 +820,15 @@ def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denia
     return found and all(group.longest(weighed) for group in sense.when) and not (
         sense.not_with.longest(said) or sense.not_under.longest(title)
     )
+
+
+def _opens_a_ticked_box(mention: Mention, sentence: str) -> bool:
+    """Whether a ticked box opens with one of the part's ``ticked`` wordings: "[x] Smoke test
+    the Data Browser on staging", "[x] Make sure all tests run" say it was done."""
+    if not mention.ticked:
+        return False
+    found = _wording_pattern(mention.ticked).match(sentence, len(sentence) - len(sentence.lstrip(" *_\"'(`-")))
+    return found is not None
 
 
 def _says_alone(mention: Mention, sentence: str) -> bool:

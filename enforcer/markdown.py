@@ -354,6 +354,17 @@ def _is_front_matter(block: str) -> bool:
 _MARKUP = frozenset(["emphasis", "strong", "strikethrough"])
 
 
+def _struck_whole(children: list[dict[str, Any]]) -> bool:
+    """Whether a line's text is all struck through (GFM ``~~...~~``), blanks aside."""
+    seen = False
+    for token in children:
+        if token["type"] == "strikethrough":
+            seen = True
+        elif not (token["type"] == "text" and not token.get("raw", "").strip()):
+            return False
+    return seen
+
+
 def _inline_text(children: list[dict[str, Any]], links: list[str]) -> str:
     if len(children) == 1 and children[0]["type"] == "text":  # most cells and list items
         return children[0]["raw"]  # type: ignore[no-any-return]
@@ -626,7 +637,8 @@ class _Builder:
                             self.open(title, ITEM_LEVEL + depth, item_line, style)
                             texts.append(text)
                             continue
-                    texts.append(_inline_text(children, links))
+                    # an item struck through whole is withdrawn: "- [x] ~~Test on the review app~~"
+                    texts.append("" if _struck_whole(children) else _inline_text(children, links))
                 else:
                     rest.append(child)
             text = "\n".join(texts).strip()

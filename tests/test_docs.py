@@ -18,6 +18,16 @@ def test_rules_reference_is_current() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_parsed_rules_are_current() -> None:
+    # rules/parsed.json is the built-in YAML read faster at start-up; a stale entry is passed over,
+    # so a stale one only costs time, but it should not be committed stale
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_parsed_rules.py"), "--check"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_screen = "\n".join(readme.splitlines()[:40])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -391,3 +392,40 @@ def test_unknown_ruleset_option_is_named_as_the_option() -> None:
         '--ruleset: no ruleset named "handbok": expected a built-in name '
         "(handbook, handbook-strict, product-launch) or the path of a YAML file"
     )
+
+
+def test_a_built_in_rules_file_is_read_from_the_cache_only_while_that_matches_its_text(tmp_path, monkeypatch) -> None:
+    import hashlib
+    import json
+
+    from enforcer import vocabulary as vocab
+
+    yml = tmp_path / "vocabulary.yml"
+    yml.write_text("todo_words: [from-yaml]\n", encoding="utf-8")
+    monkeypatch.setattr(vocab, "_path", lambda: str(yml))
+    entry = {"sha256": hashlib.sha256(yml.read_bytes()).hexdigest(), "data": {"todo_words": ["from-cache"]}}
+    (tmp_path / "parsed.json").write_text(json.dumps({"vocabulary.yml": entry}), encoding="utf-8")
+    for reset in (vocab._parsed.cache_clear, vocab._raw.cache_clear):
+        reset()
+    try:
+        assert vocab._raw()["todo_words"] == ["from-cache"]
+        yml.write_text("todo_words: [edited]\n", encoding="utf-8")  # the cache is stale now
+        vocab._raw.cache_clear()
+        assert vocab._raw()["todo_words"] == ["edited"]
+        (tmp_path / "parsed.json").write_text("{not json", encoding="utf-8")
+        vocab._parsed.cache_clear()
+        vocab._raw.cache_clear()
+        assert vocab._raw()["todo_words"] == ["edited"]
+    finally:
+        vocab._parsed.cache_clear()
+        vocab._raw.cache_clear()
+
+
+def test_a_built_in_ruleset_read_from_the_cache_is_the_ruleset_as_written() -> None:
+    from functools import partial
+
+    from enforcer.vocabulary import read_rules_file
+
+    path = os.path.join(config.rules_dir(), "handbook.yml")
+    with open(path, "rb") as handle:
+        assert read_rules_file(path, partial(config.parse_builtin, name="handbook")) == config.parse_builtin(handle.read(), "handbook")

@@ -664,6 +664,30 @@ def test_more_harm_and_places_said() -> None:
     assert result(check("## Summary\nEverything works on development, with a screenshot below.\n"), "validation").status == "ok"
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("## Deploy w1\n- [x] Platform Production\n- [x] Test (All automated tests green)\n", "ok"),
+        ("## Promote\n- [x] Smoke test Data Browser instance for hca/staging\n", "ok"),
+        ("## Before making a pull request\n- [x] Make sure all tests run\n", "ok"),
+        # unticked: still to do, or the template's; struck through whole: withdrawn
+        ("## Promote\n- [ ] Smoke test Data Browser instance for hca/staging\n", "missing"),
+        ("## REVUE\n- [x] ~~Test sur la review app / en local~~\n", "missing"),
+        # a test named further on is no test done: "Refactoring or test improvements"
+        ("## Type\n- [x] Refactoring or test improvements (no bug fixes)\n", "missing"),
+    ],
+)
+def test_a_ticked_box_that_opens_with_a_test_is_validation(text: str, status: str) -> None:
+    assert result(check(text), "validation").status == status
+
+
+def test_a_ruleset_names_the_ticked_wordings() -> None:
+    text = "## Checklist\n- [x] Probado en el entorno de pruebas\n"
+    assert result(check(text), "validation").status == "missing"
+    cfg = config.load(config_text="vocabulary:\n  mentions:\n    validation:\n      ticked: {add: [probado]}\n")
+    assert result(check(text, cfg), "validation").status == "ok"
+
+
 def test_a_template_section_of_the_part_is_not_read_again_for_a_mention() -> None:
     # the template's own guidance under "Risks" judged a prompt: its words weigh no risk
     text = (

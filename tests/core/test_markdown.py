@@ -538,3 +538,9 @@ def test_a_title_opening_with_an_emoji_shortcode_is_no_field(line: str) -> None:
     holding the value "Success Criteria": a heading must not answer itself."""
     report = check(f"## Summary\nA change.\n\n{line}\n- [ ] This is an example. Use a checklist!\n")
     assert all(r.status != "ok" for r in report.requirements if r.severity == "error"), statuses(report)
+
+
+def test_an_item_struck_through_whole_is_withdrawn() -> None:
+    document = parse("## Review\n- [x] ~~Test on the review app~~\n- [x] Code read ~~twice~~\n")
+    texts = [b.text for s in document.sections for b in s.blocks]
+    assert texts == ["", "Code read twice"]
