@@ -816,10 +816,28 @@ def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denia
     normalized, with the speaker a ticked box or an opening "I" stands for), none of its
     ``not_with`` (``said``: normalized), under a title (normalized) with none of ``not_under``."""
     # the one search of the sentence first: most sentences hold none of the sense's words
-    found = any(not _denied(bare, m.start(), denials) for m in _wording_pattern(sense.words).finditer(bare))
+    anywhere, opening = _by_place(sense.words)
+    found = any(not _denied(bare, m.start(), denials) for m in _wording_pattern(anywhere).finditer(bare)) or (
+        bool(opening) and _wording_pattern(opening).match(bare, _opening(bare)) is not None
+    )
     return found and all(group.longest(weighed) for group in sense.when) and not (
         sense.not_with.longest(said) or sense.not_under.longest(title)
     )
+
+
+_OPENING = re.compile(r"[\s*_\"'(`-]*(?:\d+[.)]\s+)?")  # what may stand before a sentence's first word
+
+
+def _opening(sentence: str) -> int:
+    """Where a sentence's first word starts: after marks, quotes and a step's number ("1. ")."""
+    return _OPENING.match(sentence).end()  # type: ignore[union-attr]
+
+
+@lru_cache(maxsize=64)
+def _by_place(wordings: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A sense's wordings found anywhere, and those written "^verify" that count only where
+    they open the sentence."""
+    return tuple(w for w in wordings if not w.startswith("^")), tuple(w[1:] for w in wordings if w.startswith("^"))
 
 
 def _opens_a_ticked_box(mention: Mention, sentence: str) -> bool:
@@ -827,8 +845,7 @@ def _opens_a_ticked_box(mention: Mention, sentence: str) -> bool:
     the Data Browser on staging", "[x] Make sure all tests run" say it was done."""
     if not mention.ticked:
         return False
-    found = _wording_pattern(mention.ticked).match(sentence, len(sentence) - len(sentence.lstrip(" *_\"'(`-")))
-    return found is not None
+    return _wording_pattern(mention.ticked).match(sentence, _opening(sentence)) is not None
 
 
 def _says_alone(mention: Mention, sentence: str) -> bool:

@@ -38,7 +38,8 @@ A requirement is answered by the first of these that holds an answer:
   "This should not affect existing tenants"), not in a sentence about a check or a bug fixed,
   nor under a title that tells the problem; validation is also a check said done with its place
   or speaker ("TF apply works, dashboards work in staging"), not asked for, conditional or
-  denied ("has not been tested in staging"), and a ticked box that opens with a test ("[x] Smoke
+  denied ("has not been tested in staging"), a runbook's check in its place ("Verify the lack of
+  traffic to our staging clusters"), and a ticked box that opens with a test ("[x] Smoke
   test the staging instance"); a list item struck through whole is withdrawn.
 
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own

@@ -624,6 +624,12 @@ def test_a_harm_weighed_is_a_risk(text: str, status: str) -> None:
         ("## Test instructions\nTF apply works, dashboards work in staging.\n", "ok"),
         ("## Summary\nThis new setup is already deployed and tested in my own services.\n", "ok"),
         ("## Summary\nRan the new version of the test module locally and all comparisons passed.\n", "ok"),
+        # a runbook's check in the place it is made, opening its sentence
+        ("## Steps\n1. Verify the lack of traffic to our staging clusters.\n", "ok"),
+        ("## Steps\n- Verify metrics and logs for the canary pods.\n", "ok"),
+        # the same words further on, or telling the author, are no check
+        ("## Notes\nThe job will verify the lack of traffic to our staging clusters.\n", "missing"),
+        ("## Notes\nVerify your change in staging before you merge.\n", "missing"),
         # asked for, told as a process, or denied: no check done
         ("## Summary\nIf tests pass, the app is promoted to staging and then production.\n", "missing"),
         ("## Summary\nWe must establish a clear, reliable and tested rollback strategy for v4.\n", "missing"),
