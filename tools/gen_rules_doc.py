@@ -36,7 +36,8 @@ A requirement is answered by the first of these that holds an answer:
   out: `(i|we) (have|'ve|) (tested|verified)`. Beside its wordings, a part has senses
   (`also`): a risk is also a word of harm weighed ("Some tenants could see a short outage",
   "This should not affect existing tenants"), not in a sentence about a check or a bug fixed,
-  nor under a title that tells the problem; validation is also a check said done with its place
+  nor under a title that tells the problem, and a step the change asks of those who run it ("a
+  dump and restore is needed", "will need to reinstall"); validation is also a check said done with its place
   or speaker ("TF apply works, dashboards work in staging"), not asked for, conditional or
   denied ("has not been tested in staging"), a runbook's check in its place ("Verify the lack of
   traffic to our staging clusters"), and a ticked box that opens with a test ("[x] Smoke

@@ -603,6 +603,10 @@ def test_a_title_in_two_languages_is_two_titles() -> None:
         ("## Summary\nThis should not affect any existing tenants, whose rows keep their ids.\n", "ok"),
         ("## Notice\nPlanned downtime for the scanner is expected to be an hour.\n", "ok"),
         ("## Summary\nEveryone's install will break until they update the package.\n", "ok"),
+        # a step the change asks of those who run it
+        ("## Important\nWhen this is released, a dump and restore or `pg_upgrade` is needed.\n", "ok"),
+        ("## Notes\nEveryone using the Docker environment will need to reinstall their node modules.\n", "ok"),
+        ("## Notes\nIt is acceptable to require a restart of the operator during the upgrade.\n", "missing"),
         # a word of harm with no word that weighs it: the bug fixed, not a risk of the change
         ("## Summary\nFixes the crash when the export has no rows at all.\n", "missing"),
         # no verb: a template's label, not a risk weighed
