@@ -603,6 +603,9 @@ def test_a_title_in_two_languages_is_two_titles() -> None:
         ("## Summary\nThis should not affect any existing tenants, whose rows keep their ids.\n", "ok"),
         ("## Notice\nPlanned downtime for the scanner is expected to be an hour.\n", "ok"),
         ("## Summary\nEveryone's install will break until they update the package.\n", "ok"),
+        # the harm word is the verb itself; the scope said ("mainly")
+        ("## Summary\nThis API change breaks only one plugin with 17 downloads.\n", "ok"),
+        ("## Impact of Changes\nIt mainly impacts users that work with in-memory data objects.\n", "ok"),
         # a step the change asks of those who run it
         ("## Important\nWhen this is released, a dump and restore or `pg_upgrade` is needed.\n", "ok"),
         ("## Notes\nEveryone using the Docker environment will need to reinstall their node modules.\n", "ok"),
