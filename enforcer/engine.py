@@ -357,7 +357,8 @@ class _Checker:
                 (index, block)
                 for index, _, block in self.worded
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
-                if len(block.text) >= _MENTION_MIN_CHARS and _word_count(block.text) >= _min_words(block)
+                if len(block.text) >= (_TICKED_MIN_CHARS if block.checked else _MENTION_MIN_CHARS)
+                and _word_count(block.text) >= _min_words(block)
             ]
             self._prose.extend(self._sentence_titles())
         return self._prose
@@ -622,6 +623,7 @@ _SENTENCE_MIN_WORDS = 4  # a sentence among others, or ended as one: "The risk i
 _TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
 _MENTION_MIN_CHARS = 16  # four words hold at least this many characters
+_TICKED_MIN_CHARS = 12  # a ticked box's three: "[x] `npm test` passes"
 _MODALS = frozenset(["should", "will", "would", "could", "can"])
 # what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")
 _SUBJECTS = frozenset(

@@ -683,6 +683,7 @@ def test_more_harm_and_places_said() -> None:
         ("## Deploy w1\n- [x] Platform Production\n- [x] Test (All automated tests green)\n", "ok"),
         ("## Promote\n- [x] Smoke test Data Browser instance for hca/staging\n", "ok"),
         ("## Before making a pull request\n- [x] Make sure all tests run\n", "ok"),
+        ("## Checklist\n- [x] `npm test` passes\n- [ ] release notes written\n", "ok"),
         # unticked: still to do, or the template's; struck through whole: withdrawn
         ("## Promote\n- [ ] Smoke test Data Browser instance for hca/staging\n", "missing"),
         ("## REVUE\n- [x] ~~Test sur la review app / en local~~\n", "missing"),
