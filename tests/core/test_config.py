@@ -395,15 +395,12 @@ def test_unknown_ruleset_option_is_named_as_the_option() -> None:
 
 
 def test_a_built_in_rules_file_is_read_from_the_cache_only_while_that_matches_its_text(tmp_path, monkeypatch) -> None:
-    import hashlib
-    import json
-
     from enforcer import vocabulary as vocab
 
     yml = tmp_path / "vocabulary.yml"
     yml.write_text("todo_words: [from-yaml]\n", encoding="utf-8")
     monkeypatch.setattr(vocab, "_path", lambda: str(yml))
-    entry = {"sha256": hashlib.sha256(yml.read_bytes()).hexdigest(), "data": {"todo_words": ["from-cache"]}}
+    entry = {"fingerprint": vocab.fingerprint(yml.read_bytes()), "data": {"todo_words": ["from-cache"]}}
     (tmp_path / "parsed.json").write_text(json.dumps({"vocabulary.yml": entry}), encoding="utf-8")
     for reset in (vocab._parsed.cache_clear, vocab._raw.cache_clear):
         reset()
