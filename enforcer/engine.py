@@ -138,10 +138,12 @@ class _Checker:
         # other readings of a title: a title written twice, in two languages ("Test
         # instructions | Instructions pour tester la modification"): each half is a title of
         # its own
+        # A title naming two parts at once ("Rollback / verify", "Testing & rollback") is
+        # each part's title: its halves are read as titles too
         self.alternates = {
-            index: [normalize(half) for half in section.title.split(" | ")]
+            index: [normalize(half) for half in _TITLE_HALVES.split(section.title)]
             for index, section in enumerate(document.sections)
-            if " | " in section.title
+            if _TITLE_HALVES.search(section.title)
         }
         # a title read again without the words that only qualify its verb: "Steps to manually
         # verify this change" names the part as "Steps to verify this change" does
@@ -675,6 +677,7 @@ def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
 # A sentence is read as written and once more without them, so a wording matches with such
 # words between its own (never a negation: "I have not tested" is no test; and not a word of
 # time or a noun or verb that ends in -ly: "tested nightly on main" is a CI job)
+_TITLE_HALVES = re.compile(r"\s+(?:\||/|&)\s+|(?<=[^\W\d])/(?=[^\W\d])")
 _QUALIFYING_WORDS = re.compile(
     r"(?i)(?<![\w'-])(?:(?!(?:night|dai|week|month|year|hour|ear|on|fami|app|supp|rep|multip|ral|bul)ly\b)[a-z]+ly"
     r"|also|already|just|still|even|then|now|both|all|further|first|again|once|personally|somewhat|quite|very)[\s-]+(?=\w)"

@@ -84,6 +84,8 @@ REAL_HEADINGS = [
     ("Communication Plan", {"communication"}),
     ("Expected Outcome", {"expectations"}),
     ("Acceptance criteria", {"expectations", "validation"}),
+    ("Acceptance", {"validation"}),
+    ("Evidence", {"validation"}),
     ("Success criteria", {"expectations", "validation"}),  # how we know it worked (corpus labels)
     ("Post-Rollback Verification", {"rollback", "validation"}),
     # decorated
@@ -155,6 +157,15 @@ def answers(heading: str) -> set[str]:
 @pytest.mark.parametrize(("heading", "expected"), REAL_HEADINGS)
 def test_real_world_heading(heading: str, expected: set[str]) -> None:
     assert answers(heading) == expected
+
+
+@pytest.mark.parametrize("title", ["Rollback / verify", "Rollback/Verify", "Rollback & verify"])
+def test_a_title_naming_two_parts_is_each_parts_title(title: str) -> None:
+    text = f"## {title}\n\n`snapshot-vm.sh coturn --restore`, then `./test.sh coturn`: the service is active.\n"
+    assert result(check(text), "rollback").heading == title
+    assert result(check(text), "validation").heading == title
+    # joined by a plain word, the second word is only part of one title
+    assert result(check(text.replace(title, "Rollback verify")), "validation").heading is None
 
 
 PLAN_HEADINGS = [
