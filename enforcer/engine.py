@@ -309,13 +309,24 @@ class _Checker:
                 continue
             said = normalize(first)  # normalize drops *, _ and a colon
             ids = wordings.get(said)
-            if not ids and len(said.split()) <= _TITLE_WORDS:
+            # a question standing alone is a form's title ("What might happen if this goes
+            # wrong?", as a rendered GitLab issue shows it) and can be longer
+            longest = _QUESTION_TITLE_WORDS if end < 0 and first.rstrip().endswith("?") else _TITLE_WORDS
+            if not ids and len(said.split()) <= longest:
                 # a short line that holds a heading of several words: "How to verify it"
                 ids = {req_id for req_id, match in matchers if match.match(said) == 1} or None
-            if ids and not first.rstrip().endswith((".", "?", "!")) and not ids <= self.named.get(index, set()):
+            if ids and not first.rstrip().endswith((".", "!")) and not ids <= self._named_around(index):
                 title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
                 found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
         return found
+
+    def _named_around(self, index: int) -> set[str]:
+        """The requirements a section's title or a title above it names: a line that names
+        one of them again ("What could break?" under "## Risks") is no title of its own."""
+        named = set(self.named.get(index, ()))
+        for above in self.document.ancestors(index):
+            named |= self.named.get(above, set())
+        return named
 
     def _lone_item(self, index: int, position: int) -> bool:
         """A list of one item with prose after it: a template's label set as a bullet ("- How
@@ -624,6 +635,7 @@ _SENTENCE_MIN_WORDS = 4  # a sentence among others, or ended as one: "The risk i
 # what a line is when it tells the author what to write, whatever else it says
 _TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})
 _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title ("How to verify it")
+_QUESTION_TITLE_WORDS = 12
 _MENTION_MIN_CHARS = 16  # four words hold at least this many characters
 _TICKED_MIN_CHARS = 12  # a ticked box's three: "[x] `npm test` passes"
 _MODALS = frozenset(["should", "will", "would", "could", "can"])

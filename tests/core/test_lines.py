@@ -210,6 +210,23 @@ def test_a_plain_title_line_answers_its_requirement(text: str) -> None:
     assert found.heading == "Rollback plan"
 
 
+def test_a_form_question_on_a_line_of_its_own_is_a_title() -> None:
+    # a form as a rendered issue page shows it: each question a plain line, the answer below
+    text = (
+        "Expectations\n\nWhat can we monitor to detect problems with this?\n\n"
+        "  • Check the error rate of the export workers in Sentry\n\n"
+        "What might happen if this goes wrong?\n\nExports stall until the flag is turned off.\n"
+    )
+    report = check(text)
+    assert result(report, "validation").heading == "What can we monitor to detect problems with this?"
+    assert result(report, "risks").heading == "What might happen if this goes wrong?"
+    # unanswered, the question is a title with nothing under it, not an answer
+    unanswered = "What can we monitor to detect problems with this?\n\nWhat might happen if this goes wrong?\n\nSummary\n"
+    assert result(check(unanswered), "validation").status != "ok"
+    # a question inside a paragraph is not a title
+    assert result(check("Summary\n\nWhat can we monitor to detect problems with this? Not much.\n"), "validation").heading is None
+
+
 def test_a_plain_title_takes_its_blocks_from_the_section_around_it() -> None:
     text = "Risks:\nThe cache may be cold.\n\nValidation\n\nWe check the error dashboard after the deploy.\n"
     report = check(text)
