@@ -651,6 +651,12 @@ def test_a_harm_weighed_is_a_risk(text: str, status: str) -> None:
         # a runbook's check in the place it is made, opening its sentence
         ("## Steps\n1. Verify the lack of traffic to our staging clusters.\n", "ok"),
         ("## Steps\n- Verify metrics and logs for the canary pods.\n", "ok"),
+        # a sentence that opens with the verb of checking is a runbook's check, place or not
+        ("## Release\n3. Check the images are available on Docker Hub and the binaries uploaded.\n", "ok"),
+        ("## Steps\n- Verify the build compiles with `go build ./...`\n", "ok"),
+        # a goal to ensure, or a test told to whoever reads, is no check
+        ("## Goals\n- Ensure the new flag stays compatible with existing deployments.\n", "missing"),
+        ("## Notes\nCheck your settings before you upgrade.\n", "missing"),
         # the same words further on, or telling the author, are no check
         ("## Notes\nThe job will verify the lack of traffic to our staging clusters.\n", "missing"),
         ("## Notes\nVerify your change in staging before you merge.\n", "missing"),
@@ -971,7 +977,9 @@ def test_a_sentence_set_as_a_title_is_read_as_prose(requirement: str, text: str,
         ("validation", "## Summary\nA cleanup.\n\nAlso re-run: the schema validators, all parts still valid.\n", "ok"),
         # a check after a step, not a bare instruction to verify
         ("validation", "## Summary\nLet's get this on stage and then verify that it resolves the regression.\n", "ok"),
-        ("validation", "## Summary\nCopy the conversation for later. Verify that no confidential data is added.\n", "missing"),
+        # (a bare "Verify that ..." opening its sentence is a runbook's check since the corpus
+        # measured it: 10 elements found, 3 false; one asked for is still none)
+        ("validation", "## Summary\nCopy the conversation for later. We should verify that no confidential data is added.\n", "missing"),
         # a downgrade judged safe
         ("rollback", "## Summary\nDowngrade shouldn't be problematic since older daemons keep the old behavior.\n", "ok"),
     ],
