@@ -86,6 +86,8 @@ LINES = [
     ("Usage will actually update ...", "answer", lines.STATEMENT),  # a clause trailing off
     # words addressed to the author
     ("What is the revert procedure?", "prompt", lines.QUESTION),
+    # questions that trail off into "etc": still only questions
+    ("Dev insight: Will E2E tests be required? Will there be any potential regression? etc", "prompt", lines.QUESTION),
     ("What are the risks of this proposal and how do we mitigate.", "prompt", lines.QUESTION),
     ("Downstream services, data, on-call.", "prompt", lines.TOPICS),
     ("Think about cache warm-up", "prompt", lines.INSTRUCTION),
