@@ -595,6 +595,13 @@ def test_detail_tells_the_author_what_to_write() -> None:
 
 def test_a_part_said_in_french_or_japanese() -> None:
     assert result(check("## Remarques\n\nCette migration peut être revert sans conséquence.\n"), "rollback").status == "ok"
+    # the harm weighed and the backup put back, in French as in English
+    upgrade = "## Approche\n\nOn migre en fin de journée, car il y aura sûrement une petite période d'indisponibilité.\n"
+    assert result(check(upgrade), "risks").status == "ok"
+    assert result(check(upgrade.replace("il y aura sûrement une petite période", "on a eu une longue période")), "risks").status == "missing"
+    back = "## Approche\n\nSi le résultat ne fonctionne pas, on pourra recréer une instance et y recharger la sauvegarde.\n"
+    assert result(check(back), "rollback").status == "ok"
+    assert result(check(back.replace("Si le résultat ne fonctionne pas, on", "On")), "rollback").status == "missing"
     assert result(check("## 内容\n\nActionsのバージョンを更新します。動作確認済みです。\n"), "validation").status == "ok"
     assert result(check("## 内容\n\nActionsのバージョンを更新します。既存の設定への影響はありません。\n"), "risks").status == "ok"
     steps = "## 変更確認方法\n\n1. トップページを開く\n2. フッターに「RouletteTalk」が追加されていることを確認する\n"
