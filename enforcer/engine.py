@@ -349,6 +349,8 @@ class _Checker:
                 own = [first._replace(text=rest, line=first.line + 1)] if rest.strip() else []
                 if first.kind == "item" and "\n" in first.text:
                     pass  # a list item's first line titles that item alone
+                elif not rest and self._next_is_a_title(blocks, position, end, title):
+                    pass  # a form's question left unanswered: the next title follows it
                 elif number + 1 < len(titles):
                     own += blocks[position + 1 : end]
                 else:  # the last title holds the rest of the section, and its subsections
@@ -361,6 +363,24 @@ class _Checker:
                     continue
                 found.append(Candidate(status, title, line, in_plan, 0, matched="title line"))
         return found
+
+    @staticmethod
+    def _next_is_a_title(blocks: Sequence[Block], position: int, end: int, title: str) -> bool:
+        """A question title followed by a short line standing alone that has text of its own
+        under it ("What might happen if this goes wrong?", then "Cleaning up the feature
+        flag" and its steps): in a form shown as plain text, that line is the next title and
+        the question was left unanswered."""
+        if not title.endswith("?") or position + 2 >= end:
+            return False
+        after = blocks[position + 1]
+        text = after.text.strip()
+        return (
+            after.kind == "paragraph"
+            and "\n" not in text
+            and len(text.split()) <= _TITLE_WORDS
+            and text[:1].isupper()
+            and not text.endswith((".", "!", "?", ":", ";", ","))
+        )
 
     def prose(self) -> list[tuple[int, Block]]:
         """(section index, block) of every block of prose long enough to say a part of the

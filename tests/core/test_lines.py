@@ -225,6 +225,14 @@ def test_a_form_question_on_a_line_of_its_own_is_a_title() -> None:
     # unanswered, the question is a title with nothing under it, not an answer
     unanswered = "What can we monitor to detect problems with this?\n\nWhat might happen if this goes wrong?\n\nSummary\n"
     assert result(check(unanswered), "validation").status != "ok"
+    # unanswered, and the form's next title (no part's) follows with its own text
+    skipped = (
+        "What might happen if this goes wrong?\n\nCleaning up the feature flag\n\n"
+        "  • Create a merge request to remove the flag\n  • Remove the YAML definition\n"
+    )
+    assert result(check(skipped), "risks").status == "empty"
+    answered = skipped.replace("Cleaning up the feature flag", "Exports stall until the flag is off.")
+    assert result(check(answered), "risks").status == "ok"
     # a question inside a paragraph is not a title
     assert result(check("Summary\n\nWhat can we monitor to detect problems with this? Not much.\n"), "validation").heading is None
 
