@@ -131,15 +131,13 @@ class Candidate(NamedTuple):
 
 class _Checker:
     def __init__(self, document: Document, config: Config, template_lines: frozenset[str]) -> None:
-        self.document = document
         self.config = config
+        self.document = document = _split_at_titles(document, config)
         self.template_lines = template_lines
         self.titles = [normalize(section.title) for section in document.sections]
         # other readings of a title: a title written twice, in two languages ("Test
-        # instructions | Instructions pour tester la modification"): each half is a title of
-        # its own
-        # A title naming two parts at once ("Rollback / verify", "Testing & rollback") is
-        # each part's title: its halves are read as titles too
+        # instructions | Instructions pour tester la modification"), or naming two parts at
+        # once ("Rollback / verify", "Testing & rollback"): each half is a title of its own
         self.alternates = {
             index: [normalize(half) for half in _TITLE_HALVES.split(section.title)]
             for index, section in enumerate(document.sections)
@@ -309,9 +307,9 @@ class _Checker:
                 continue
             said = normalize(first)  # normalize drops *, _ and a colon
             ids = wordings.get(said)
-            # a question standing alone is a form's title ("What might happen if this goes
-            # wrong?", as a rendered GitLab issue shows it) and can be longer
-            longest = _QUESTION_TITLE_WORDS if end < 0 and first.rstrip().endswith("?") else _TITLE_WORDS
+            # a question on a line of its own is a form's title ("What might happen if this
+            # goes wrong?", as a rendered GitLab issue shows it) and can be longer
+            longest = _QUESTION_TITLE_WORDS if first.rstrip().endswith("?") else _TITLE_WORDS
             if not ids and len(said.split()) <= longest:
                 # a short line that holds a heading of several words: "How to verify it"
                 ids = {req_id for req_id, match in matchers if match.match(said) == 1} or None
@@ -634,6 +632,59 @@ class _Checker:
         message = f"{requirement.title}: the {best.noun} '{best.title}' {best.status.message}."
         assert best.status.rule is not None
         return result, [Finding(best.status.rule, requirement.id, requirement.severity, message, best.line)]
+
+
+_SPLIT_KINDS = ("paragraph", "item")
+
+
+def _split_at_titles(document: Document, config: Config) -> Document:
+    """A paragraph (or list item) whose lines go on below a line that is a part's wording ("What might happen
+    if this goes wrong?" then "Internal fetches start to fail." with no blank line between, as
+    issue pages are shown and copied as plain text) is split there: a platform shows each line
+    of an issue on its own, and that line is a title."""
+    sections = list(document.sections)
+    changed = False
+    for index, section in enumerate(sections):
+        if not any(block.kind in _SPLIT_KINDS and "\n" in block.text for block in section.blocks):
+            continue
+        blocks: list[Block] = []
+        for block in section.blocks:
+            if block.kind not in _SPLIT_KINDS or "\n" not in block.text:
+                blocks.append(block)
+                continue
+            lines = block.text.split("\n")
+            cuts = [at for at in range(1, len(lines)) if _names_a_part(lines[at], config)]
+            if not cuts:
+                blocks.append(block)
+                continue
+            for start, end in zip([0, *cuts], [*cuts, len(lines)]):
+                text = "\n".join(lines[start:end])
+                links = tuple(link for link in block.links if link in text) if start else block.links
+                # what follows the title in a list item is the title's, not the item's
+                kind = block.kind if not start else "paragraph"
+                blocks.append(block._replace(kind=kind, text=text, line=block.line + start, links=links, ordered=False if start else block.ordered))
+        if len(blocks) != len(section.blocks):
+            sections[index] = section._replace(blocks=tuple(blocks))
+            changed = True
+    return document._replace(sections=tuple(sections)) if changed else document
+
+
+def _names_a_part(line: str, config: Config) -> bool:
+    """A line inside a paragraph that is by itself a requirement's title: its wording whole
+    ("Rollback steps", "Risks:"), or a question holding a wording of several words."""
+    line = line.strip()
+    if not line or len(line) > 80 or line.endswith((".", "!", ",", ";")) or line[0].islower():
+        return False  # (a line going on in lower case is a sentence wrapped: "in addition to unit\ntests?")
+    said = normalize(line)
+    question = line.endswith("?")
+    if len(said.split()) > (_QUESTION_TITLE_WORDS if question else _TITLE_WORDS):
+        return False
+    for requirement in config.requirements:
+        if requirement.table is None:
+            found = matcher(requirement.headings).match(said)
+            if found == 0 or (question and found == 1):
+                return True
+    return False
 
 
 def _given(candidate: Candidate) -> Candidate:

@@ -919,6 +919,9 @@ def _is_index(text: str) -> bool:
     return text.strip().lstrip("#").rstrip(".").isdigit()
 
 
+_CONDITION = re.compile(r"(?i)(?:if|when|whenever|once|after|before|unless|in case|should)\b")
+
+
 def _is_label(label: str) -> bool:
     """Whether text reads as the label of a field ("Rollback plan"), not as a sentence."""
     label = label.strip()
@@ -930,6 +933,8 @@ def _is_label(label: str) -> bool:
         # a sentence before the colon: "Flip it off. Owner: @oncall" (numbering aside)
         and ". " not in label.lstrip("0123456789").removeprefix(". ")
         and "? " not in label
+        # a condition and what to do: "If issues are detected, disable immediately:"
+        and not (", " in label and _CONDITION.match(label))
     )
 
 
