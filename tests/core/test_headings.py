@@ -86,6 +86,8 @@ REAL_HEADINGS = [
     ("Acceptance criteria", {"expectations", "validation"}),
     ("Acceptance", {"validation"}),
     ("Evidence", {"validation"}),
+    ("Test Procedure", {"validation"}),
+    ("Acceptance Steps", {"validation"}),
     ("Success criteria", {"expectations", "validation"}),  # how we know it worked (corpus labels)
     ("Post-Rollback Verification", {"rollback", "validation"}),
     # decorated

@@ -636,6 +636,7 @@ def test_a_title_in_two_languages_is_two_titles() -> None:
         ("## Summary\nSome tenants could see a short outage while the pods restart.\n", "ok"),
         ("## Summary\nThis should not affect any existing tenants, whose rows keep their ids.\n", "ok"),
         ("## Notice\nPlanned downtime for the scanner is expected to be an hour.\n", "ok"),
+        ("## Notice\nThere may be a small blip in API responses while we move hosts.\n", "ok"),
         ("## Summary\nEveryone's install will break until they update the package.\n", "ok"),
         # the harm word is the verb itself; the scope said ("mainly")
         ("## Summary\nThis API change breaks only one plugin with 17 downloads.\n", "ok"),
@@ -671,6 +672,10 @@ def test_a_harm_weighed_is_a_risk(text: str, status: str) -> None:
         # a sentence that opens with the verb of checking is a runbook's check, place or not
         ("## Release\n3. Check the images are available on Docker Hub and the binaries uploaded.\n", "ok"),
         ("## Steps\n- Verify the build compiles with `go build ./...`\n", "ok"),
+        # a check said done in the passive, on what it was tried on
+        ("## Summary\nThese changes have been run-tested on 1.3.0 on a WDR4900.\n", "ok"),
+        ("## Summary\nThe migration was tested against a copy of the production database.\n", "ok"),
+        ("## Summary\nThe migration has not been tested against a copy of the production database.\n", "missing"),
         # a goal to ensure, or a test told to whoever reads, is no check
         ("## Goals\n- Ensure the new flag stays compatible with existing deployments.\n", "missing"),
         ("## Notes\nCheck your settings before you upgrade.\n", "missing"),
