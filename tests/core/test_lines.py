@@ -637,6 +637,9 @@ def test_a_title_in_two_languages_is_two_titles() -> None:
         ("## Summary\nThis should not affect any existing tenants, whose rows keep their ids.\n", "ok"),
         ("## Notice\nPlanned downtime for the scanner is expected to be an hour.\n", "ok"),
         ("## Notice\nThere may be a small blip in API responses while we move hosts.\n", "ok"),
+        ("## Notice\nIngest and metadata updates will not work while the site is read only.\n", "ok"),
+        # what did not work tells of the past, not of a risk
+        ("## Notice\nOur previous attempt to swap the providers did not work at all.\n", "missing"),
         ("## Summary\nEveryone's install will break until they update the package.\n", "ok"),
         # the harm word is the verb itself; the scope said ("mainly")
         ("## Summary\nThis API change breaks only one plugin with 17 downloads.\n", "ok"),
