@@ -120,6 +120,8 @@ def adversarial() -> dict[str, str]:
         # 1 MiB of ticked boxes: each box that asks the author is read as their answer
         "ticked-questions": "## Checklist\n" + "- [x] Did you test this change locally?\n" * (MIB // 40),
         "ticked-boxes": "## Checklist\n" + "- [x] an ordinary box with nothing in it at all\n" * (MIB // 48),
+        # an issue form shown as plain text, every line a form's question: one paragraph of 1 MiB
+        "form-questions": "Intro\n" + "What might happen if this goes wrong?\n" * (MIB // 38),
     }
 
 

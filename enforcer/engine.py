@@ -478,6 +478,8 @@ class _Checker:
                     # a template's question answered on its line: "Safe to rollback without
                     # consulting PR author? Yes" says it, "...? No" does not
                     answered = position + 1 < len(sentences) and bool(_ANSWERED.match(sentences[position + 1]))
+                    if _is_question(sentence) and not answered:
+                        continue  # asked, not said
                     said = normalize(sentence)
                     if mention.not_opening and mention.not_opening.starts(said.split()):
                         continue  # "Check that the upgrade does not break the site": a check
@@ -490,7 +492,7 @@ class _Checker:
                         _says_in(sense, bare, weighed, said, self.titles[index], mention.not_after) for sense in mention.senses
                     ):
                         continue  # no wording of its own, or not in the condition its words ask
-                    if (_is_question(sentence) and not answered) or _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
+                    if _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
                     kind, _ = line_model.read_line(f"{sentence} {sentences[position + 1]}" if answered else sentence, context)
                     if kind != "answer":
@@ -635,25 +637,44 @@ class _Checker:
 
 
 _SPLIT_KINDS = ("paragraph", "item")
+_MOST_CUTS = 64  # an issue form has a few titles; past these, lines are lines, not a form
+_FORM_LINES = 400  # nor is a paragraph of more lines than this one form
 
 
 def _split_at_titles(document: Document, config: Config) -> Document:
-    """A paragraph (or list item) whose lines go on below a line that is a part's wording ("What might happen
-    if this goes wrong?" then "Internal fetches start to fail." with no blank line between, as
-    issue pages are shown and copied as plain text) is split there: a platform shows each line
-    of an issue on its own, and that line is a title."""
+    """A paragraph (or list item) whose lines go on below a line that is a part's wording
+    ("What might happen if this goes wrong?" then "Internal fetches start to fail." with no
+    blank line between, as issue pages are shown and copied as plain text) is split there: a
+    platform shows each line of an issue on its own, and that line is a title."""
     sections = list(document.sections)
-    changed = False
+    titles = _part_titles(config)
+    seen: dict[str, bool] = {}
+    cuts_left = _MOST_CUTS
     for index, section in enumerate(sections):
+        if cuts_left <= 0:
+            break
         if not any(block.kind in _SPLIT_KINDS and "\n" in block.text for block in section.blocks):
             continue
         blocks: list[Block] = []
         for block in section.blocks:
-            if block.kind not in _SPLIT_KINDS or "\n" not in block.text:
+            if block.kind not in _SPLIT_KINDS or "\n" not in block.text or cuts_left <= 0:
                 blocks.append(block)
                 continue
             lines = block.text.split("\n")
-            cuts = [at for at in range(1, len(lines)) if _names_a_part(lines[at], config)]
+            if len(lines) > _FORM_LINES:
+                blocks.append(block)
+                continue
+            cuts = []
+            for at in range(1, len(lines)):
+                line = lines[at]
+                named = seen.get(line)
+                if named is None:
+                    named = seen[line] = _names_a_part(line, titles)
+                if named:
+                    cuts.append(at)
+                    cuts_left -= 1
+                    if cuts_left <= 0:
+                        break
             if not cuts:
                 blocks.append(block)
                 continue
@@ -663,28 +684,37 @@ def _split_at_titles(document: Document, config: Config) -> Document:
                 # what follows the title in a list item is the title's, not the item's
                 kind = block.kind if not start else "paragraph"
                 blocks.append(block._replace(kind=kind, text=text, line=block.line + start, links=links, ordered=False if start else block.ordered))
-        if len(blocks) != len(section.blocks):
-            sections[index] = section._replace(blocks=tuple(blocks))
-            changed = True
-    return document._replace(sections=tuple(sections)) if changed else document
+        sections[index] = section._replace(blocks=tuple(blocks))
+    return document._replace(sections=tuple(sections)) if cuts_left < _MOST_CUTS else document
 
 
-def _names_a_part(line: str, config: Config) -> bool:
+@lru_cache(maxsize=16)
+def _part_titles_of(headings: tuple[tuple[str, ...], ...]) -> tuple[frozenset[str], tuple[Matcher, ...]]:
+    matchers = tuple(matcher(aliases) for aliases in headings)
+    return frozenset().union(*(m.exact for m in matchers)), matchers
+
+
+def _part_titles(config: Config) -> tuple[frozenset[str], tuple[Matcher, ...]]:
+    """Every requirement's whole titles, and its matchers for the questions."""
+    return _part_titles_of(tuple(r.headings for r in config.requirements if r.table is None))
+
+
+def _names_a_part(line: str, titles: tuple[frozenset[str], tuple[Matcher, ...]]) -> bool:
     """A line inside a paragraph that is by itself a requirement's title: its wording whole
     ("Rollback steps", "Risks:"), or a question holding a wording of several words."""
     line = line.strip()
-    if not line or len(line) > 80 or line.endswith((".", "!", ",", ";")) or line[0].islower():
+    if not line or len(line) > 80 or not line[0].isupper() or line.endswith((".", "!", ",", ";")):
         return False  # (a line going on in lower case is a sentence wrapped: "in addition to unit\ntests?")
-    said = normalize(line)
     question = line.endswith("?")
+    if line.count(" ") >= (_QUESTION_TITLE_WORDS if question else _TITLE_WORDS) + 2:
+        return False
+    said = normalize(line)
     if len(said.split()) > (_QUESTION_TITLE_WORDS if question else _TITLE_WORDS):
         return False
-    for requirement in config.requirements:
-        if requirement.table is None:
-            found = matcher(requirement.headings).match(said)
-            if found == 0 or (question and found == 1):
-                return True
-    return False
+    exact, matchers = titles
+    if said in exact:
+        return True
+    return question and any(match.match(said) == 1 for match in matchers)
 
 
 def _given(candidate: Candidate) -> Candidate:

@@ -237,6 +237,22 @@ def test_a_form_question_on_a_line_of_its_own_is_a_title() -> None:
     assert result(check("Summary\n\nWhat can we monitor to detect problems with this? Not much.\n"), "validation").heading is None
 
 
+def test_a_title_line_inside_a_paragraph_starts_a_block_of_its_own() -> None:
+    # an issue page copied as plain text: no blank line between the form's titles and answers
+    text = (
+        "[Feature flag] Enable the export path\nOwners\n- Team: Exports\n- Best person to ask: @kim\n"
+        "Expectations\nWhat are we expecting to happen?\nAll internal exports should be faster.\n"
+        "What might happen if this goes wrong?\nInternal exports start to fail.\n"
+    )
+    report = check(text)
+    assert result(report, "risks").heading == "What might happen if this goes wrong?"
+    assert [e.text for e in result(report, "risks").evidence] == ["Internal exports start to fail."]
+    assert result(report, "expectations").status == "ok"
+    # a line going on in lower case is a sentence wrapped, not a title
+    wrapped = "- Will there be end-to-end tests, in addition to unit\n  tests?\n\n## Risks\nNone.\n"
+    assert result(check(wrapped), "validation").heading is None
+
+
 def test_a_plain_title_takes_its_blocks_from_the_section_around_it() -> None:
     text = "Risks:\nThe cache may be cold.\n\nValidation\n\nWe check the error dashboard after the deploy.\n"
     report = check(text)
