@@ -24,7 +24,12 @@ A requirement is answered by the first of these that holds an answer:
 - a heading (`## Rollback plan`), a bold line (`**Rollback:**`), a `<details>` summary, a
   `Label: value` field or a table column or row named by one of its headings;
 - a plain-text title: a short line standing alone that is one of its headings, with or
-  without a colon (`Rollback plan` on a line of its own, then the plan);
+  without a colon (`Rollback plan` on a line of its own, then the plan), or a form's question
+  on a line of its own that holds one (`What might happen if this goes wrong?`, as a rendered
+  issue page shows its form). A capitalised line inside a paragraph that is such a title
+  starts a block of its own, as the platforms show each line of an issue on its own; a form's
+  question followed by a short line standing alone with text under it (the form's next title)
+  was left unanswered;
 - a sentence inside another section that says it in the words of `mentions` in
   `rules/vocabulary.yml` ("If the new path misbehaves we turn off the `fast_export` flag" in
   the Summary answers rollback; "Verify the Staging Sites card still appears" in the test
@@ -39,12 +44,15 @@ A requirement is answered by the first of these that holds an answer:
   nor under a title that tells the problem, and a step the change asks of those who run it ("a
   dump and restore is needed", "will need to reinstall"); validation is also a check said done with its place
   or speaker ("TF apply works, dashboards work in staging"), not asked for, conditional or
-  denied ("has not been tested in staging"), a runbook's check in its place ("Verify the lack of
-  traffic to our staging clusters"), and a ticked box that opens with a test ("[x] Smoke
+  denied ("has not been tested in staging"), a check said done on what it was tried on ("have
+  been run-tested on 1.3.0 on a WDR4900"), a runbook's check in its place ("Verify the lack of
+  traffic to our staging clusters") or opening with the verb of checking ("Check the images are
+  available on Docker Hub"), and a ticked box that opens with a test ("[x] Smoke
   test the staging instance"); a list item struck through whole is withdrawn.
 
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own
-requirement. Zero-width characters inside a heading word do not hide it; CJK text counts one
+requirement; a title naming two parts joined by `/`, `&` or ` | ` ("Rollback / verify") is each
+part's title. Zero-width characters inside a heading word do not hide it; CJK text counts one
 word per two characters for `min_words`.
 
 **Built-in wordings are English**, with the usual headings of the four minimum parts and a few
