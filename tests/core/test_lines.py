@@ -654,6 +654,7 @@ def test_a_title_in_two_languages_is_two_titles() -> None:
         ("## Notice\nPlanned downtime for the scanner is expected to be an hour.\n", "ok"),
         ("## Notice\nThere may be a small blip in API responses while we move hosts.\n", "ok"),
         ("## Notice\nIngest and metadata updates will not work while the site is read only.\n", "ok"),
+        ("## Notice\nThe site won't be available for 24 hours while we move it to another host.\n", "ok"),
         # what did not work tells of the past, not of a risk
         ("## Notice\nOur previous attempt to swap the providers did not work at all.\n", "missing"),
         ("## Summary\nEveryone's install will break until they update the package.\n", "ok"),
