@@ -389,7 +389,7 @@ class _Checker:
                 for index, _, block in self.worded
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
                 if len(block.text) >= (_TICKED_MIN_CHARS if block.checked else _MENTION_MIN_CHARS)
-                and _word_count(block.text) >= _min_words(block)
+                and _word_count(block.text) >= (_TICKED_TEST_WORDS if block.checked else _min_words(block))
             ]
             self._prose.extend(self._sentence_titles())
         return self._prose
@@ -468,9 +468,11 @@ class _Checker:
                     # ("TLDR; the risk is low.", "Tested in kind cluster."): only a short line
                     # by itself, unpunctuated, may be a label
                     ended = len(sentences) > 1 or sentence.rstrip().endswith((".", "!", "。", "！"))
-                    if _word_count(sentence) < (_min_words(block) if ended or block.checked else _MENTION_MIN_WORDS):
-                        continue
                     ticked = block.checked and position == 0 and _opens_a_ticked_box(mention, bare)
+                    # a box ticked for a test says it in two words: "[x] test upgrade"
+                    fewest = _TICKED_TEST_WORDS if ticked else _min_words(block) if ended or block.checked else _MENTION_MIN_WORDS
+                    if _word_count(sentence) < fewest:
+                        continue
                     if not pattern.search(bare) and not ticked:
                         bare = _QUALIFYING_WORDS.sub("", bare)  # "could potentially cause": "could cause"
                         if not pattern.search(bare):
@@ -739,6 +741,7 @@ _TITLE_WORDS = 5  # a plain line this short holding a heading's words is a title
 _QUESTION_TITLE_WORDS = 12
 _MENTION_MIN_CHARS = 16  # four words hold at least this many characters
 _TICKED_MIN_CHARS = 12  # a ticked box's three: "[x] `npm test` passes"
+_TICKED_TEST_WORDS = 2
 _MODALS = frozenset(["should", "will", "would", "could", "can"])
 # what follows a modal that opens a question ("Should we ...", "Will this ...", "Can the ...")
 _SUBJECTS = frozenset(

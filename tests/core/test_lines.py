@@ -696,6 +696,9 @@ def test_a_harm_weighed_is_a_risk(text: str, status: str) -> None:
         ("## Summary\nThese changes have been run-tested on 1.3.0 on a WDR4900.\n", "ok"),
         ("## Summary\nThe migration was tested against a copy of the production database.\n", "ok"),
         ("## Summary\nThe migration has not been tested against a copy of the production database.\n", "missing"),
+        # a box ticked for a test says it in two words; unticked it is a to-do
+        ("## Summary\nThe update needs only the new sources.\n\n- [x] test installation\n- [x] test upgrade\n", "ok"),
+        ("## Summary\nThe update needs only the new sources.\n\n- [ ] test installation\n- [ ] test upgrade\n", "missing"),
         # a goal to ensure, or a test told to whoever reads, is no check
         ("## Goals\n- Ensure the new flag stays compatible with existing deployments.\n", "missing"),
         ("## Notes\nCheck your settings before you upgrade.\n", "missing"),
