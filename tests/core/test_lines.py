@@ -696,6 +696,10 @@ def test_a_harm_weighed_is_a_risk(text: str, status: str) -> None:
         ("## Summary\nThese changes have been run-tested on 1.3.0 on a WDR4900.\n", "ok"),
         ("## Summary\nThe migration was tested against a copy of the production database.\n", "ok"),
         ("## Summary\nThe migration has not been tested against a copy of the production database.\n", "missing"),
+        # a check named by its aim, with its speaker; or denied but for what was done
+        ("## Summary\nI also ran `python -Wa manage.py check` to check for deprecation warnings.\n", "ok"),
+        ("## Summary\nHaven't done any testing besides runserver and clicking around a little.\n", "ok"),
+        ("## Summary\nHaven't done any testing yet.\n", "missing"),
         # a box ticked for a test says it in two words; unticked it is a to-do
         ("## Summary\nThe update needs only the new sources.\n\n- [x] test installation\n- [x] test upgrade\n", "ok"),
         ("## Summary\nThe update needs only the new sources.\n\n- [ ] test installation\n- [ ] test upgrade\n", "missing"),
