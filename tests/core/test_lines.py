@@ -545,6 +545,9 @@ def test_a_step_among_short_options_to_tick_is_one_more_option() -> None:
     # a plan's steps, unticked because they are still to do, stay steps
     steps = "## Rollback plan\n- [ ] Disable the `fast_export` flag in the admin console\n- [ ] Revert the merge request and redeploy\n"
     assert result(check(steps), "rollback").status == "ok"
+    # test steps to do, each opening with its verb ("go to", "get", "check"): a plan, not options
+    test_steps = "## Testing\n- [ ] Deploy to staging\n- [ ] Go to the home page\n- [ ] Get approval from the stakeholder\n- [ ] Check all the blocks are present\n"
+    assert result(check(test_steps), "validation").status == "ok"
 
 
 def test_a_ticked_box_speaks_in_the_first_person() -> None:
