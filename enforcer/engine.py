@@ -55,13 +55,15 @@ _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 
 
 class Matcher(NamedTuple):
     """Heading aliases: ``=word`` matches only a whole title, ``?word`` a title that asks a
-    question holding the word ("What has been done to verify that this works?"), others
-    also as a phrase inside a longer title."""
+    question holding the word ("What has been done to verify that this works?"), ``^words``
+    a title that opens with them ("Check that everything works"), others also as a phrase
+    inside a longer title."""
 
     exact: frozenset[str]
     phrases: Phrases
     first_words: frozenset[str]  # a title can match only if it holds one of these
     asked: Phrases = Phrases(())
+    opening: tuple[str, ...] = ()
 
     def match(self, title: str, question: bool = False) -> int | None:
         """0 for an exact match, 1 for a phrase of several words inside the title ("Rollback
@@ -74,18 +76,24 @@ class Matcher(NamedTuple):
             return 1 if longest > 1 else 2
         if question and self.asked.longest(title):
             return 1  # a template asks for the part in its own words: it is that part's place
+        if any(title.startswith(f"{words} ") for words in self.opening):
+            return 1  # the title is the part's first step: "Check that everything works"
         return None
 
 
 @lru_cache(maxsize=1024)
 def matcher(aliases: tuple[str, ...]) -> Matcher:
     asked = [a[1:] for a in aliases if a.startswith("?")]
-    exact = {normalize(a.lstrip("=")) for a in aliases if not a.startswith("?")} - {""}
+    opening = tuple(normalize(a[1:]) for a in aliases if a.startswith("^"))
+    exact = {normalize(a.lstrip("=")) for a in aliases if not a.startswith(("?", "^"))} - {""}
     return Matcher(
         frozenset(exact),
-        Phrases(a for a in aliases if not a.startswith(("=", "?"))),
-        frozenset(title.split()[0] for title in exact) | {w for a in asked for w in normalize(a).split()[:1]},
+        Phrases(a for a in aliases if not a.startswith(("=", "?", "^"))),
+        frozenset(title.split()[0] for title in exact)
+        | {w for a in asked for w in normalize(a).split()[:1]}
+        | {words.split()[0] for words in opening if words},
         Phrases(asked),
+        tuple(words for words in opening if words),
     )
 
 

@@ -98,9 +98,11 @@ class Document(NamedTuple):
 
 def shown_heading(alias: str) -> str:
     """A heading alias as a reader sees it: "=tests" -> "tests", "?revert" -> "revert (in a
-    question)"."""
+    question)", "^check that" -> "check that ... (opening the title)"."""
     if alias.startswith("?"):
         return f"{alias[1:]} (in a question)"
+    if alias.startswith("^"):
+        return f"{alias[1:]} ... (opening the title)"
     return alias.lstrip("=")
 
 
@@ -143,7 +145,7 @@ class Requirement(NamedTuple):
     @property
     def suggested_heading(self) -> str:
         """The heading we suggest to add: the first accepted one, capitalised."""
-        return _capitalised(next((h.lstrip("=") for h in self.headings if h.strip("=") and not h.startswith("?")), self.title))
+        return _capitalised(next((h.lstrip("=") for h in self.headings if h.strip("=") and not h.startswith(("?", "^"))), self.title))
 
 
 class Labels(NamedTuple):

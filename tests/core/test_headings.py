@@ -87,6 +87,9 @@ REAL_HEADINGS = [
     ("Acceptance", {"validation"}),
     ("Evidence", {"validation"}),
     ("Test Procedure", {"validation"}),
+    ("Check that everything works", {"validation"}),
+    ("Done: check that it works", set()),  # the words inside a longer title name no part
+    ("Vérifier que la restauration est effective", {"validation"}),
     ("Acceptance Steps", {"validation"}),
     ("Success criteria", {"expectations", "validation"}),  # how we know it worked (corpus labels)
     ("Post-Rollback Verification", {"rollback", "validation"}),
