@@ -47,8 +47,9 @@ from enforcer.model import (
     Status,
     Table,
 )
-from enforcer.text import CJK, Phrases, normalize, words
+from enforcer.text import Phrases, normalize, words
 from enforcer.vocabulary import Mention, Sense, vocabulary
+from enforcer.wordings import Wordings
 
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
 
@@ -762,7 +763,7 @@ _QUESTION_WORDS = frozenset(["does", "do", "did", "is", "are", "was", "can", "co
 
 
 @lru_cache(maxsize=64)
-def _mention_pattern(mention: Mention) -> re.Pattern[str]:
+def _mention_pattern(mention: Mention) -> Wordings:
     """The wordings as whole words of prose: not inside a file name (rollback.sql), a path or
     an identifier (rollback_migration)."""
     return _wording_pattern(mention.every_word)
@@ -773,27 +774,17 @@ def _qualifies(wording: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _qualified_pattern(mention: Mention) -> re.Pattern[str]:
+def _qualified_pattern(mention: Mention) -> Wordings:
     """The wordings that hold a word of _QUALIFYING_WORDS ("manually tested", "will only
     affect"): found as written, not in a text without such words."""
     return _wording_pattern(tuple(w for w in mention.every_word if _qualifies(w)))
 
 
 @lru_cache(maxsize=64)
-def _wording_pattern(wordings: tuple[str, ...]) -> re.Pattern[str]:
+def _wording_pattern(wordings: tuple[str, ...]) -> Wordings:
     # each wording's own words, not normalize()'s: that drops a leading numeral, and "i tested"
     # would become "tested", found in any sentence ("a clear, reliable and tested strategy")
-    phrases = sorted({_plain(p) for p in wordings} - {""}, key=len, reverse=True)
-    if not phrases:
-        return re.compile(r"(?!)")
-    spaced = [phrase for phrase in phrases if not CJK.search(phrase)]
-    alternatives = _trie([phrase.split() for phrase in spaced]) if spaced else "(?!)"
-    # "bugs/side effects", "disable/enable" are prose; "rollback/001.sql" is a path
-    pattern = rf"(?<![\w./-])(?:{alternatives})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))"
-    unspaced = [phrase for phrase in phrases if CJK.search(phrase)]
-    if unspaced:  # CJK is written without spaces: a wording is found inside a run of it ("確認した限り")
-        pattern += "|" + _trie([phrase.split() for phrase in unspaced])
-    return re.compile(rf"(?i){pattern}")
+    return Wordings(sorted({_plain(p) for p in wordings} - {""}, key=len, reverse=True))
 
 
 # words that only qualify a verb: "could potentially cause", "I have already confirmed", "we
@@ -806,29 +797,6 @@ _QUALIFYING_WORDS = re.compile(
     r"(?i)(?<![\w'-])(?:(?!(?:night|dai|week|month|year|hour|ear|on|fami|app|supp|rep|multip|ral|bul)ly\b)[a-z]+ly"
     r"|also|already|just|still|even|then|now|both|all|further|first|again|once|personally|somewhat|quite|very)[\s-]+(?=\w)"
 )
-_UNITS = {" ": r"[\s-]+", "'": "['’]"}
-
-
-def _trie(phrases: list[list[str]]) -> str:
-    """One alternation of the phrases, their common beginnings written once ("roll(?:[\\s-]+
-    back|ed[\\s-]+back)"): a search tries a few first letters at each place in the text, not
-    hundreds of wordings, and the longest wording that fits still wins."""
-    root: dict[str, dict] = {}
-    for words in phrases:
-        node = root
-        for unit in " ".join(words):
-            node = node.setdefault(unit, {})
-        node[""] = {}  # a wording ends here
-
-    def written(node: dict[str, dict]) -> str:
-        branches = [(_UNITS.get(unit) or re.escape(unit)) + written(child) for unit, child in sorted(node.items()) if unit]
-        if not branches:
-            return ""
-        if "" in node:
-            return "(?:" + "|".join(branches) + ")?"  # greedy: the longer wording first
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return written(root)
 
 
 _THE_CHANGE = ("this pr ", "this mr ", "this change ", "this pull request ", "this merge request ", "this commit ")

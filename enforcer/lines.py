@@ -38,7 +38,10 @@ sentence: an answer when one of them is. A ticked box answers whatever its words
 tick is the author's), unless the template ticked it already.
 
 The words come from ``rules/vocabulary.yml`` (``enforcer.vocabulary``). Patterns are compiled
-on first use, and each line is looked at once, with cheap tests first.
+on first use, and each line is looked at once, with cheap tests first; the long lists of
+wordings that say a part in a sentence are found by a walk over a dictionary of their words
+(``enforcer.wordings``), which costs nothing to build, until the text read is long enough for
+one compiled pattern to pay.
 """
 
 from __future__ import annotations

@@ -667,14 +667,40 @@ def test_the_wordings_pattern_finds_what_a_plain_alternation_finds() -> None:
     from enforcer import engine
     from enforcer.vocabulary import vocabulary
 
+    from enforcer import wordings as finder
+
     sentences = yaml.safe_load((Path(__file__).parents[2] / "benchmarks/sentences/sentences.yaml").read_text())
-    texts = [item["text"] for item in sentences["sentences"]] + ["We roll-back the deploy", "rollback/001.sql", "Rollback’s done"]
+    texts = [item["text"] for item in sentences["sentences"]] + [
+        "We roll-back the deploy", "rollback/001.sql", "Rollback’s done", "we’ll roll back, we'll", "ROLLBACK.sql and bugs/side effects",
+        "I've tested it; we've verified it'", "pas d'impact ici", "問題があれば切り戻します", "İstanbul: we tested it in staging",
+    ]
     for requirement_id, mention in vocabulary().mentions:
-        wordings = mention.words
-        phrases = sorted({" ".join(engine._WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
-        flat = "|".join(r"[\s-]+".join(re.escape(w).replace("'", "['’]") for w in phrase.split()) for phrase in phrases)
-        oracle = re.compile(rf"(?i)(?<![\w./-])(?:{flat})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
-        pattern = engine._wording_pattern(wordings)
-        for text in texts:
-            found, expected = pattern.search(text), oracle.search(text)
-            assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group())), (requirement_id, text)
+        lists = [mention.words, mention.alone, mention.ticked, *(sense.words for sense in mention.senses)]
+        for wordings in (tuple(w.lstrip("^") for w in words) for words in lists if words):
+            phrases = sorted({" ".join(engine._WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
+            spaced = [p for p in phrases if not finder.CJK.search(p)]
+            unspaced = [p for p in phrases if finder.CJK.search(p)]
+            flat = "|".join(r"[\s-]+".join(re.escape(w).replace("'", "['’]") for w in phrase.split()) for phrase in spaced) or "(?!)"
+            cjk = "|".join(re.escape(p) for p in unspaced)
+            oracle = re.compile(rf"(?i)(?<![\w./-])(?:{flat})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))" + (f"|{cjk}" if cjk else ""))
+            pattern = engine._wording_pattern(wordings)
+            for text in texts:
+                found, expected = pattern.search(text), oracle.search(text)
+                assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group())), (requirement_id, text)
+                assert [(f.start(), f.group()) for f in pattern.finditer(text)] == [(m.start(), m.group()) for m in oracle.finditer(text)]
+                found, expected = pattern.match(text, 0), oracle.match(text, 0)
+                assert (found and found.group()) == (expected and expected.group()), (requirement_id, text)
+
+
+def test_the_wordings_walk_gives_way_to_one_pattern_past_some_pages() -> None:
+    """Past some pages of text, the one pattern pays for its compiling: the same answers."""
+    from enforcer import wordings as finder
+
+    walk = finder.Wordings(["roll back", "roll back the deploy", "we'll revert"])
+    text = "Notes. " * 40_000 + "If it breaks we’ll revert, or roll-back the deploy."
+    expected = [(f.start(), f.group()) for f in walk.finditer(text)]
+    assert [g for _, g in expected] == ["we’ll revert", "roll-back the deploy"]
+    assert walk._compiled is not None  # the walk read past the threshold and compiled
+    again = finder.Wordings(["roll back", "roll back the deploy", "we'll revert"])
+    again._read = finder._COMPILE_AFTER + 1
+    assert [(f.start(), f.group()) for f in again.finditer(text)] == expected

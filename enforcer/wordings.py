@@ -1,0 +1,251 @@
+"""Finding a part's wordings in prose, in the text as written.
+
+A wording is a phrase of words ("roll back", "we've tested"): it is found where its words
+stand one after another, apart only by spaces or hyphens ("roll-back"), in any case, with a
+curly apostrophe for a straight one, as whole words of prose: not inside a file name
+(``rollback.sql``), a path (``rollback/001.sql``) or an identifier (``rollback_migration``),
+while "bugs/side effects" is prose. Where several wordings start at one place, the longest wins.
+
+It used to be one regular expression per list of wordings. Python compiles such an
+alternation of a thousand wordings in tens of milliseconds, and a check with a few parts
+missing compiled some sixty of them: a quarter of a second of every run, more than the
+imports. ``Wordings`` builds a dictionary of the words instead (a few milliseconds) and walks
+it from each word of the text; the few wordings a walk of whole words cannot find the same way
+(in Chinese or Japanese, written without spaces; or a word ending in an apostrophe, "pas d'")
+keep a small regular expression. ``tests/core/test_engine.py`` holds it to the regular
+expression's answers on real sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from enforcer.text import CJK
+
+_END = ""  # the key that marks a wording ending at a node of the tree of words
+_TOKEN = re.compile(r"\w+(?:'\w+)*")  # a word, with the apostrophes inside it ("we've")
+_SEPARATOR = re.compile(r"[\s-]+")  # what may stand between a wording's words
+_BEFORE = re.compile(r"[\w./-]")  # a wording does not start just after one of these
+# nor end just before a word character or hyphen, a file's extension (".sql") or a path
+# ("/001.sql"); "/side effects" is prose
+_AFTER = re.compile(r"(?i)(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))")
+_UNITS = {" ": r"[\s-]+", "'": "['’]"}
+_COMPILE_AFTER = 200_000  # characters searched with the walk before the one pattern is compiled
+
+
+class Found:
+    """Where a wording was found, as ``re.Match`` tells it."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start : self._end]
+
+
+class Wordings:
+    """A list of wordings, each already plain (lower case, its words one space apart), to find
+    in text: ``search``, ``match`` and ``finditer`` answer as a compiled pattern would."""
+
+    def __init__(self, phrases: list[str]) -> None:
+        self.tree: dict[str, dict] = {}
+        others: list[str] = []
+        for phrase in phrases:
+            words = phrase.split()
+            if not words:
+                continue
+            if CJK.search(phrase) or any(w[0] == "'" or w[-1] == "'" for w in words):
+                others.append(phrase)
+                continue
+            node = self.tree
+            for word in words:
+                node = node.setdefault(word, {})
+            node[_END] = {}
+        self._others = others
+        self._pattern: re.Pattern[str] | None = None
+        self._read = 0  # characters searched so far
+        self._compiled: re.Pattern[str] | None = None  # the whole list as one pattern, once it pays
+
+    @property
+    def others(self) -> re.Pattern[str] | None:
+        """The small regular expression of the wordings the walk leaves out, if any."""
+        if self._pattern is None and self._others:
+            spaced = [p for p in self._others if not CJK.search(p)]
+            unspaced = [p for p in self._others if CJK.search(p)]
+            parts = []
+            if spaced:
+                alternatives = "|".join(_written(p) for p in sorted(spaced, key=len, reverse=True))
+                parts.append(rf"(?<![\w./-])(?:{alternatives}){_AFTER.pattern[4:]}")
+            if unspaced:  # CJK is written without spaces: a wording is found inside a run of it
+                parts.append("|".join(_written(p) for p in sorted(unspaced, key=len, reverse=True)))
+            self._pattern = re.compile("(?i)" + "|".join(parts))
+        return self._pattern
+
+    def _at(self, text: str, lowered: str, start: int) -> int:
+        """The end of the longest wording that starts at ``start``, or -1."""
+        node = self.tree
+        at = start
+        best = -1
+        while True:
+            token = _TOKEN.match(lowered, at)
+            if token is None:
+                return best
+            word = token.group()
+            # a wording's last word may also end at an apostrophe inside the text's word
+            # ("we" in "we'll"): nothing but a separator may follow a word that goes on
+            if "'" in word:
+                cut = word.rfind("'")
+                while cut > 0:
+                    child = node.get(word[:cut])
+                    if (
+                        child is not None
+                        and _END in child
+                        and _AFTER.match(text, at + cut)
+                        and at + cut > best
+                    ):
+                        best = at + cut
+                    cut = word.rfind("'", 0, cut)
+            child = node.get(word)
+            if child is None:
+                return best
+            end = token.end()
+            if _END in child and _AFTER.match(text, end):
+                best = end
+            gap = _SEPARATOR.match(lowered, end)
+            if gap is None or len(child) == (_END in child):
+                return best
+            node, at = child, gap.end()
+
+    def _starts(self, lowered: str, pos: int) -> Iterator[int]:
+        """Every place from ``pos`` where a word the tree opens with starts, also just after an
+        apostrophe inside a word ("ll" in "we'll"), as a pattern would try them."""
+        tree = self.tree
+        for token in _TOKEN.finditer(lowered, pos):
+            word = token.group()
+            if "'" not in word:
+                if word in tree:
+                    yield token.start()
+                continue
+            pieces = word.split("'")
+            at = token.start()
+            for index in range(len(pieces)):
+                rest = "'".join(pieces[index:])
+                # a wording may open here with the rest of the word or a part of it up to
+                # an apostrophe ("we" in "we'll")
+                if (
+                    any(
+                        "'".join(pieces[index:end]) in tree
+                        for end in range(index + 1, len(pieces) + 1)
+                    )
+                    or rest in tree
+                ):
+                    yield at
+                at += len(pieces[index]) + 1
+
+    def _lowered(self, text: str) -> str | None:
+        lowered = text.replace("’", "'").lower()
+        return lowered if len(lowered) == len(text) else None
+
+    def _walk(self, text: str, pos: int, anchored: bool) -> Found | None:
+        self._read += len(text) - pos
+        lowered = None if self._read > _COMPILE_AFTER else self._lowered(text)
+        if lowered is None:
+            # past some pages of text the one pattern pays for its compiling (a long
+            # description, a server's many); or lower case changed the text's length
+            pattern = _whole(self)
+            found = pattern.match(text, pos) if anchored else pattern.search(text, pos)
+            return Found(text, found.start(), found.end()) if found else None
+        other = self.others
+        later = None
+        if other is not None:
+            later = other.match(text, pos) if anchored else other.search(text, pos)
+        for start in self._starts(lowered, pos):
+            if anchored and start != pos:
+                break
+            if later is not None and later.start() < start:
+                break
+            if start and _BEFORE.match(text, start - 1):
+                continue
+            end = self._at(text, lowered, start)
+            if end >= 0:
+                if later is not None and later.start() == start and later.end() > end:
+                    break
+                return Found(text, start, end)
+        return Found(text, later.start(), later.end()) if later is not None else None
+
+    def search(self, text: str, pos: int = 0) -> Found | None:
+        return self._walk(text, pos, anchored=False)
+
+    def match(self, text: str, pos: int = 0) -> Found | None:
+        return self._walk(text, pos, anchored=True)
+
+    def finditer(self, text: str) -> Iterator[Found]:
+        pos = 0
+        while pos <= len(text):
+            found = self.search(text, pos)
+            if found is None:
+                return
+            yield found
+            pos = max(found.end(), found.start() + 1)
+
+
+def _trie(phrases: list[str]) -> str:
+    """One alternation of the phrases, their common beginnings written once ("roll(?:[\\s-]+
+    back|ed[\\s-]+back)"): a search tries a few first letters at each place in the text, not
+    hundreds of wordings, and the longest wording that fits still wins."""
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for unit in phrase:
+            node = node.setdefault(unit, {})
+        node[""] = {}  # a wording ends here
+
+    def written(node: dict[str, dict]) -> str:
+        branches = [
+            (_UNITS.get(unit) or re.escape(unit)) + written(child)
+            for unit, child in sorted(node.items())
+            if unit
+        ]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"  # greedy: the longer wording first
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return written(root)
+
+
+def _written(phrase: str) -> str:
+    return "".join(_UNITS.get(unit) or re.escape(unit) for unit in phrase)
+
+
+def _whole(wordings: Wordings) -> re.Pattern[str]:
+    """The whole list as one pattern, its wordings written as a tree of letters."""
+    if wordings._compiled is None:
+        phrases: list[str] = []
+
+        def walk(node: dict[str, dict], words: list[str]) -> None:
+            for word, child in node.items():
+                if word == _END:
+                    phrases.append(" ".join(words))
+                else:
+                    walk(child, [*words, word])
+
+        walk(wordings.tree, [])
+        phrases.extend(wordings._others)
+        spaced = [p for p in phrases if not CJK.search(p)]
+        unspaced = [p for p in phrases if CJK.search(p)]
+        pattern = rf"(?<![\w./-])(?:{_trie(spaced) if spaced else '(?!)'}){_AFTER.pattern[4:]}"
+        if unspaced:  # CJK is written without spaces: a wording is found inside a run of it
+            pattern += "|" + _trie(unspaced)
+        wordings._compiled = re.compile("(?i)" + pattern)
+    return wordings._compiled
