@@ -631,6 +631,7 @@ def test_a_part_said_in_french_or_japanese() -> None:
     assert result(check(back.replace("Si le résultat ne fonctionne pas, on", "On")), "rollback").status == "missing"
     assert result(check("## 内容\n\nActionsのバージョンを更新します。動作確認済みです。\n"), "validation").status == "ok"
     assert result(check("## 内容\n\nActionsのバージョンを更新します。既存の設定への影響はありません。\n"), "risks").status == "ok"
+    assert result(check("## What\n\n外部キーを削除したことにより、副作用が発生する可能性があります。\n"), "risks").status == "ok"
     steps = "## 変更確認方法\n\n1. トップページを開く\n2. フッターに「RouletteTalk」が追加されていることを確認する\n"
     assert result(check(steps), "expectations").status == "ok"
     assert result(check("## Pour tester\n\nEffectuer la migration et vérifier que la colonne a bien été remplie.\n"), "expectations").status == "ok"
