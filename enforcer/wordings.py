@@ -76,7 +76,7 @@ class Wordings:
         self._compiled: re.Pattern[str] | None = None  # the whole list as one pattern, once it pays
 
     @property
-    def others(self) -> re.Pattern[str] | None:
+    def _rest(self) -> re.Pattern[str] | None:
         """The small regular expression of the wordings the walk leaves out, if any."""
         if self._pattern is None and self._others:
             spaced = [p for p in self._others if not CJK.search(p)]
@@ -138,15 +138,10 @@ class Wordings:
             pieces = word.split("'")
             at = token.start()
             for index in range(len(pieces)):
-                rest = "'".join(pieces[index:])
                 # a wording may open here with the rest of the word or a part of it up to
                 # an apostrophe ("we" in "we'll")
-                if (
-                    any(
-                        "'".join(pieces[index:end]) in tree
-                        for end in range(index + 1, len(pieces) + 1)
-                    )
-                    or rest in tree
+                if any(
+                    "'".join(pieces[index:end]) in tree for end in range(index + 1, len(pieces) + 1)
                 ):
                     yield at
                 at += len(pieces[index]) + 1
@@ -164,7 +159,7 @@ class Wordings:
             pattern = _whole(self)
             found = pattern.match(text, pos) if anchored else pattern.search(text, pos)
             return Found(text, found.start(), found.end()) if found else None
-        other = self.others
+        other = self._rest
         later = None
         if other is not None:
             later = other.match(text, pos) if anchored else other.search(text, pos)
