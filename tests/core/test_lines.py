@@ -548,7 +548,7 @@ def test_a_step_among_short_options_to_tick_is_one_more_option() -> None:
     # test steps to do, each opening with its verb ("go to", "get", "check"): a plan, not options
     test_steps = "## Testing\n- [ ] Deploy to staging\n- [ ] Go to the home page\n- [ ] Get approval from the stakeholder\n- [ ] Check all the blocks are present\n"
     assert result(check(test_steps), "validation").status == "ok"
-    french = "## Pour tester\n- [ ] Lancer la migration : la colonne doit être ajoutée\n- [ ] Lancer le rollback : la colonne doit être supprimée\n"
+    french = "## Pour tester\n- [ ] Lancer `npm run db:migrate` : la colonne doit être ajoutée\n- [ ] Lancer `npm run db:rollback` : la colonne doit être supprimée\n"
     assert result(check(french), "validation").status == "ok"
 
 
