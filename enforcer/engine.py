@@ -714,18 +714,16 @@ def _names_a_part(line: str, titles: tuple[frozenset[str], tuple[Matcher, ...]])
     """A line inside a paragraph that is by itself a requirement's title: its wording whole
     ("Rollback steps", "Risks:"), or a question holding a wording of several words."""
     line = line.strip()
-    if not line or len(line) > 80 or not line[0].isupper() or line.endswith((".", "!", ",", ";")):
+    if not line or len(line) > 80 or line[0].islower() or line.endswith((".", "!", ",", ";")):
         return False  # (a line going on in lower case is a sentence wrapped: "in addition to unit\ntests?")
     question = line.endswith("?")
-    if line.count(" ") >= (_QUESTION_TITLE_WORDS if question else _TITLE_WORDS) + 2:
+    if line.count(" ") > _QUESTION_TITLE_WORDS:
         return False
     said = normalize(line)
-    if len(said.split()) > (_QUESTION_TITLE_WORDS if question else _TITLE_WORDS):
-        return False
     exact, matchers = titles
-    if said in exact:
+    if said in exact:  # (a CJK title is whole too: normalize() spaces its characters)
         return True
-    return question and any(match.match(said) == 1 for match in matchers)
+    return question and len(said.split()) <= _QUESTION_TITLE_WORDS and any(match.match(said) == 1 for match in matchers)
 
 
 def _given(candidate: Candidate) -> Candidate:
@@ -787,12 +785,15 @@ def _wording_pattern(wordings: tuple[str, ...]) -> Wordings:
     return Wordings(sorted({_plain(p) for p in wordings} - {""}, key=len, reverse=True))
 
 
+# what joins the two halves of a title naming two parts: "Rollback / verify", "Testing/QA"
+_TITLE_HALVES = re.compile(r"\s+(?:\||/|&)\s+|(?<=[^\W\d])/(?=[^\W\d])")
+
+
 # words that only qualify a verb: "could potentially cause", "I have already confirmed", "we
 # will closely monitor" say what "could cause", "I have confirmed" and "we will monitor" say.
 # A sentence is read as written and once more without them, so a wording matches with such
 # words between its own (never a negation: "I have not tested" is no test; and not a word of
 # time or a noun or verb that ends in -ly: "tested nightly on main" is a CI job)
-_TITLE_HALVES = re.compile(r"\s+(?:\||/|&)\s+|(?<=[^\W\d])/(?=[^\W\d])")
 _QUALIFYING_WORDS = re.compile(
     r"(?i)(?<![\w'-])(?:(?!(?:night|dai|week|month|year|hour|ear|on|fami|app|supp|rep|multip|ral|bul)ly\b)[a-z]+ly"
     r"|also|already|just|still|even|then|now|both|all|further|first|again|once|personally|somewhat|quite|very)[\s-]+(?=\w)"

@@ -248,6 +248,9 @@ def test_a_title_line_inside_a_paragraph_starts_a_block_of_its_own() -> None:
     assert result(report, "risks").heading == "What might happen if this goes wrong?"
     assert [e.text for e in result(report, "risks").evidence] == ["Internal exports start to fail."]
     assert result(report, "expectations").status == "ok"
+    # a CJK title is a title line too
+    japanese = "概要\n期待する結果\nページが表示されること。\n"
+    assert result(check(japanese), "expectations").heading == "期待する結果"
     # a line going on in lower case is a sentence wrapped, not a title
     wrapped = "- Will there be end-to-end tests, in addition to unit\n  tests?\n\n## Risks\nNone.\n"
     assert result(check(wrapped), "validation").heading is None
