@@ -385,7 +385,7 @@ class _Checker:
             after.kind == "paragraph"
             and "\n" not in text
             and len(text.split()) <= _TITLE_WORDS
-            and text[:1].isupper()
+            and not text[:1].islower()
             and not text.endswith((".", "!", "?", ":", ";", ","))
         )
 
