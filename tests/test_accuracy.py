@@ -3,6 +3,7 @@ benchmarks/accuracy-baseline.json (benchmarks/accuracy.py explains the scoring).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -41,3 +42,31 @@ def test_accuracy_check_fails_when_worse(tmp_path: Path) -> None:
     worse = accuracy.compare(now, recorded)
     assert len(worse) == 3 and "agreement fell from 95.0% to 80.0%" in worse[0]
     assert accuracy.compare(recorded, recorded) == []
+
+
+def test_untouched_scores_parts_with_the_code_of_a_commit(tmp_path: Path) -> None:
+    """benchmarks/untouched.py, run on the code of HEAD, gives for a part what accuracy.py gives
+    for the same part: the README's untouched figures are reproduced the same way on older
+    commits."""
+    if subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True).returncode != 0:
+        pytest.skip("not a git checkout")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import untouched
+    finally:
+        sys.path.pop(0)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "untouched.py"), "--code", "HEAD", "BG"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "parts BG on the code of HEAD" in done.stdout
+    # the same part scored by this checkout's accuracy.py
+    corpus = tmp_path / "corpus"
+    untouched.corpus_of(["BG"], corpus)
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "accuracy.py"), "--corpus", str(corpus), "--json", str(tmp_path / "v.json"), "--quiet"],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    verdicts = json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))["verdicts"]
+    assert untouched.figures(verdicts) in done.stdout
