@@ -70,25 +70,10 @@ class Wordings:
             for word in words:
                 node = node.setdefault(word, {})
             node[_END] = {}
-        self._others = others
-        self._pattern: re.Pattern[str] | None = None
+        self._phrases = [phrase for phrase in phrases if phrase.split()]
+        self._rest: re.Pattern[str] | None = _pattern(others) if others else None  # a few at most
         self._read = 0  # characters searched so far
-        self._compiled: re.Pattern[str] | None = None  # the whole list as one pattern, once it pays
-
-    @property
-    def _rest(self) -> re.Pattern[str] | None:
-        """The small regular expression of the wordings the walk leaves out, if any."""
-        if self._pattern is None and self._others:
-            spaced = [p for p in self._others if not CJK.search(p)]
-            unspaced = [p for p in self._others if CJK.search(p)]
-            parts = []
-            if spaced:
-                alternatives = "|".join(_written(p) for p in sorted(spaced, key=len, reverse=True))
-                parts.append(rf"(?<![\w./-])(?:{alternatives}){_AFTER.pattern[4:]}")
-            if unspaced:  # CJK is written without spaces: a wording is found inside a run of it
-                parts.append("|".join(_written(p) for p in sorted(unspaced, key=len, reverse=True)))
-            self._pattern = re.compile("(?i)" + "|".join(parts))
-        return self._pattern
+        self._whole: re.Pattern[str] | None = None  # the whole list as one pattern, once it pays
 
     def _at(self, text: str, lowered: str, start: int) -> int:
         """The end of the longest wording that starts at ``start``, or -1."""
@@ -156,7 +141,9 @@ class Wordings:
         if lowered is None:
             # past some pages of text the one pattern pays for its compiling (a long
             # description, a server's many); or lower case changed the text's length
-            pattern = _whole(self)
+            if self._whole is None:
+                self._whole = _pattern(self._phrases)
+            pattern = self._whole
             found = pattern.match(text, pos) if anchored else pattern.search(text, pos)
             return Found(text, found.start(), found.end()) if found else None
         other = self._rest
@@ -219,28 +206,12 @@ def _trie(phrases: list[str]) -> str:
     return written(root)
 
 
-def _written(phrase: str) -> str:
-    return "".join(_UNITS.get(unit) or re.escape(unit) for unit in phrase)
-
-
-def _whole(wordings: Wordings) -> re.Pattern[str]:
-    """The whole list as one pattern, its wordings written as a tree of letters."""
-    if wordings._compiled is None:
-        phrases: list[str] = []
-
-        def walk(node: dict[str, dict], words: list[str]) -> None:
-            for word, child in node.items():
-                if word == _END:
-                    phrases.append(" ".join(words))
-                else:
-                    walk(child, [*words, word])
-
-        walk(wordings.tree, [])
-        phrases.extend(wordings._others)
-        spaced = [p for p in phrases if not CJK.search(p)]
-        unspaced = [p for p in phrases if CJK.search(p)]
-        pattern = rf"(?<![\w./-])(?:{_trie(spaced) if spaced else '(?!)'}){_AFTER.pattern[4:]}"
-        if unspaced:  # CJK is written without spaces: a wording is found inside a run of it
-            pattern += "|" + _trie(unspaced)
-        wordings._compiled = re.compile("(?i)" + pattern)
-    return wordings._compiled
+def _pattern(phrases: list[str]) -> re.Pattern[str]:
+    """The phrases as one pattern, each written as a tree of letters: whole words of prose, or
+    in CJK (written without spaces) anywhere inside a run of it."""
+    spaced = [p for p in phrases if not CJK.search(p)]
+    unspaced = [p for p in phrases if CJK.search(p)]
+    pattern = rf"(?<![\w./-])(?:{_trie(spaced) if spaced else '(?!)'}){_AFTER.pattern[4:]}"
+    if unspaced:
+        pattern += "|" + _trie(unspaced)
+    return re.compile("(?i)" + pattern)

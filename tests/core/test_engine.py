@@ -700,7 +700,7 @@ def test_the_wordings_walk_gives_way_to_one_pattern_past_some_pages() -> None:
     text = "Notes. " * 40_000 + "If it breaks we’ll revert, or roll-back the deploy."
     expected = [(f.start(), f.group()) for f in walk.finditer(text)]
     assert [g for _, g in expected] == ["we’ll revert", "roll-back the deploy"]
-    assert walk._compiled is not None  # the walk read past the threshold and compiled
+    assert walk._whole is not None  # the walk read past the threshold and compiled
     again = finder.Wordings(["roll back", "roll back the deploy", "we'll revert"])
     again._read = finder._COMPILE_AFTER + 1
     assert [(f.start(), f.group()) for f in again.finditer(text)] == expected
