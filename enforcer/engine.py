@@ -290,11 +290,7 @@ class _Checker:
         line of one) that is a requirement's wording, with or without a colon ("Rollback
         plan", "Risks:"). Per section: (block position, title, line, requirement ids)."""
         found: dict[int, list[tuple[int, str, int, frozenset[str]]]] = {}
-        wordings: dict[str, set[str]] = {}  # a heading as a whole title -> requirement ids
-        matchers = [(r.id, matcher(r.headings)) for r in self.config.requirements if r.table is None]
-        for req_id, match in matchers:
-            for title in match.exact:
-                wordings.setdefault(title, set()).add(req_id)
+        wordings, matchers = _part_titles(self.config)
         # one quick pass keeps the few blocks that may open with a title: a paragraph, or a
         # list item of more than one line, whose text is long enough to hold a wording
         maybe = [
@@ -699,18 +695,26 @@ def _split_at_titles(document: Document, config: Config) -> Document:
     return document._replace(sections=tuple(sections)) if cuts_left < _MOST_CUTS else document
 
 
+# a heading as a whole title -> the requirements it names; and each requirement's matcher
+_PartTitles = tuple[dict[str, frozenset[str]], tuple[tuple[str, Matcher], ...]]
+
+
 @lru_cache(maxsize=16)
-def _part_titles_of(headings: tuple[tuple[str, ...], ...]) -> tuple[frozenset[str], tuple[Matcher, ...]]:
-    matchers = tuple(matcher(aliases) for aliases in headings)
-    return frozenset().union(*(m.exact for m in matchers)), matchers
+def _part_titles_of(headings: tuple[tuple[str, tuple[str, ...]], ...]) -> _PartTitles:
+    matchers = tuple((req_id, matcher(aliases)) for req_id, aliases in headings)
+    wordings: dict[str, set[str]] = {}
+    for req_id, match in matchers:
+        for title in match.exact:
+            wordings.setdefault(title, set()).add(req_id)
+    return {title: frozenset(ids) for title, ids in wordings.items()}, matchers
 
 
-def _part_titles(config: Config) -> tuple[frozenset[str], tuple[Matcher, ...]]:
-    """Every requirement's whole titles, and its matchers for the questions."""
-    return _part_titles_of(tuple(r.headings for r in config.requirements if r.table is None))
+def _part_titles(config: Config) -> _PartTitles:
+    """The titles of the parts a plain line may be, built once per ruleset."""
+    return _part_titles_of(tuple((r.id, r.headings) for r in config.requirements if r.table is None))
 
 
-def _names_a_part(line: str, titles: tuple[frozenset[str], tuple[Matcher, ...]]) -> bool:
+def _names_a_part(line: str, titles: _PartTitles) -> bool:
     """A line inside a paragraph that is by itself a requirement's title: its wording whole
     ("Rollback steps", "Risks:"), or a question holding a wording of several words."""
     line = line.strip()
@@ -723,7 +727,7 @@ def _names_a_part(line: str, titles: tuple[frozenset[str], tuple[Matcher, ...]])
     exact, matchers = titles
     if said in exact:  # (a CJK title is whole too: normalize() spaces its characters)
         return True
-    return question and len(said.split()) <= _QUESTION_TITLE_WORDS and any(match.match(said) == 1 for match in matchers)
+    return question and len(said.split()) <= _QUESTION_TITLE_WORDS and any(match.match(said) == 1 for _, match in matchers)
 
 
 def _given(candidate: Candidate) -> Candidate:
