@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generated import write_or_check  # noqa: E402
+
 from enforcer.config import VOCABULARY_FILE, builtin_names, parse_builtin  # noqa: E402
 from enforcer.vocabulary import fingerprint, parse_source  # noqa: E402
 
@@ -34,14 +36,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print("rules/parsed.json is stale: run python tools/gen_parsed_rules.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    return write_or_check(TARGET, render(), argv, "tools/gen_parsed_rules.py")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from enforcer import config  # noqa: E402
-from enforcer import lines, model, vocabulary  # noqa: E402
+from generated import write_or_check  # noqa: E402
+
+from enforcer import (  # noqa: E402
+    config,  # noqa: E402
+    lines,
+    model,
+    vocabulary,
+)
 from enforcer.checks import CHECKS  # noqa: E402
 
 TARGET = ROOT / "docs" / "rules.md"
@@ -144,14 +150,7 @@ def render() -> str:
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print("docs/rules.md is stale: run python tools/gen_rules_doc.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    return write_or_check(TARGET, render(), sys.argv[1:], "tools/gen_rules_doc.py")
 
 
 if __name__ == "__main__":
