@@ -317,7 +317,7 @@ class _Checker:
             longest = _QUESTION_TITLE_WORDS if first.rstrip().endswith("?") else _TITLE_WORDS
             if not ids and len(said.split()) <= longest:
                 # a short line that holds a heading of several words: "How to verify it"
-                ids = {req_id for req_id, match in matchers if match.match(said) == 1} or None
+                ids = frozenset(req_id for req_id, match in matchers if match.match(said) == 1) or None
             if ids and not first.rstrip().endswith((".", "!")) and not ids <= self._named_around(index):
                 title = first.strip().strip("*_").rstrip(":").strip().strip("*_")
                 found.setdefault(index, []).append((position, title, block.line, frozenset(ids)))
