@@ -24,14 +24,37 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
+def _unaccented() -> dict[int, str]:
+    """Each accented Latin letter (U+00C0 to U+024F) that is one letter and its marks, as that
+    letter: "é" -> "e", "Ç" -> "C". One letter for one, so a position in the folded text is the
+    same position in the text."""
+    table = {}
+    for point in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(point))
+        if len(base) > 1 and base[0].isascii() and base[0].isalpha() and all(unicodedata.combining(c) for c in base[1:]):
+            table[point] = base[0]
+    return table
+
+
+_UNACCENTED = _unaccented()
+
+
+def fold(text: str) -> str:
+    """``text`` with its accented Latin letters unaccented, letter for letter: French written
+    on an English keyboard ("verifier", "Objectif", "a ete teste") says what "vérifier" says."""
+    return text if text.isascii() else text.translate(_UNACCENTED)
+
+
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Lower case, without emoji (also as :shortcodes:), punctuation, numbering or "(required)".
+    """Lower case, without emoji (also as :shortcodes:), punctuation, numbering, accents or
+    "(required)".
 
-    "🔙 3. Rollback plan (required)" -> "rollback plan"; "Back-out plan" -> "back out plan".
+    "🔙 3. Rollback plan (required)" -> "rollback plan"; "Back-out plan" -> "back out plan";
+    "Résultat attendu" -> "resultat attendu".
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text))
+        text = fold(unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)))
         # each CJK character stands apart, so a phrase is found inside a run written without
         # spaces: "確認方法" inside "変更確認方法"
         text = CJK.sub(lambda run: " " + " ".join(run.group()) + " ", text)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from enforcer.text import CJK
+from enforcer.text import CJK, fold
 
 _END = ""  # the key that marks a wording ending at a node of the tree of words
 _TOKEN = re.compile(r"\w+(?:'\w+)*")  # a word, with the apostrophes inside it ("we've")
@@ -57,6 +57,7 @@ class Wordings:
     in text: ``search``, ``match`` and ``finditer`` answer as a compiled pattern would."""
 
     def __init__(self, phrases: list[str]) -> None:
+        phrases = [fold(phrase) for phrase in phrases]  # found in text unaccented the same way
         self.tree: dict[str, dict] = {}
         others: list[str] = []
         for phrase in phrases:
@@ -132,7 +133,7 @@ class Wordings:
                 at += len(pieces[index]) + 1
 
     def _lowered(self, text: str) -> str | None:
-        lowered = text.replace("’", "'").lower()
+        lowered = fold(text.replace("’", "'").lower())
         return lowered if len(lowered) == len(text) else None
 
     def _walk(self, text: str, pos: int, anchored: bool) -> Found | None:
@@ -144,12 +145,14 @@ class Wordings:
             if self._whole is None:
                 self._whole = _pattern(self._phrases)
             pattern = self._whole
-            found = pattern.match(text, pos) if anchored else pattern.search(text, pos)
+            folded = fold(text)  # letter for letter: the same positions
+            found = pattern.match(folded, pos) if anchored else pattern.search(folded, pos)
             return Found(text, found.start(), found.end()) if found else None
         other = self._rest
         later = None
         if other is not None:
-            later = other.match(text, pos) if anchored else other.search(text, pos)
+            folded = fold(text)
+            later = other.match(folded, pos) if anchored else other.search(folded, pos)
         for start in self._starts(lowered, pos):
             if anchored and start != pos:
                 break

@@ -668,16 +668,18 @@ def test_the_wordings_pattern_finds_what_a_plain_alternation_finds() -> None:
     from enforcer.vocabulary import vocabulary
 
     from enforcer import wordings as finder
+    from enforcer.text import fold
 
     sentences = yaml.safe_load((Path(__file__).parents[2] / "benchmarks/sentences/sentences.yaml").read_text())
     texts = [item["text"] for item in sentences["sentences"]] + [
         "We roll-back the deploy", "rollback/001.sql", "Rollback’s done", "we’ll roll back, we'll", "ROLLBACK.sql and bugs/side effects",
-        "I've tested it; we've verified it'", "pas d'impact ici", "問題があれば切り戻します", "İstanbul: we tested it in staging",
+        "I've tested it; we've verified it'", "pas d'impact ici", "問題があれば切り戻します", "İstanbul: we tested it in staging", "Il faut verifier la stabilité, pas d'impact",
     ]
     for requirement_id, mention in vocabulary().mentions:
         lists = [mention.words, mention.alone, mention.ticked, *(sense.words for sense in mention.senses)]
         for wordings in (tuple(w.lstrip("^") for w in words) for words in lists if words):
-            phrases = sorted({" ".join(engine._WORDING.split(p.lower())).strip() for p in wordings} - {""}, key=len, reverse=True)
+            # accents fold letter for letter on both sides: "régressions" is found as "regressions"
+            phrases = sorted({fold(" ".join(engine._WORDING.split(p.lower())).strip()) for p in wordings} - {""}, key=len, reverse=True)
             spaced = [p for p in phrases if not finder.CJK.search(p)]
             unspaced = [p for p in phrases if finder.CJK.search(p)]
             flat = "|".join(r"[\s-]+".join(re.escape(w).replace("'", "['’]") for w in phrase.split()) for phrase in spaced) or "(?!)"
@@ -685,11 +687,12 @@ def test_the_wordings_pattern_finds_what_a_plain_alternation_finds() -> None:
             oracle = re.compile(rf"(?i)(?<![\w./-])(?:{flat})(?![\w-]|\.\w|/(?![a-z]+\b(?![/.]\w)))" + (f"|{cjk}" if cjk else ""))
             pattern = engine._wording_pattern(wordings)
             for text in texts:
-                found, expected = pattern.search(text), oracle.search(text)
-                assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group())), (requirement_id, text)
-                assert [(f.start(), f.group()) for f in pattern.finditer(text)] == [(m.start(), m.group()) for m in oracle.finditer(text)]
-                found, expected = pattern.match(text, 0), oracle.match(text, 0)
-                assert (found and found.group()) == (expected and expected.group()), (requirement_id, text)
+                folded = fold(text)
+                found, expected = pattern.search(text), oracle.search(folded)
+                assert (found and (found.start(), found.group())) == (expected and (expected.start(), text[expected.start() : expected.end()])), (requirement_id, text)
+                assert [(f.start(), f.group()) for f in pattern.finditer(text)] == [(m.start(), text[m.start() : m.end()]) for m in oracle.finditer(folded)]
+                found, expected = pattern.match(text, 0), oracle.match(folded, 0)
+                assert (found and found.group()) == (expected and text[expected.start() : expected.end()]), (requirement_id, text)
 
 
 def test_the_wordings_walk_gives_way_to_one_pattern_past_some_pages() -> None:
@@ -704,3 +707,22 @@ def test_the_wordings_walk_gives_way_to_one_pattern_past_some_pages() -> None:
     again = finder.Wordings(["roll back", "roll back the deploy", "we'll revert"])
     again._read = finder._COMPILE_AFTER + 1
     assert [(f.start(), f.group()) for f in again.finditer(text)] == expected
+
+
+def test_french_written_without_accents_says_what_it_says_with_them() -> None:
+    """Accents fold letter for letter, in headings and in the wordings found in prose, both
+    ways: "Objectif:" and "verifier la stabilite" as much as "vérifier la stabilité"."""
+    from enforcer import wordings as finder
+    from enforcer.text import fold, normalize
+
+    assert normalize("Résultat attendu") == normalize("Resultat attendu") == "resultat attendu"
+    assert fold("Ça a été testé — 問題") == "Ca a ete teste — 問題"  # one letter for one, CJK kept
+    walk = finder.Wordings(["vérifier que", "revenir en arrière"])
+    for text in ("Il faut verifier que tout va bien.", "Il faut vérifier que tout va bien."):
+        found = walk.search(text)
+        assert found is not None and (found.start(), found.group()) == (8, text[8:20])
+    plan = "# Plan\n\nObjectif:\n\n* deployer sans casser les clients existants\n\n## Execution\n\n1. deployer Core\n2. verifier stabilite des metriques et absence d'incident\n"
+    report = check(plan, "handbook")
+    assert statuses(report)["expectations"] == "ok"
+    assert statuses(report)["validation"] == "ok"
+    assert statuses(check(plan.replace("verifier stabilite", "regarder"), "handbook"))["validation"] == "missing"
