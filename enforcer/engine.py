@@ -493,8 +493,10 @@ class _Checker:
                     # a ticked box speaks in the first person: "[x] Manual testing of the main
                     # flows" is "we did manual testing of the main flows"
                     weighed = f"we {said}" if block.kind == "task" and block.checked else said
-                    if line_model.speaks_first(sentence):
-                        weighed = f"i {weighed}"  # normalize() reads an opening "I" as a numeral
+                    if line_model.speaks_first(sentence) or _SUBJECT_DROPPED.match(sentence):
+                        # normalize() reads an opening "I" as a numeral; "Will create backup and
+                        # test in dev before deploying" is the author's "I will"
+                        weighed = f"i {weighed}"
                     if not ticked and not _says_alone(mention, bare) and not any(
                         _says_in(sense, bare, weighed, said, self.titles[index], mention.not_after) for sense in mention.senses
                     ):
@@ -745,6 +747,9 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
+# a sentence that opens with its verb, its subject (the author) left out: "Will create backup
+# and test in dev before deploying to staging and prod", "Going to verify on staging first"
+_SUBJECT_DROPPED = re.compile(r"(?i)[\s*_\"'(-]*(?:will|going to|plan to|planning to|intend to)\s+(?!be\b|not\b|this\b|it\b|that\b|there\b|they\b|we\b|you\b)[a-z]")
 _SENTENCE_MIN_WORDS = 4  # a sentence among others, or ended as one: "The risk is low."
 # what a line is when it tells the author what to write, whatever else it says
 _TELLS_THE_AUTHOR = frozenset({line_model.INSTRUCTION, line_model.TEMPLATE, line_model.RULESET_PROMPT})

@@ -111,6 +111,9 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("## Risk and impact", "risks"),
         ("## Verification", "testing"),  # how the author verified it: the tests run
         ("## How to review", "testing"),
+        ("## 8. Post-testing", "validation"),  # the checks after a migration's run
+        ("## Downgrades", "rollback"),
+        ("## Erreurs/problèmes connus", "risks"),
     ],
 )
 def test_more_wordings(heading: str, requirement: str) -> None:
@@ -726,3 +729,17 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
     assert statuses(report)["expectations"] == "ok"
     assert statuses(report)["validation"] == "ok"
     assert statuses(check(plan.replace("verifier stabilite", "regarder"), "handbook"))["validation"] == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the author's "I will", the subject left out, plans a check
+        ("Update Wordpress to version 7.0\n\nWill create backup and test in dev before deploying to staging and prod\n", "ok"),
+        ("Update the kernel.\n\n- checked manually on a test VM that the reboot scheduling works correctly\n", "ok"),
+        ("Upgrade node dependencies.\n\nNeed to test this once.\n", "missing"),  # a to-do, no plan
+        ("Upgrade node dependencies.\n\nWill this break the login page for anyone?\n", "missing"),  # asked
+    ],
+)
+def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
+    assert result(check(text), "validation").status == status
