@@ -497,8 +497,11 @@ class _Checker:
                         # normalize() reads an opening "I" as a numeral; "Will create backup and
                         # test in dev before deploying" is the author's "I will"
                         weighed = f"i {weighed}"
+                    # an aside in parentheses vetoes nothing: "There should be no downtime in the
+                    # apis but a pair of expected CF-StatsUnavailable (fixed by #1183)"
+                    unaside = normalize(_ASIDE.sub(" ", sentence)) if "(" in sentence else said
                     if not ticked and not _says_alone(mention, bare) and not any(
-                        _says_in(sense, bare, weighed, said, self.titles[index], mention.not_after) for sense in mention.senses
+                        _says_in(sense, bare, weighed, unaside, self.titles[index], mention.not_after) for sense in mention.senses
                     ):
                         continue  # no wording of its own, or not in the condition its words ask
                     if _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
@@ -743,6 +746,7 @@ _A_REVERT = re.compile(
     r"(?:commit|pr|pull request|mr|merge request|changes? (?:from|in|of)|#|[\w.-]+/[\w.-]+#\d|[0-9a-f]{7,}))"
 )
 _CODE_SPAN = re.compile(r"`[^`]*`")
+_ASIDE = re.compile(r"\([^()]*\)")  # words in parentheses
 # words quoted, not said: "they read 'we'll roll back if it goes bad', which is no plan"
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')

@@ -743,3 +743,18 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
 )
 def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
     assert result(check(text), "validation").status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # an aside in parentheses vetoes nothing
+        ("Rotate the certs.\n\n2. rerun the deploy script. There should be no downtime in the apis but a pair of expected errors (fixed by #1183)\n", "ok"),
+        ("Rotate the certs.\n\nThis fixes the downtime we saw in the apis last week.\n", "missing"),
+        # an outcome the author is unsure of
+        ("Upgrade the database.\n\nIt's also possible that the new engine version will be rejected in environments on older minor versions.\n", "ok"),
+        ("Review process.\n\nIt is possible that the incident could have been avoided with a review of the plan.\n", "missing"),
+    ],
+)
+def test_risks_said_in_passing(text: str, status: str) -> None:
+    assert result(check(text), "risks").status == status
