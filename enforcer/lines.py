@@ -882,7 +882,7 @@ def _example_steps(lines: list[Line]) -> list[Line]:
     """A template's example steps: in a list where one item is a stand-in ("1. Check out
     this PR", "2. Run Command X, Click Button Y", "3. Profit"), the other items are the
     example's too, not steps of this change."""
-    if not any(line.reason == PLACEHOLDER and line.block.kind == "item" for line in lines):
+    if not any(line.reason == PLACEHOLDER and line.block.kind in ("item", "task") for line in lines):
         return lines
     found = list(lines)
     for start, end in _runs(found, _is_item, _same_list):
@@ -890,7 +890,7 @@ def _example_steps(lines: list[Line]) -> list[Line]:
         if len({line.block for line in run}) >= _EXAMPLE_ITEMS and any(line.reason == PLACEHOLDER for line in run):
             for at in range(start, end + 1):
                 line = found[at]
-                if line.kind == "answer" and line.reason in (STATEMENT, LINK):
+                if line.kind == "answer" and line.reason in (STATEMENT, LINK, CRITERION):
                     found[at] = line._replace(kind="prompt", reason=EXAMPLE_STEP)
     return found
 
@@ -900,10 +900,14 @@ def _unticked(line: Line) -> bool:
 
 
 def _is_item(line: Line) -> bool:
-    return line.block.kind == "item"
+    """An item of a list; an unticked box too ("- [ ] _The first thing this PR must achieve_",
+    "- [ ] _etc_"): a ticked one is the author's answer."""
+    return line.block.kind == "item" or _unticked(line)
 
 
 def _same_list(first: Line, line: Line) -> bool:
+    if _unticked(first):
+        return _unticked(line)
     return line.block.kind == "item" and line.block.ordered == first.block.ordered
 
 

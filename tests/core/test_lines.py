@@ -1053,3 +1053,12 @@ def test_a_passive_instruction_among_the_template_s_is_its_guidance() -> None:
         "Any relevant details of the configuration to perform the test should be added.\n"
     )
     assert result(check(text), "validation").status == "placeholder"
+
+
+def test_a_list_of_examples_that_goes_on_with_etc_is_the_templates() -> None:
+    """Unticked boxes under "Acceptance Criteria" ending with "_etc_" are the template's
+    examples ("_The first thing this PR must achieve_"), not conditions of this change."""
+    template = "### Acceptance Criteria\n\n- [ ] _The first thing this PR must achieve_\n- [ ] _The second thing this PR must achieve_\n- [ ] _etc_\n"
+    assert result(check(template), "expectations").status != "ok"
+    filled = "### Acceptance Criteria\n\n- [ ] Exports finish under 5 s for 10k rows\n- [ ] The old export path is gone\n- [ ] Users see the new button\n"
+    assert result(check(filled), "expectations").status == "ok"
