@@ -465,6 +465,8 @@ class _Checker:
                 if len(sentences) > 1 and line_model.read_sentences(raw.strip(), context)[1] in _TELLS_THE_AUTHOR:
                     continue  # "_Any change is risky. Identify all risks ..._": the template's line
                 for position, sentence in enumerate(sentences):
+                    if len(sentence) > _LONGEST_SENTENCE:
+                        continue  # pages without a full stop are no sentence that says a part
                     if block.kind == "task" and block.checked:
                         sentence = _ticked_answer(sentence)  # "[x] Did you test this locally?"
                     # a wording inside `code` is a name, inside quotation marks someone's words
@@ -751,6 +753,7 @@ _ASIDE = re.compile(r"\([^()]*\)")  # words in parentheses
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
+_LONGEST_SENTENCE = 4000  # characters: a sentence of a description is a few lines at most
 # a sentence that opens with its verb, its subject (the author) left out: "Will create backup
 # and test in dev before deploying to staging and prod", "Going to verify on staging first"
 _SUBJECT_DROPPED = re.compile(r"(?i)[\s*_\"'(-]*(?:will|going to|plan to|planning to|intend to)\s+(?!be\b|not\b|this\b|it\b|that\b|there\b|they\b|we\b|you\b)[a-z]")

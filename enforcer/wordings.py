@@ -74,6 +74,10 @@ class Wordings:
         self._phrases = [phrase for phrase in phrases if phrase.split()]
         self._rest: re.Pattern[str] | None = _pattern(others) if others else None  # a few at most
         self._read = 0  # characters searched so far
+        # the last text searched, with its lower case unaccented and its unaccented copies: a
+        # finditer searches it again from each find
+        self._last_lowered: tuple[str | None, str | None] = (None, None)
+        self._last_folded: tuple[str | None, str] = (None, "")
         self._whole: re.Pattern[str] | None = None  # the whole list as one pattern, once it pays
 
     def _at(self, text: str, lowered: str, start: int) -> int:
@@ -133,8 +137,21 @@ class Wordings:
                 at += len(pieces[index]) + 1
 
     def _lowered(self, text: str) -> str | None:
+        last = self._last_lowered  # one read, one write: a check in another thread may share it
+        if last[0] is text:
+            return last[1]  # finditer searches one text again from each find
         lowered = fold(text.replace("’", "'").lower())
-        return lowered if len(lowered) == len(text) else None
+        found = lowered if len(lowered) == len(text) else None
+        self._last_lowered = (text, found)
+        return found
+
+    def _folded(self, text: str) -> str:
+        last = self._last_folded
+        if last[0] is text:
+            return last[1]
+        folded = fold(text)
+        self._last_folded = (text, folded)
+        return folded
 
     def _walk(self, text: str, pos: int, anchored: bool) -> Found | None:
         self._read += len(text) - pos
@@ -145,13 +162,13 @@ class Wordings:
             if self._whole is None:
                 self._whole = _pattern(self._phrases)
             pattern = self._whole
-            folded = fold(text)  # letter for letter: the same positions
+            folded = self._folded(text)  # letter for letter: the same positions
             found = pattern.match(folded, pos) if anchored else pattern.search(folded, pos)
             return Found(text, found.start(), found.end()) if found else None
         other = self._rest
         later = None
         if other is not None:
-            folded = fold(text)
+            folded = self._folded(text)
             later = other.match(folded, pos) if anchored else other.search(folded, pos)
         for start in self._starts(lowered, pos):
             if anchored and start != pos:
