@@ -39,10 +39,23 @@ def _unaccented() -> dict[int, str]:
 _UNACCENTED = _unaccented()
 
 
+_LAST_FOLDED: tuple[str | None, str] = (None, "")  # a long text folded: searched again and again
+
+
 def fold(text: str) -> str:
     """``text`` with its accented Latin letters unaccented, letter for letter: French written
     on an English keyboard ("verifier", "Objectif", "a ete teste") says what "vérifier" says."""
-    return text if text.isascii() else text.translate(_UNACCENTED)
+    global _LAST_FOLDED
+    if text.isascii():
+        return text
+    if len(text) < 1000:
+        return text.translate(_UNACCENTED)
+    last = _LAST_FOLDED  # one read and one write: another thread's check may share it
+    if last[0] is text:
+        return last[1]
+    folded = text.translate(_UNACCENTED)
+    _LAST_FOLDED = (text, folded)
+    return folded
 
 
 @lru_cache(maxsize=65536)
