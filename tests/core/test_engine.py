@@ -754,6 +754,8 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
         # an outcome the author is unsure of
         ("Upgrade the database.\n\nIt's also possible that the new engine version will be rejected in environments on older minor versions.\n", "ok"),
         ("Review process.\n\nIt is possible that the incident could have been avoided with a review of the plan.\n", "missing"),
+        ("Stage 08.\n\nNote that existing dev deployments may struggle with the realm renaming.\n", "ok"),
+        ("Slurm upgrade.\n\n- slurmdbd upgrade can take an hour and needs to be run manually\n", "ok"),
     ],
 )
 def test_risks_said_in_passing(text: str, status: str) -> None:
