@@ -217,7 +217,7 @@ _SOURCES = {
     # the same request in French and Japanese: "Veuillez indiquer ...", "... を記載してください。"
     "request": r"(?i)^\W*(?:veuillez|merci de|merci d')|(?:ください|下さい)(?:[。.!！)）\s]|$)",
     "trailing_etc": r"(?i)(?<=\?)\s*(?:etc\.?|\.\.\.|…)\s*$",
-    "wh_question": r"(?i)^\W*(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
+    "wh_question": r"(?i)^\W*(?:(?:and|but|so|or)\s+)?(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
     # what opens a question: "Is it ...", "What settings ...", "When will it ...", not "When I ..."
     "asks": r"(?i)^\W*(?:(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|shall|what|how|why|which|who|whose|where|any)\b|when\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b)",
     # a question tagged on a statement: "is that a problem?", "right?", "does that work?"
@@ -574,7 +574,8 @@ def read_line(
     if context.words.template_markers.longest(normalize(text)):
         return "prompt", EXAMPLE
     asked = _re("trailing_etc").sub("", text).rstrip(":*_ ")  # "... any regression? etc": the list of questions goes on
-    if (asked.endswith("?") and not is_tagged_statement(asked)) or (text[0] in "WHwh" and _re("wh_question").match(text)):
+    # a question left without its mark: "How do you test it", "And how do you fix that problem"
+    if (asked.endswith("?") and not is_tagged_statement(asked)) or (text[0] in "WHwhAaBbSsOo" and _re("wh_question").match(text)):
         return "prompt", QUESTION
     if is_stem(text, last):
         return "prompt", STEM

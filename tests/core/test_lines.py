@@ -1062,3 +1062,17 @@ def test_a_list_of_examples_that_goes_on_with_etc_is_the_templates() -> None:
     assert result(check(template), "expectations").status != "ok"
     filled = "### Acceptance Criteria\n\n- [ ] Exports finish under 5 s for 10k rows\n- [ ] The old export path is gone\n- [ ] Users see the new button\n"
     assert result(check(filled), "expectations").status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("And how do you fix that problem", "prompt"),  # a question left without its mark
+        ("So what does it change for users", "prompt"),
+        ("And the cache is warmed before the switch.", "answer"),
+        ("Test A", "prompt"),  # GitHub's most copied template: "- [ ] Test A", "- [ ] Test B"
+        ("Test against a copy of production", "answer"),
+    ],
+)
+def test_template_stand_ins_and_unmarked_questions(text: str, kind: str) -> None:
+    assert lines.read_line(text, CONTEXT)[0] == kind
