@@ -939,7 +939,10 @@ def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denia
     )
 
 
-_OPENING = re.compile(r"[\s*_\"'(`-]*(?:\d+[.)]\s+)?")  # what may stand before a sentence's first word
+# what may stand before a sentence's first word: marks, quotes, a step's number ("1. "), and a
+# clause of time that orders the step ("When all 2.0 issues are done, test on multiple internal
+# environments", "Once deploy completes, retest the endpoints")
+_OPENING = re.compile(r"(?i)[\s*_\"'(`-]*(?:\d+[.)]\s+)?(?:(?:when|once|after|as soon as)\b(?:[^,.;:!?]|\.(?=\S)){1,80},\s+)?")
 
 
 def _opening(sentence: str) -> int:

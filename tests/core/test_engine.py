@@ -738,6 +738,9 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
         ("Update Wordpress to version 7.0\n\nWill create backup and test in dev before deploying to staging and prod\n", "ok"),
         ("Update the kernel.\n\n- checked manually on a test VM that the reboot scheduling works correctly\n", "ok"),
         ("Upgrade node dependencies.\n\nNeed to test this once.\n", "missing"),  # a to-do, no plan
+        # a runbook's step after a clause of time that orders it
+        ("Release 2.0.\n\nWhen all 2.0 issues are done, test on multiple internal environments before release.\n", "ok"),
+        ("Release 2.0.\n\nWhen all 2.0 issues are done, we tag the release.\n", "missing"),
         ("Upgrade node dependencies.\n\nWill this break the login page for anyone?\n", "missing"),  # asked
     ],
 )
