@@ -146,6 +146,8 @@ class Wordings:
         return found
 
     def _folded(self, text: str) -> str:
+        """``fold(text)``, kept for this list's next search of the same text: fold() keeps one
+        long text for all lists, and checks alternate between a block and its sentences."""
         last = self._last_folded
         if last[0] is text:
             return last[1]
