@@ -227,7 +227,7 @@ _SOURCES = {
     # package, you have added ...": a template's instruction, for whichever change it fits
     "kind_of_change": r"(?i)^\W*if (?:this|your|the) (?:change|changes|pr|mr|pull request|merge request|code change|feature) (?P<condition>[^,]{3,80}), (?P<then>(?:please |you )?[a-z]+)",
     # the author speaking: "I think ...", "🛑 ⚠️ I think ..." (not "I. Introduction")
-    "first_person": r"^[^\w]*I\s+[a-z]",
+    "first_person": r"^[^\w]*I(?:['’](?:m|ve|ll|d))?\s+[a-z]",
     # a condition that waits for its main clause: "If this needs downtime" (no comma yet)
     "condition": r"(?i)^\W*(?:if|when|whenever|unless|in case|once|before|after|should)\b[^,]*$",
     # a line that opens with an example is the template's: "E.g. a short series of steps ..."

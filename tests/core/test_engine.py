@@ -738,6 +738,8 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
         ("Update Wordpress to version 7.0\n\nWill create backup and test in dev before deploying to staging and prod\n", "ok"),
         ("Update the kernel.\n\n- checked manually on a test VM that the reboot scheduling works correctly\n", "ok"),
         ("Upgrade node dependencies.\n\nNeed to test this once.\n", "missing"),  # a to-do, no plan
+        # "I'm", "I've", "I'll" speak in the first person as "I" does
+        ("Release.\n\nI'm going to push these commits to the staging server and diagnose them carefully.\n", "ok"),
         # a runbook's step after a clause of time that orders it
         ("Release 2.0.\n\nWhen all 2.0 issues are done, test on multiple internal environments before release.\n", "ok"),
         ("Release 2.0.\n\nWhen all 2.0 issues are done, we tag the release.\n", "missing"),
