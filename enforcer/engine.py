@@ -392,7 +392,7 @@ class _Checker:
             self._prose = [
                 (index, block)
                 for index, _, block in self.worded
-                if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and block.checked)
+                if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and (block.checked or _says_more(block)))
                 if len(block.text) >= (_TICKED_MIN_CHARS if block.checked else _MENTION_MIN_CHARS)
                 and _word_count(block.text) >= (_TICKED_TEST_WORDS if block.checked else _min_words(block))
             ]
@@ -467,6 +467,8 @@ class _Checker:
                 for position, sentence in enumerate(sentences):
                     if len(sentence) > _LONGEST_SENTENCE:
                         continue  # pages without a full stop are no sentence that says a part
+                    if block.kind == "task" and not block.checked and offset == 0 and position == 0:
+                        continue  # an unticked box's own step is still to do: what follows it is said
                     if block.kind == "task" and block.checked:
                         sentence = _ticked_answer(sentence)  # "[x] Did you test this locally?"
                     # a wording inside `code` is a name, inside quotation marks someone's words
@@ -753,6 +755,7 @@ _ASIDE = re.compile(r"\([^()]*\)")  # words in parentheses
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
 _MENTION_MIN_WORDS = 5
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e(?:'re|'ll|'ve)?|[Oo]ur|us|I)\b")  # the author speaking (not "i.e.", "US")
 _LONGEST_SENTENCE = 4000  # characters: a sentence of a description is a few lines at most
 # a sentence that opens with its verb, its subject (the author) left out: "Will create backup
 # and test in dev before deploying to staging and prod", "Going to verify on staging first"
@@ -850,6 +853,16 @@ def _ticked_answer(sentence: str) -> str:
         return sentence
     rest = _YOUR.sub("my", asked.group(2))
     return f"I {asked.group(1).lower()} {rest}."
+
+
+def _says_more(block: Block) -> bool:
+    """Whether an unticked box goes on past its step with sentences of the author's: "[ ]
+    Follow these instructions to upgrade the stack. Rollbacks are supported, so I think the
+    worst that would happen is that there's a bit of downtime." A template's box is one step,
+    and what a template adds to it speaks to the author, not as them ("If there are any
+    backward incompatible changes then they have been noted")."""
+    parts = _SENTENCE.split(block.text.strip(), maxsplit=1)
+    return len(parts) > 1 and _FIRST_PERSON.search(parts[1]) is not None
 
 
 def _word_count(text: str) -> int:

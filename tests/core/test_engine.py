@@ -740,6 +740,9 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
         ("Upgrade node dependencies.\n\nNeed to test this once.\n", "missing"),  # a to-do, no plan
         # "I'm", "I've", "I'll" speak in the first person as "I" does
         ("Release.\n\nI'm going to push these commits to the staging server and diagnose them carefully.\n", "ok"),
+        ("Python 3.13.\n\nRan the tests, read the upgrade notes and did some basic testing.\n", "ok"),
+        ("Deploying.\n\n4. Verify that you can log in, and that the API is responding.\n", "ok"),
+        ("Deploying.\n\nVerify that your change is covered by tests.\n", "missing"),  # a template's box
         # a runbook's step after a clause of time that orders it
         ("Release 2.0.\n\nWhen all 2.0 issues are done, test on multiple internal environments before release.\n", "ok"),
         ("Release 2.0.\n\nWhen all 2.0 issues are done, we tag the release.\n", "missing"),
@@ -760,6 +763,10 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
         ("Upgrade the database.\n\nIt's also possible that the new engine version will be rejected in environments on older minor versions.\n", "ok"),
         ("Review process.\n\nIt is possible that the incident could have been avoided with a review of the plan.\n", "missing"),
         ("Stage 08.\n\nNote that existing dev deployments may struggle with the realm renaming.\n", "ok"),
+        ("Postgres 9.6.\n\nThis implies that the current data is going to be lost...\n", "ok"),
+        # an unticked box that goes on in the author's own words
+        ("## Deployment\n\n- [ ] Upgrade the stack. Rollbacks are supported, so I think the worst that would happen is a bit of downtime.\n", "ok"),
+        ("## Checklist\n\n- [ ] Tested for compatibility. If there are breaking changes then they could cause downtime for users.\n", "missing"),
         ("Slurm upgrade.\n\n- slurmdbd upgrade can take an hour and needs to be run manually\n", "ok"),
     ],
 )
