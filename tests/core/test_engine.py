@@ -741,6 +741,9 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
         # "I'm", "I've", "I'll" speak in the first person as "I" does
         ("Release.\n\nI'm going to push these commits to the staging server and diagnose them carefully.\n", "ok"),
         ("Python 3.13.\n\nRan the tests, read the upgrade notes and did some basic testing.\n", "ok"),
+        # a ticked box written as a field ("label: value") is still a ticked box
+        ("## Release Checklist\n\n- [x] build release: `python3 setup.py sdist`\n- [x] test publication: `twine upload --repository-url https://test.pypi.org/legacy/ dist/*`\n", "ok"),
+        ("## Release Checklist\n\n- [ ] build release: `python3 setup.py sdist`\n- [ ] test publication: `twine upload --repository-url https://test.pypi.org/legacy/ dist/*`\n", "missing"),
         ("Deploying.\n\n4. Verify that you can log in, and that the API is responding.\n", "ok"),
         ("Deploying.\n\nVerify that your change is covered by tests.\n", "missing"),  # a template's box
         # a runbook's step after a clause of time that orders it
