@@ -73,6 +73,8 @@ class Wordings:
             node[_END] = {}
         self._phrases = [phrase for phrase in phrases if phrase.split()]
         self._rest: re.Pattern[str] | None = _pattern(others) if others else None  # a few at most
+        # whether one of those can be found in text of plain ASCII ("pas d'"), not only in CJK
+        self._rest_in_ascii = any(phrase.isascii() for phrase in others)
         self._read = 0  # characters searched so far
         # the last text searched, with its lower case unaccented and its unaccented copies: a
         # finditer searches it again from each find
@@ -148,6 +150,8 @@ class Wordings:
     def _folded(self, text: str) -> str:
         """``fold(text)``, kept for this list's next search of the same text: fold() keeps one
         long text for all lists, and checks alternate between a block and its sentences."""
+        if text.isascii():
+            return text
         last = self._last_folded
         if last[0] is text:
             return last[1]
@@ -169,7 +173,7 @@ class Wordings:
             return Found(text, found.start(), found.end()) if found else None
         other = self._rest
         later = None
-        if other is not None:
+        if other is not None and (self._rest_in_ascii or not text.isascii()):
             folded = self._folded(text)
             later = other.match(folded, pos) if anchored else other.search(folded, pos)
         for start in self._starts(lowered, pos):
