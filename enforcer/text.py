@@ -24,6 +24,7 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
+@lru_cache(maxsize=1)
 def _unaccented() -> dict[int, str]:
     """Each accented Latin letter (U+00C0 to U+024F) that is one letter and its marks, as that
     letter: "é" -> "e", "Ç" -> "C". One letter for one, so a position in the folded text is the
@@ -36,9 +37,6 @@ def _unaccented() -> dict[int, str]:
     return table
 
 
-_UNACCENTED = _unaccented()
-
-
 _LAST_FOLDED: tuple[str | None, str] = (None, "")  # a long text folded: searched again and again
 
 
@@ -49,11 +47,11 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     if len(text) < 1000:
-        return text.translate(_UNACCENTED)
+        return text.translate(_unaccented())  # built on first use: English text never needs it
     last = _LAST_FOLDED  # one read and one write: another thread's check may share it
     if last[0] is text:
         return last[1]
-    folded = text.translate(_UNACCENTED)
+    folded = text.translate(_unaccented())
     _LAST_FOLDED = (text, folded)
     return folded
 
