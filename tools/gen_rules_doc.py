@@ -59,7 +59,9 @@ A requirement is answered by the first of these that holds an answer:
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own
 requirement; a title naming two parts joined by `/`, `&` or ` | ` ("Rollback / verify") is each
 part's title. Zero-width characters inside a heading word do not hide it; CJK text counts one
-word per two characters for `min_words`.
+word per two characters for `min_words`. Accented Latin letters match their plain letters both
+ways, in headings and in the wordings found in prose: "Resultat attendu" and "verifier la
+stabilite", typed on an English keyboard, read as "Résultat attendu" and "vérifier la stabilité".
 
 **Built-in wordings are English**, with the usual headings of the four minimum parts and a few
 of the usual ways to say them in a sentence also in French and Japanese ("testé en recette",
