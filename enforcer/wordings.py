@@ -76,10 +76,9 @@ class Wordings:
         # whether one of those can be found in text of plain ASCII ("pas d'"), not only in CJK
         self._rest_in_ascii = any(phrase.isascii() for phrase in others)
         self._read = 0  # characters searched so far
-        # the last text searched, with its lower case unaccented and its unaccented copies: a
-        # finditer searches it again from each find
+        # the last text searched and its lower case unaccented: a finditer searches it again
+        # from each find
         self._last_lowered: tuple[str | None, str | None] = (None, None)
-        self._last_folded: tuple[str | None, str] = (None, "")
         self._whole: re.Pattern[str] | None = None  # the whole list as one pattern, once it pays
 
     def _at(self, text: str, lowered: str, start: int) -> int:
@@ -147,18 +146,6 @@ class Wordings:
         self._last_lowered = (text, found)
         return found
 
-    def _folded(self, text: str) -> str:
-        """``fold(text)``, kept for this list's next search of the same text: fold() keeps one
-        long text for all lists, and checks alternate between a block and its sentences."""
-        if text.isascii():
-            return text
-        last = self._last_folded
-        if last[0] is text:
-            return last[1]
-        folded = fold(text)
-        self._last_folded = (text, folded)
-        return folded
-
     def _walk(self, text: str, pos: int, anchored: bool) -> Found | None:
         self._read += len(text) - pos
         lowered = None if self._read > _COMPILE_AFTER else self._lowered(text)
@@ -168,14 +155,14 @@ class Wordings:
             if self._whole is None:
                 self._whole = _pattern(self._phrases)
             pattern = self._whole
-            folded = self._folded(text)  # letter for letter: the same positions
+            folded = fold(text)  # letter for letter: the same positions (fold() keeps a long one)
             found = pattern.match(folded, pos) if anchored else pattern.search(folded, pos)
             return Found(text, found.start(), found.end()) if found else None
         other = self._rest
         later = None
         if other is not None and (self._rest_in_ascii or not text.isascii()):
-            folded = self._folded(text)
-            later = other.match(folded, pos) if anchored else other.search(folded, pos)
+            # lower case and unaccented letter for letter: the same positions as the text
+            later = other.match(lowered, pos) if anchored else other.search(lowered, pos)
         for start in self._starts(lowered, pos):
             if anchored and start != pos:
                 break
