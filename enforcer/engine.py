@@ -424,19 +424,18 @@ class _Checker:
         for index, section in enumerate(self.document.sections):
             if section.style not in ("bold", "field"):
                 continue
-            text = section.title
-            first = section.blocks[0] if section.blocks else None
-            if section.style == "field" and first is not None and first.kind == "task" and first.checked:
+            owner = section.parent if section.parent is not None else index
+            first = section.blocks[0] if section.style == "field" and section.blocks else None
+            if first is not None and first.kind == "task" and first.checked:
                 # a ticked box written as a field is still a ticked box: "[x] test publication:
                 # `twine upload --repository-url https://test.pypi.org/legacy/ dist/*`"
-                owner = section.parent if section.parent is not None else index
                 found.append((owner, first._replace(text=f"{section.title}: {first.text}", line=section.line)))
                 continue
-            if section.style == "field" and section.blocks and section.blocks[0].kind == "paragraph":
-                text = f"{section.title}: {section.blocks[0].text}"  # "Also re-run: the validators ..."
+            text = section.title
+            if first is not None and first.kind == "paragraph":
+                text = f"{section.title}: {first.text}"  # "Also re-run: the validators ..."
             if len(text.split()) < _MENTION_MIN_WORDS or len(section.title.split()) < 2:
                 continue
-            owner = section.parent if section.parent is not None else index
             found.append((owner, Block("paragraph", text, section.line)))
         return found
 
