@@ -488,8 +488,11 @@ class _Checker:
                     fewest = _TICKED_TEST_WORDS if ticked else _min_words(block) if ended or block.checked else _MENTION_MIN_WORDS
                     if _word_count(sentence) < fewest:
                         continue
+                    # "could potentially cause" is "could cause", "my admittedly limited testing"
+                    # "my limited testing": read without such words where as written says nothing
+                    squeezed = _QUALIFYING_WORDS.sub("", bare)
                     if not pattern.search(bare) and not ticked:
-                        bare = _QUALIFYING_WORDS.sub("", bare)  # "could potentially cause": "could cause"
+                        bare = squeezed
                         if not pattern.search(bare):
                             continue
                     # a template's question answered on its line: "Safe to rollback without
@@ -508,10 +511,14 @@ class _Checker:
                         # test in dev before deploying" is the author's "I will"
                         weighed = f"i {weighed}"
                     # an aside in parentheses vetoes nothing: "There should be no downtime in the
-                    # apis but a pair of expected CF-StatsUnavailable (fixed by #1183)"
-                    unaside = normalize(_ASIDE.sub(" ", sentence)) if "(" in sentence else said
-                    if not ticked and not _says_alone(mention, bare) and not any(
-                        _says_in(sense, bare, weighed, unaside, self.titles[index], mention.not_after) for sense in mention.senses
+                    # apis but a pair of expected CF-StatsUnavailable (fixed by #1183)"; nor does
+                    # the precaution a check is made for: "deploy it on staging to test in case
+                    # there is anything I haven't spotted in dev"
+                    unaside = normalize(_PRECAUTION.sub(" ", _ASIDE.sub(" ", sentence))) if "(" in sentence or "case" in sentence else said
+                    if not ticked and not any(
+                        _says_alone(mention, text)
+                        or any(_says_in(sense, text, weighed, unaside, self.titles[index], mention.not_after) for sense in mention.senses)
+                        for text in ((bare,) if squeezed == bare else (bare, squeezed))
                     ):
                         continue  # no wording of its own, or not in the condition its words ask
                     if _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
@@ -757,6 +764,7 @@ _A_REVERT = re.compile(
 )
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ASIDE = re.compile(r"\([^()]*\)")  # words in parentheses
+_PRECAUTION = re.compile(r"(?i)\bin case\b[^,;:]*")  # "in case there is anything I haven't spotted"
 # words quoted, not said: "they read 'we'll roll back if it goes bad', which is no plan"
 _QUOTED = re.compile(r"\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){3,300}(?<=\S)'(?!\w)")
 _WORDING = re.compile(r"[^\w']+")  # what separates a mention wording's words ("we'll" keeps its ')
@@ -928,6 +936,7 @@ def _min_words(block: Block) -> int:
     return _SENTENCE_MIN_WORDS - 1 if block.kind == "task" and block.checked else _SENTENCE_MIN_WORDS
 
 
+_ABLE = frozenset(("be", "able"))  # words a denial reaches through
 _DENIAL_REACH = 3  # a denial stands at most this many words before the wording it denies
 
 
@@ -936,7 +945,8 @@ def _denied(sentence: str, start: int, denials: Phrases) -> bool:
     tested in staging", "never tested", "isn't safe to revert"."""
     if not denials:
         return False
-    before = normalize(sentence[max(0, start - 80) : start]).split()[-_DENIAL_REACH:]  # a few words back
+    # a few words back, through "be able to": "I won't be able to check for it", "wasn't able to test"
+    before = [word for word in normalize(sentence[max(0, start - 80) : start]).split() if word not in _ABLE][-_DENIAL_REACH:]
     return bool(before) and denials.longest(" ".join(before)) > 0
 
 

@@ -750,6 +750,18 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
         ("Release 2.0.\n\nWhen all 2.0 issues are done, test on multiple internal environments before release.\n", "ok"),
         ("Release 2.0.\n\nWhen all 2.0 issues are done, we tag the release.\n", "missing"),
         ("Upgrade node dependencies.\n\nWill this break the login page for anyone?\n", "missing"),  # asked
+        # the precaution a check is made for denies nothing
+        ("Update to django 1.11.\n\nThe next thing I'll do is build a docker image and deploy it on staging to test in case there is anything I haven't spotted in dev.\n", "ok"),
+        ("Update to django 1.11.\n\nI'll deploy it on staging, but I won't test it there.\n", "missing"),
+        # a check denied through "be able to"
+        ("Switch to Pages.\n\nThe DNS may take a day (and I won't be able to continuously check for it breaking).\n", "missing"),
+        # a check told by what it does, where it was made
+        ("Update to Django 3.2 in production.\n\nTesting Django 3.2 in staging (https://next.okfn.org)\n", "ok"),
+        ("Update to Django 3.2 in production.\n\nTesting Django 3.2 is hard.\n", "missing"),
+        ("Rename migrations.\n\nMigrating the DB runs OK locally.\n", "ok"),
+        # a wording that holds a word of qualifying is found without it, even where a word
+        # of another wording stands in the sentence
+        ("Increase the worker timeout.\n\nMy admittedly somewhat limited testing on a single instance suggests it will help.\n", "ok"),
     ],
 )
 def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
@@ -771,6 +783,10 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
         ("## Deployment\n\n- [ ] Upgrade the stack. Rollbacks are supported, so I think the worst that would happen is a bit of downtime.\n", "ok"),
         ("## Checklist\n\n- [ ] Tested for compatibility. If there are breaking changes then they could cause downtime for users.\n", "missing"),
         ("Slurm upgrade.\n\n- slurmdbd upgrade can take an hour and needs to be run manually\n", "ok"),
+        # a wait measured in time
+        ("Server move.\n\nThis is hopefully fixed now, but DNS can take up to 24 hours to update.\n", "ok"),
+        ("Recipe upgrades.\n\nMajor upgrades could take several days.\n", "ok"),
+        ("Recipe upgrades.\n\nThe build can take up to the team to decide.\n", "missing"),
     ],
 )
 def test_risks_said_in_passing(text: str, status: str) -> None:
