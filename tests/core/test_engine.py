@@ -114,6 +114,9 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("## 8. Post-testing", "validation"),  # the checks after a migration's run
         ("## Downgrades", "rollback"),
         ("## Erreurs/problèmes connus", "risks"),
+        ("## The Goal of the Release Process", "expectations"),
+        ("**Done when**", "validation"),  # the checks that close an issue
+        ("### This task is done when...", "expectations"),  # the state it reaches
     ],
 )
 def test_more_wordings(heading: str, requirement: str) -> None:
@@ -787,6 +790,9 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
         ("Server move.\n\nThis is hopefully fixed now, but DNS can take up to 24 hours to update.\n", "ok"),
         ("Recipe upgrades.\n\nMajor upgrades could take several days.\n", "ok"),
         ("Recipe upgrades.\n\nThe build can take up to the team to decide.\n", "missing"),
+        # a manual step the change asks of those who run it
+        ("Drop Xenial.\n\nThe user would need to manually update and fix the configuration file.\n", "ok"),
+        ("Drop Xenial.\n\nIf needed, you will have to manually update the configuration file.\n", "missing"),
     ],
 )
 def test_risks_said_in_passing(text: str, status: str) -> None:
