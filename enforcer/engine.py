@@ -971,7 +971,7 @@ def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denia
 # what may stand before a sentence's first word: marks, quotes, a step's number ("1. "), and a
 # clause of time that orders the step ("When all 2.0 issues are done, test on multiple internal
 # environments", "Once deploy completes, retest the endpoints")
-_OPENING = re.compile(r"(?i)[\s*_\"'(`-]*(?:\d+[.)]\s+)?(?:(?:when|once|after|as soon as)\b(?:[^,.;:!?]|\.(?=\S)){1,80},\s+)?")
+_OPENING = re.compile(r"(?i)[\s*_\"'(`-]*(?:\d+[.)]\s+)?(?:[^\s—–]+(?:\s+[^\s—–]+){0,3}\s+[—–-]\s+)?(?:(?:when|once|after|as soon as)\b(?:[^,.;:!?]|\.(?=\S)){1,80},\s+)?")
 
 
 def _opening(sentence: str) -> int:

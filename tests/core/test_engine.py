@@ -117,6 +117,8 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("## The Goal of the Release Process", "expectations"),
         ("**Done when**", "validation"),  # the checks that close an issue
         ("### This task is done when...", "expectations"),  # the state it reaches
+        ("Down time:", "risks"),
+        ("## Checks", "validation"),
     ],
 )
 def test_more_wordings(heading: str, requirement: str) -> None:
@@ -762,6 +764,10 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
         ("Update to Django 3.2 in production.\n\nTesting Django 3.2 in staging (https://next.okfn.org)\n", "ok"),
         ("Update to Django 3.2 in production.\n\nTesting Django 3.2 is hard.\n", "missing"),
         ("Rename migrations.\n\nMigrating the DB runs OK locally.\n", "ok"),
+        # a runbook's check after a short label and a dash
+        ("Resize the disk.\n\n- `lsblk` — confirm the device shows the new size\n", "ok"),
+        ("Final checks.\n\nLastly - as also noted here - check the following features on the production website: login, search.\n", "ok"),
+        ("Resize the disk.\n\n- `lsblk` — the device shows the new size\n", "missing"),
         # a wording that holds a word of qualifying is found without it, even where a word
         # of another wording stands in the sentence
         ("Increase the worker timeout.\n\nMy admittedly somewhat limited testing on a single instance suggests it will help.\n", "ok"),
@@ -791,6 +797,10 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
         ("Recipe upgrades.\n\nMajor upgrades could take several days.\n", "ok"),
         ("Solr 9.\n\nFrom #6896 we found that a full reindex (in Solr 8) takes about 13 hours.\n", "ok"),
         ("Recipe upgrades.\n\nThe build can take up to the team to decide.\n", "missing"),
+        # a known limitation said with what it ships
+        ("Unhide the setting.\n\nIt is still marked experimental because there are some features missing, but it works well.\n", "ok"),
+        ("Make the settings public.\n\nWhile the site settings are public, do note that the features are still under heavy development and are subjected to rapid changes.\n", "ok"),
+        ("Make the settings public.\n\nThe settings were experimental in the last release and are now stable.\n", "missing"),
         # a manual step the change asks of those who run it
         ("Drop Xenial.\n\nThe user would need to manually update and fix the configuration file.\n", "ok"),
         ("Drop Xenial.\n\nIf needed, you will have to manually update the configuration file.\n", "missing"),
@@ -798,3 +808,15 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
 )
 def test_risks_said_in_passing(text: str, status: str) -> None:
     assert result(check(text), "risks").status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the old version kept ready for going back is a way back
+        ("Release a new version.\n\n4. Keep the old version on standby for rollback\n", "ok"),
+        ("Release a new version.\n\n4. Keep the old version around for a week\n", "missing"),
+    ],
+)
+def test_a_way_back_kept_ready(text: str, status: str) -> None:
+    assert result(check(text), "rollback").status == status
