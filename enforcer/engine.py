@@ -895,6 +895,8 @@ def _is_question(sentence: str) -> bool:
         return False  # a condition, then what follows it: "When the gate is off, kubelet ..."
     if first in _MODALS and len(words) > 1 and words[1].lower().strip("*_\"'(,") not in _SUBJECTS:
         return False  # a modal with its subject dropped: "Should make CI faster", "Will solve ..."
+    if first == "do" and len(words) > 1 and words[1].lower().strip("*_\"'(,") in ("not", "n't"):
+        return False  # an order, not a question: "Do not merge until the staged data is checked."
     return first in _QUESTION_WORDS and not (len(words) > 1 and words[1].lower() == "to")
 
 

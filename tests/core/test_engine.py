@@ -119,6 +119,7 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("### This task is done when...", "expectations"),  # the state it reaches
         ("Down time:", "risks"),
         ("## Checks", "validation"),
+        ("### Release readiness predicate", "validation"),
     ],
 )
 def test_more_wordings(heading: str, requirement: str) -> None:
@@ -764,6 +765,9 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
         ("Update to Django 3.2 in production.\n\nTesting Django 3.2 in staging (https://next.okfn.org)\n", "ok"),
         ("Update to Django 3.2 in production.\n\nTesting Django 3.2 is hard.\n", "missing"),
         ("Rename migrations.\n\nMigrating the DB runs OK locally.\n", "ok"),
+        # an order is no question: "Do not merge until ..." says the check that gates it
+        ("Backfill the table.\n\nDo not merge until the staged data is checked.\n", "ok"),
+        ("Backfill the table.\n\nDo you merge until the staged data is checked\n", "missing"),
         # a runbook's check after a short label and a dash
         ("Resize the disk.\n\n- `lsblk` — confirm the device shows the new size\n", "ok"),
         ("Final checks.\n\nLastly - as also noted here - check the following features on the production website: login, search.\n", "ok"),
