@@ -895,7 +895,7 @@ def _is_question(sentence: str) -> bool:
         return False  # a condition, then what follows it: "When the gate is off, kubelet ..."
     if first in _MODALS and len(words) > 1 and words[1].lower().strip("*_\"'(,") not in _SUBJECTS:
         return False  # a modal with its subject dropped: "Should make CI faster", "Will solve ..."
-    if first == "do" and len(words) > 1 and words[1].lower().strip("*_\"'(,") in ("not", "n't"):
+    if first == "do" and len(words) > 1 and words[1].lower().strip("*_\"'(,") == "not":
         return False  # an order, not a question: "Do not merge until the staged data is checked."
     return first in _QUESTION_WORDS and not (len(words) > 1 and words[1].lower() == "to")
 
@@ -970,9 +970,10 @@ def _says_in(sense: Sense, bare: str, weighed: str, said: str, title: str, denia
     )
 
 
-# what may stand before a sentence's first word: marks, quotes, a step's number ("1. "), and a
-# clause of time that orders the step ("When all 2.0 issues are done, test on multiple internal
-# environments", "Once deploy completes, retest the endpoints")
+# what may stand before a sentence's first word: marks, quotes, a step's number ("1. "), a lead
+# of a few words and a dash ("`lsblk` — confirm the device shows the new size", "Lastly - as
+# noted here - check ..."), and a clause of time that orders the step ("When all 2.0 issues are
+# done, test on multiple internal environments", "Once deploy completes, retest the endpoints")
 _OPENING = re.compile(r"(?i)[\s*_\"'(`-]*(?:\d+[.)]\s+)?(?:[^\s—–]+(?:\s+[^\s—–]+){0,3}\s+[—–-]\s+)?(?:(?:when|once|after|as soon as)\b(?:[^,.;:!?]|\.(?=\S)){1,80},\s+)?")
 
 
