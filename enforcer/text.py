@@ -37,23 +37,16 @@ def _unaccented() -> dict[int, str]:
     return table
 
 
-_LAST_FOLDED: tuple[str | None, str] = (None, "")  # a long text folded: searched again and again
-
-
 def fold(text: str) -> str:
     """``text`` with its accented Latin letters unaccented, letter for letter: French written
     on an English keyboard ("verifier", "Objectif", "a ete teste") says what "vérifier" says."""
-    global _LAST_FOLDED
-    if text.isascii():
-        return text
-    if len(text) < 1000:
-        return text.translate(_unaccented())  # built on first use: English text never needs it
-    last = _LAST_FOLDED  # one read and one write: another thread's check may share it
-    if last[0] is text:
-        return last[1]
-    folded = text.translate(_unaccented())
-    _LAST_FOLDED = (text, folded)
-    return folded
+    return text if text.isascii() else _folded(text)
+
+
+@lru_cache(maxsize=256)
+def _folded(text: str) -> str:
+    """One text folded once: the same sentence is searched for each part's many wordings."""
+    return text.translate(_unaccented())  # built on first use: English text never needs it
 
 
 @lru_cache(maxsize=65536)

@@ -155,7 +155,7 @@ class Wordings:
             if self._whole is None:
                 self._whole = _pattern(self._phrases)
             pattern = self._whole
-            folded = fold(text)  # letter for letter: the same positions (fold() keeps a long one)
+            folded = fold(text)  # letter for letter: the same positions (fold() keeps the last ones)
             found = pattern.match(folded, pos) if anchored else pattern.search(folded, pos)
             return Found(text, found.start(), found.end()) if found else None
         other = self._rest
