@@ -49,7 +49,7 @@ from enforcer.model import (
 )
 from enforcer.text import Phrases, normalize, words
 from enforcer.vocabulary import Mention, Sense, vocabulary
-from enforcer.wordings import Wordings
+from enforcer.wordings import Wordings, words_in
 
 _RANK: dict[str, int] = {"ok": 0, "insufficient": 1, "placeholder": 2, "empty": 3, "missing": 4}
 
@@ -175,6 +175,10 @@ class _Checker:
         self._prose: list[tuple[int, Block]] | None = None
         self._squeezed: dict[int, str] = {}  # id of a prose block -> its text without qualifiers
         self._said: dict[int, str] = {}  # id of a ticked box -> what it says
+        # id of a prose block -> which lists of wordings may be found in it (``may_hold``)
+        self._may_hold: dict[int, int] = {}
+        self._patterns: dict[str, tuple[Wordings, Wordings]] | None = None
+        self._bits: dict[str, int] = {}
         self.plan_sections = {
             index
             for index, _ in self.matching(matcher(config.plan_headings))
@@ -416,6 +420,29 @@ class _Checker:
             text = self._squeezed[id(block)] = _QUALIFYING_WORDS.sub("", self.said(block))
         return text
 
+    def may_hold(self, block: Block, requirement_id: str) -> tuple[bool, bool]:
+        """Whether the wordings of a part, and those of them that hold a word of qualifying,
+        may be found in a prose block (``Wordings.may_occur``). The block's words are read
+        once, for the wordings of every part, and only the answers kept: a sentence is looked
+        at for each part still missing."""
+        if self._patterns is None:  # each part's two lists, in the vocabulary's order
+            self._patterns = {rid: (_mention_pattern(m), _qualified_pattern(m)) for rid, m in self.words.mentions}
+            self._bits = {rid: 2 * index for index, rid in enumerate(self._patterns)}
+        answers = self._may_hold.get(id(block))
+        if answers is None:
+            whole, squeezed = self.said(block), self.squeezed(block)
+            whole_words = words_in(whole)
+            squeezed_words = whole_words if squeezed == whole else words_in(squeezed)
+            answers = 0
+            for bit, (pattern, qualified) in enumerate(self._patterns.values()):
+                if pattern.may_occur(squeezed, squeezed_words):
+                    answers |= 1 << (2 * bit)
+                if qualified.may_occur(whole, whole_words):
+                    answers |= 2 << (2 * bit)
+            self._may_hold[id(block)] = answers
+        bit = self._bits[requirement_id]
+        return bool(answers & (1 << bit)), bool(answers & (2 << bit))
+
     def _sentence_titles(self) -> list[tuple[int, Block]]:
         """A sentence set in bold, or cut by its own colon into a field, read as the prose it
         is ("**Every digest is identical before and after.**", "This comes with a real
@@ -455,6 +482,7 @@ class _Checker:
             return []  # a revert's "revert" words say what it does: no way back from it
         pattern = _mention_pattern(mention)
         qualified = _qualified_pattern(mention)
+        many = len(self.prose()) > _MANY_BLOCKS  # then rule most of them out first (may_hold)
         for index, block in self.prose():
             if self.config.require_plan_heading and index not in self.inside_plan:
                 continue
@@ -462,9 +490,11 @@ class _Checker:
                 continue  # the part's own section, judged to hold only prompts: they say nothing more here
             # one look at the whole block first: most hold no wording (a wording with no word
             # of _QUALIFYING_WORDS of its own is found in the block without them, if anywhere)
-            if not (pattern.search(self.squeezed(block)) or qualified.search(self.said(block))) and not (
-                block.checked and _opens_a_ticked_box(mention, block.text)
-            ):
+            any_word, a_qualified_word = self.may_hold(block, requirement.id) if many or len(block.text) > _LONG_BLOCK else (True, True)
+            if not (
+                (any_word and pattern.search(self.squeezed(block)))
+                or (a_qualified_word and qualified.search(self.said(block)))
+            ) and not (block.checked and _opens_a_ticked_box(mention, block.text)):
                 continue
             for offset, raw in line_model.logical_lines(block.text, self.words):
                 sentences = _SENTENCE.split(raw.strip())
@@ -488,18 +518,18 @@ class _Checker:
                     fewest = _TICKED_TEST_WORDS if ticked else _min_words(block) if ended or block.checked else _MENTION_MIN_WORDS
                     if _word_count(sentence) < fewest:
                         continue
-                    # "could potentially cause" is "could cause", "my admittedly limited testing"
-                    # "my limited testing": read without such words where as written says nothing
-                    squeezed = _QUALIFYING_WORDS.sub("", bare)
-                    if not pattern.search(bare) and not ticked:
-                        bare = squeezed
-                        if not pattern.search(bare):
-                            continue
                     # a template's question answered on its line: "Safe to rollback without
                     # consulting PR author? Yes" says it, "...? No" does not
                     answered = position + 1 < len(sentences) and bool(_ANSWERED.match(sentences[position + 1]))
                     if _is_question(sentence) and not answered:
                         continue  # asked, not said
+                    # "could potentially cause" is "could cause", "my admittedly limited testing"
+                    # "my limited testing": read without such words where as written says nothing
+                    squeezed: str | None = None
+                    if not pattern.search(bare) and not ticked:
+                        bare = squeezed = _QUALIFYING_WORDS.sub("", bare)
+                        if not pattern.search(bare):
+                            continue
                     said = normalize(sentence)
                     if mention.not_opening and mention.not_opening.starts(said.split()):
                         continue  # "Check that the upgrade does not break the site": a check
@@ -515,12 +545,16 @@ class _Checker:
                     # the precaution a check is made for: "deploy it on staging to test in case
                     # there is anything I haven't spotted in dev"
                     unaside = normalize(_PRECAUTION.sub(" ", _ASIDE.sub(" ", sentence))) if "(" in sentence or "case" in sentence else said
-                    if not ticked and not any(
-                        _says_alone(mention, text)
-                        or any(_says_in(sense, text, weighed, unaside, self.titles[index], mention.not_after) for sense in mention.senses)
-                        for text in ((bare,) if squeezed == bare else (bare, squeezed))
-                    ):
-                        continue  # no wording of its own, or not in the condition its words ask
+                    def says(text: str) -> bool:
+                        return _says_alone(mention, text) or any(
+                            _says_in(sense, text, weighed, unaside, self.titles[index], mention.not_after) for sense in mention.senses
+                        )
+
+                    if not ticked and not says(bare):
+                        if squeezed is None:
+                            squeezed = _QUALIFYING_WORDS.sub("", bare)
+                        if squeezed == bare or not says(squeezed):
+                            continue  # no wording of its own, or not in the condition its words ask
                     if _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
                     kind, _ = line_model.read_line(f"{sentence} {sentences[position + 1]}" if answered else sentence, context)
@@ -938,6 +972,10 @@ def _min_words(block: Block) -> int:
     return _SENTENCE_MIN_WORDS - 1 if block.kind == "task" and block.checked else _SENTENCE_MIN_WORDS
 
 
+# past this many prose blocks, each block's words are read once to rule out the parts whose
+# wordings cannot stand in it: that pays for building every part's wordings (some 35 ms)
+_MANY_BLOCKS = 1000
+_LONG_BLOCK = 20_000  # and in a block this long (a page of lines without a blank one)
 _ABLE = frozenset(("be", "able"))  # words a denial reaches through
 _DENIAL_REACH = 3  # a denial stands at most this many words before the wording it denies
 

@@ -72,6 +72,10 @@ class Wordings:
                 node = node.setdefault(word, {})
             node[_END] = {}
         self._phrases = [phrase for phrase in phrases if phrase.split()]
+        # what a text must hold for a wording of the tree to be found in it: the word of a
+        # wording of one word, or the first two words of a longer one side by side
+        self._singles = frozenset(word for word, child in self.tree.items() if _END in child)
+        self._pairs = frozenset(f"{word} {second}" for word, child in self.tree.items() for second in child if second)
         self._rest: re.Pattern[str] | None = _pattern(others) if others else None  # a few at most
         # whether one of those can be found in text of plain ASCII ("pas d'"), not only in CJK
         self._rest_in_ascii = any(phrase.isascii() for phrase in others)
@@ -177,6 +181,15 @@ class Wordings:
                 return Found(text, start, end)
         return Found(text, later.start(), later.end()) if later is not None else None
 
+    def may_occur(self, text: str, words: frozenset[str] | None) -> bool:
+        """Whether a wording may be found in ``text``, whose ``words_in`` are ``words``: not
+        where no word of one wording, nor the first two words of a longer one side by side,
+        stand in it. A sentence is looked at for the wordings of every part still missing;
+        this rules most lists out with a look at two sets."""
+        if words is None or (self._rest is not None and (self._rest_in_ascii or not text.isascii())):
+            return True
+        return not (self._singles.isdisjoint(words) and self._pairs.isdisjoint(words))
+
     def search(self, text: str, pos: int = 0) -> Found | None:
         return self._walk(text, pos, anchored=False)
 
@@ -191,6 +204,28 @@ class Wordings:
                 return
             yield found
             pos = max(found.end(), found.start() + 1)
+
+
+def words_in(text: str) -> frozenset[str] | None:
+    """The words of ``text``, lower case and unaccented as the walk reads them, for
+    ``Wordings.may_occur``: each word and each run of its pieces between apostrophes ("we",
+    "ll" and "we'll" in "we'll"), and each pair of a word's runs with the next word's ("we
+    test"). None where lower case changes the text's length: then nothing is ruled out."""
+    lowered = fold(text.replace("’", "'").lower())
+    if len(lowered) != len(text):
+        return None
+    words: set[str] = set()
+    before: set[str] | frozenset[str] = frozenset()
+    for word in _TOKEN.findall(lowered):
+        if "'" in word:
+            pieces = word.split("'")
+            runs = {"'".join(pieces[i:j]) for i in range(len(pieces)) for j in range(i + 1, len(pieces) + 1)}
+        else:
+            runs = {word}
+        words.update(runs)
+        words.update(f"{first} {second}" for first in before for second in runs)
+        before = runs
+    return frozenset(words)
 
 
 def _trie(phrases: list[str]) -> str:

@@ -824,3 +824,59 @@ def test_risks_said_in_passing(text: str, status: str) -> None:
 )
 def test_a_way_back_kept_ready(text: str, status: str) -> None:
     assert result(check(text), "rollback").status == status
+
+
+def test_a_list_of_wordings_is_ruled_out_only_where_none_of_it_stands() -> None:
+    """``may_occur`` rules a text out only where ``search`` finds nothing in it: on real
+    sentences (the sentence benchmark's 441), with each part's wordings, as written and with
+    curly apostrophes, accents and hyphens."""
+    from pathlib import Path
+
+    import yaml
+
+    from enforcer import engine as checking
+    from enforcer import wordings as finder
+    from enforcer.vocabulary import vocabulary
+
+    root = Path(__file__).resolve().parents[2]
+    sentences = [s["text"] for s in yaml.safe_load((root / "benchmarks/sentences/sentences.yaml").read_text())["sentences"]]
+    sentences += ["We’ll roll-back the deploy if it misbehaves.", "Il faut verifier la stabilite.", "we'll revert it", "Roll back"]
+    lists = [checking._mention_pattern(m) for _, m in vocabulary().mentions]
+    lists += [checking._qualified_pattern(m) for _, m in vocabulary().mentions]
+    lists.append(finder.Wordings(["we", "we'll revert", "ll revert", "roll back the deploy", "vérifier la stabilité"]))
+    found = ruled_out = 0
+    for text in sentences:
+        words = finder.words_in(text)
+        for wordings in lists:
+            if wordings.search(text) is not None:
+                found += 1
+                assert wordings.may_occur(text, words), (text, wordings._phrases[:3])
+            elif not wordings.may_occur(text, words):
+                ruled_out += 1
+    assert found > 300 and ruled_out > 5000, (found, ruled_out)  # both ways are exercised
+
+
+def test_ruling_out_first_changes_no_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``_MANY_BLOCKS`` prose blocks, or in a block longer than ``_LONG_BLOCK``, a check
+    first rules out the parts whose wordings cannot stand in a block: on real descriptions,
+    forced on, every report is the same."""
+    from pathlib import Path
+
+    from enforcer import engine as checking
+    from enforcer import markdown
+
+    root = Path(__file__).resolve().parents[2]
+    documents = sorted((root / "benchmarks/corpus/docs").glob("*.md"))[::12]
+    cfg = ruleset("handbook")
+
+    def reports() -> list[list[tuple[str, str, str | None, int | None]]]:
+        return [
+            [(r.id, r.status, r.heading, r.line) for r in checking.check(markdown.parse(p.read_text(encoding="utf-8")), cfg, target=p.name).requirements]
+            for p in documents
+        ]
+
+    plain = reports()
+    monkeypatch.setattr(checking, "_MANY_BLOCKS", 0)
+    monkeypatch.setattr(checking, "_LONG_BLOCK", 0)
+    assert reports() == plain
+    assert len(documents) > 100 and sum(s != "ok" for doc in plain for _, s, _, _ in doc) > 300
