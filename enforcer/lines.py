@@ -217,6 +217,8 @@ _SOURCES = {
     # the same request in French and Japanese: "Veuillez indiquer ...", "... を記載してください。"
     "request": r"(?i)^\W*(?:veuillez|merci de|merci d')|(?:ください|下さい)(?:[。.!！)）\s]|$)",
     "trailing_etc": r"(?i)(?<=\?)\s*(?:etc\.?|\.\.\.|…)\s*$",
+    # a short "How to ..." standing alone is a label for what follows: "How to test this PR"
+    "how_to": r"(?i)^\W*how\s+to\s+[\w'-]+(?:\s+[\w'-]+){0,5}[\s*_:]*$",
     "wh_question": r"(?i)^\W*(?:(?:and|but|so|or)\s+)?(?:what|how|why|which|who|where)\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b",
     # what opens a question: "Is it ...", "What settings ...", "When will it ...", not "When I ..."
     "asks": r"(?i)^\W*(?:(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|shall|what|how|why|which|who|whose|where|any)\b|when\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|might|may|has|have)\b)",
@@ -573,6 +575,8 @@ def read_line(
         return "prompt", INSTRUCTION  # not "Link to the runbook [here](...)": that link answers
     if context.words.template_markers.longest(normalize(text)):
         return "prompt", EXAMPLE
+    if text[0] in "Hh*_" and _re("how_to").match(text):
+        return "prompt", BLANK_FIELD
     asked = _re("trailing_etc").sub("", text).rstrip(":*_ ")  # "... any regression? etc": the list of questions goes on
     # a question left without its mark: "How do you test it", "And how do you fix that problem"
     if (asked.endswith("?") and not is_tagged_statement(asked)) or (text[0] in "WHwhAaBbSsOo" and _re("wh_question").match(text)):
@@ -850,6 +854,7 @@ _SPEAKS_TO_THE_AUTHOR = re.compile(
     r"|\b(?:is|are) expected to (?:have|include|be covered)\b"  # "All code is expected to have adequate tests."
 )
 _TELLS = frozenset({INSTRUCTION, EXAMPLE, QUESTION, ALTERNATIVES})
+_TELLING_LIST = 3  # instructions in a list that make its one statement the template's too
 
 
 def _template_guidance(lines: list[Line]) -> list[Line]:
@@ -859,10 +864,18 @@ def _template_guidance(lines: list[Line]) -> list[Line]:
     tells = sum(1 for line in lines if line.reason in _TELLS)
     if not tells or tells * 2 < sum(1 for line in lines if line.kind == "answer"):
         return lines
-    return [
+    lines = [
         line._replace(kind="prompt", reason=GUIDANCE) if line.kind == "answer" and _SPEAKS_TO_THE_AUTHOR.search(line.text) else line
         for line in lines
     ]
+    # one statement in a list of the template's instructions is one of them: "* How to test
+    # this PR", "* Prefer bulleted description", "* Start after checking out this branch",
+    # "* Include any setup required"
+    for first, last in _runs(lines, lambda line: line.block.kind == "item", _same_list):
+        run = lines[first : last + 1]
+        if sum(line.kind == "answer" for line in run) == 1 and sum(line.reason in _TELLS for line in run) >= _TELLING_LIST:
+            lines[first : last + 1] = [line._replace(kind="prompt", reason=GUIDANCE) if line.kind == "answer" else line for line in run]
+    return lines
 
 
 def _quoted_guidance(lines: list[Line]) -> list[Line]:

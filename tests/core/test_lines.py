@@ -1072,7 +1072,36 @@ def test_a_list_of_examples_that_goes_on_with_etc_is_the_templates() -> None:
         ("And the cache is warmed before the switch.", "answer"),
         ("Test A", "prompt"),  # GitHub's most copied template: "- [ ] Test A", "- [ ] Test B"
         ("Test against a copy of production", "answer"),
+        ("Section not required until targeted at a release.", "prompt"),  # about the section
+        ("Prefer bulleted description", "prompt"),
+        ("How to test this PR", "prompt"),  # a label for what follows, standing alone
+        ("How to test: run the export twice and compare the files.", "answer"),
+        ("Include test case, and expected output", "prompt"),
     ],
 )
 def test_template_stand_ins_and_unmarked_questions(text: str, kind: str) -> None:
     assert lines.read_line(text, CONTEXT)[0] == kind
+
+
+def test_one_statement_in_a_list_of_the_template_s_instructions_is_one_of_them() -> None:
+    template = (
+        "## Testing Instructions\n\n* How to test this PR\n* Prefer bulleted description\n"
+        "* Start after checking out this branch\n* Include any setup required, such as bundling scripts, restarting services, etc.\n"
+        "* Include test case, and expected output\n"
+    )
+    assert result(check(template), "validation").status == "placeholder"
+    filled = "## Testing Instructions\n\n* Start after checking out this branch\n* Run `make export` twice\n* Compare the two files: they match\n"
+    assert result(check(filled), "validation").status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("requirement", "text", "status"),
+    [
+        ("rollback", "Upgrade Ruby in production.\n\nDowngrading will be done on failure or if we see any problems when monitoring the environment after upgrade.\n", "ok"),
+        ("rollback", "Upgrade Ruby in production.\n\nDowngrading is not supported by this tool.\n", "missing"),
+        ("validation", "本番デプロイ\n\n- [x] stagingで動作確認\n", "ok"),
+        ("validation", "本番デプロイ\n\n- [ ] stagingで動作確認\n", "missing"),
+    ],
+)
+def test_a_downgrade_on_failure_and_a_check_on_staging_in_japanese(requirement: str, text: str, status: str) -> None:
+    assert result(check(text), requirement).status == status
