@@ -716,9 +716,14 @@ def _read_task(block: Block, context: Context, group: str) -> Line:
         # with the description's template known, a box it does not hold is the author's own:
         # a step of their plan still to do ("[ ] go to a-test-v4 on staging, check the hero")
         return Line(block.line, "answer", STEP, text, block)
-    if group == "criteria" and kind == "answer" and not _ASSERTED.search(text):
+    if group == "criteria" and kind == "answer" and not _ASSERTED.search(text) and not _WHOLLY_ASIDE.match(text):
         return Line(block.line, "answer", CRITERION, text, block)
     return Line(block.line, "prompt", NOTHING_CHOSEN if group == "options" else UNTICKED, text, block)
+
+
+# a box whose words are all in parentheses is the template's note about the list: "- [ ] 🛑
+# (drag items from above to this list to remove from requirements)"
+_WHOLLY_ASIDE = re.compile(r"^\W*\([^()]*\)\W*$")
 
 
 # a link in a line that asks, offers choices or tells the author what to write is the
@@ -852,6 +857,8 @@ _SPEAKS_TO_THE_AUTHOR = re.compile(
     r"|called out|considered|discussed|covered|noted)\W*$"
     r"|^\W*no need to\b"  # "No need to outline all of the test cases, just the general strategy"
     r"|\b(?:is|are) expected to (?:have|include|be covered)\b"  # "All code is expected to have adequate tests."
+    # what a role is to do: "**Reviewers** ensure that these test requirements are also reviewed."
+    r"|^\W*(?:the\s+)?(?:reviewers?|authors?|assignees?|maintainers?|submitters?)\W*\s+(?:should|must|shall|ensure|make sure|check|verify|need to|needs to)\b"
 )
 _TELLS = frozenset({INSTRUCTION, EXAMPLE, QUESTION, ALTERNATIVES})
 _TELLING_LIST = 3  # instructions in a list that make its one statement the template's too

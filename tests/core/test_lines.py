@@ -1105,3 +1105,18 @@ def test_one_statement_in_a_list_of_the_template_s_instructions_is_one_of_them()
 )
 def test_a_downgrade_on_failure_and_a_check_on_staging_in_japanese(requirement: str, text: str, status: str) -> None:
     assert result(check(text), requirement).status == status
+
+
+def test_the_template_s_notes_to_reviewers_and_about_its_list_are_its_own() -> None:
+    """Among the template's instructions, what a role is to do ("**Reviewers** ensure ...") is
+    its guidance; under a heading of criteria, a box whose words are all in parentheses is the
+    template's note about the list, not a condition of this change."""
+    tested = (
+        "#### How has this been tested?\n\n**Reviewers** ensure that these test requirements are also reviewed.\n\n"
+        "Please indicate the need for this change to be tested. If not please justify, if so then at what levels.\n\n"
+        "- [ ] Unit / Integration tests\n- [ ] Browser tests\n- [ ] E2E tests\n"
+    )
+    assert result(check(tested), "validation").status == "placeholder"
+    done = "## Definition of Done\n\n- [ ] 🛑 (drag items from above to this list to remove from requirements)\n"
+    assert result(check(done), "expectations").status != "ok"
+    assert result(check(done.replace("🛑 (drag items from above to this list to remove from requirements)", "Exports finish under 5 s for 10k rows")), "expectations").status == "ok"
