@@ -805,6 +805,11 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
         ("Unhide the setting.\n\nIt is still marked experimental because there are some features missing, but it works well.\n", "ok"),
         ("Make the settings public.\n\nWhile the site settings are public, do note that the features are still under heavy development and are subjected to rapid changes.\n", "ok"),
         ("Make the settings public.\n\nThe settings were experimental in the last release and are now stable.\n", "missing"),
+        # harm said as harm: "many people could be harmed if a catastrophic change occurs"
+        ("v2.0.0.\n\nAs the number of users increases, many people could be harmed if a catastrophic change occurs.\n", "ok"),
+        # "discussed offline" is no service offline
+        ("Foxy timeline.\n\nAs discussed offline, there's no official alpha release since we'd like to release the current state of packages ASAP.\n", "missing"),
+        ("Move the server.\n\nThe site will be offline for about an hour on Sunday.\n", "ok"),
         # a manual step the change asks of those who run it
         ("Drop Xenial.\n\nThe user would need to manually update and fix the configuration file.\n", "ok"),
         ("Drop Xenial.\n\nIf needed, you will have to manually update the configuration file.\n", "missing"),
