@@ -48,13 +48,16 @@ A requirement is answered by the first of these that holds an answer:
   (`also`): a risk is also a word of harm weighed ("Some tenants could see a short outage",
   "This should not affect existing tenants"), not in a sentence about a check or a bug fixed,
   nor under a title that tells the problem, and a step the change asks of those who run it ("a
-  dump and restore is needed", "will need to reinstall"); validation is also a check said done with its place
-  or speaker ("TF apply works, dashboards work in staging"), not asked for, conditional or
-  denied ("has not been tested in staging"), a check said done on what it was tried on ("have
-  been run-tested on 1.3.0 on a WDR4900"), a runbook's check in its place ("Verify the lack of
-  traffic to our staging clusters") or opening with the verb of checking ("Check the images are
-  available on Docker Hub"), and a ticked box that opens with a test ("[x] Smoke
-  test the staging instance"); a list item struck through whole is withdrawn.
+  dump and restore is needed", "will need to reinstall"); validation is also a check said done
+  with its place or speaker ("TF apply works, dashboards work in staging"), not asked for,
+  conditional or denied ("has not been tested in staging", "won't be able to check"; an aside
+  in parentheses or a clause of precaution, "in case there is anything I haven't spotted",
+  denies nothing), a check said done on what it was tried on ("have been run-tested on 1.3.0
+  on a WDR4900"), a runbook's check in its place ("Verify the lack of traffic to our staging
+  clusters") or opening with the verb of checking, after a step's number, a clause of time or
+  a short lead and a dash ("Check the images are available on Docker Hub", "`lsblk` — confirm
+  the device shows the new size"), and a ticked box that opens with a test ("[x] Smoke test
+  the staging instance"); a list item struck through whole is withdrawn.
 
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own
 requirement; a title naming two parts joined by `/`, `&` or ` | ` ("Rollback / verify") is each
