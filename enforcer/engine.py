@@ -488,6 +488,8 @@ class _Checker:
                 continue
             if self.document.sections[index].line in prompts_only:
                 continue  # the part's own section, judged to hold only prompts: they say nothing more here
+            if _AS_THINGS_ARE.match(block.text):
+                continue  # "Currently, the pipeline will apply any change. This can lead to ...": the problem
             # one look at the whole block first: most hold no wording (a wording with no word
             # of _QUALIFYING_WORDS of its own is found in the block without them, if anywhere)
             any_word, a_qualified_word = self.may_hold(block, requirement.id) if many or len(block.text) > _LONG_BLOCK else (True, True)
@@ -976,6 +978,9 @@ def _min_words(block: Block) -> int:
 # wordings cannot stand in it: that pays for building every part's wordings (some 35 ms)
 _MANY_BLOCKS = 1000
 _LONG_BLOCK = 20_000  # and in a block this long (a page of lines without a blank one)
+# a paragraph that tells how things are before the change: its words of harm or of going back
+# are the problem's ("Currently, disabling a build automatically triggers a rollback")
+_AS_THINGS_ARE = re.compile(r"(?i)^\W*(?:currently|right now|at the moment|at present|as of now|today),")
 _ABLE = frozenset(("be", "able"))  # words a denial reaches through
 _DENIAL_REACH = 3  # a denial stands at most this many words before the wording it denies
 

@@ -805,6 +805,9 @@ def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
         ("Unhide the setting.\n\nIt is still marked experimental because there are some features missing, but it works well.\n", "ok"),
         ("Make the settings public.\n\nWhile the site settings are public, do note that the features are still under heavy development and are subjected to rapid changes.\n", "ok"),
         ("Make the settings public.\n\nThe settings were experimental in the last release and are now stable.\n", "missing"),
+        # a paragraph that tells how things are before the change tells the problem
+        ("Check the Terraform plan in CI.\n\nCurrently, the pipeline will apply Terraform changes no matter what they do. This can lead to costly mistakes, such as downtime.\n", "missing"),
+        ("Check the Terraform plan in CI.\n\nWith this change the pipeline stops on a destroy. This can lead to a short outage while someone approves it.\n", "ok"),
         # harm said as harm: "many people could be harmed if a catastrophic change occurs"
         ("v2.0.0.\n\nAs the number of users increases, many people could be harmed if a catastrophic change occurs.\n", "ok"),
         # "discussed offline" is no service offline
