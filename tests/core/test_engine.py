@@ -120,6 +120,7 @@ def test_headings_that_only_sound_like_a_requirement(heading: str, requirement: 
         ("Down time:", "risks"),
         ("## Checks", "validation"),
         ("### Release readiness predicate", "validation"),
+        ("### ビルド確認", "validation"),  # build check
     ],
 )
 def test_more_wordings(heading: str, requirement: str) -> None:
