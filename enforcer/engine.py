@@ -878,7 +878,8 @@ _ADDS = frozenset("adds add includes include implements implement introduces int
 # commit title's imperative: "Introduce ConfigRollbackManager that validates ...")
 _CHANGES = frozenset(
     "adds includes implements introduces creates provides supports sets explains documents "
-    "describes updates allows enables extends ships introduce implement implemented introduced".split()
+    "describes updates allows enables extends ships introduce implement implemented introduced "
+    "wires refactors rewrites replaces renames".split()
 )
 _NEW_CAPABILITY = (" can now ", " now supports ", " now possible", " now allows ", " is now able ")
 

@@ -829,6 +829,8 @@ def test_risks_said_in_passing(text: str, status: str) -> None:
         # the old version kept ready for going back is a way back
         ("Release a new version.\n\n4. Keep the old version on standby for rollback\n", "ok"),
         ("Release a new version.\n\n4. Keep the old version around for a week\n", "missing"),
+        # a changelog's verb says what the change builds: no way back from it
+        ("Automated rollback.\n\nWires release-manager, rollback-manager, and automated-rollback-manager so that a failed canary rolls back on its own.\n", "missing"),
     ],
 )
 def test_a_way_back_kept_ready(text: str, status: str) -> None:
