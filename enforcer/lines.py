@@ -234,6 +234,9 @@ _SOURCES = {
     "condition": r"(?i)^\W*(?:if|when|whenever|unless|in case|once|before|after|should)\b[^,]*$",
     # a line that opens with an example is the template's: "E.g. a short series of steps ..."
     "example_opening": r"(?i)^\W*(?:e\.\s?g\.?|eg[.:]|for example\b|for instance\b|examples?\s*:)",
+    # what an option of the template means: "Low means a really minor change that shouldn't
+    # have any risk", "High = requires a maintenance window"
+    "option_meaning": r"(?i)^\W*(?:low|medium|moderate|high|minor|major|critical|severe|none|small|large)(?:\s+risk)?[*_]*\s*(?:=|(?::\s*)?(?:means|implies|indicates|is for)\b)",
     "bare_host": r"(?i)^https?://(?:www\.)?[\w.-]+/?$",
     "address": r"[:/#.@]",  # a link's target that can point somewhere: not "url", "link"
     "digit": r"\d",
@@ -555,6 +558,8 @@ def read_line(
         return ("answer", TICKED) if text[1] != " " else ("prompt", UNTICKED)
     if _re("example_opening").match(text):
         return "prompt", EXAMPLE  # "E.g. a short series of steps on how to test ..."
+    if _re("option_meaning").match(text):
+        return "prompt", EXAMPLE  # "Low means a really minor change ..."
     if ":" in text:
         field = _re("field").match(text)
         if field and field.group("bare") is not None:

@@ -1077,6 +1077,9 @@ def test_a_list_of_examples_that_goes_on_with_etc_is_the_templates() -> None:
         ("How to test this PR", "prompt"),  # a label for what follows, standing alone
         ("How to test: run the export twice and compare the files.", "answer"),
         ("Include test case, and expected output", "prompt"),
+        ("Low means a really minor change that shouldn't have any risk of breaking anything.", "prompt"),
+        ("High = requires a maintenance window", "prompt"),
+        ("Low risk: only the docs change.", "answer"),
     ],
 )
 def test_template_stand_ins_and_unmarked_questions(text: str, kind: str) -> None:
