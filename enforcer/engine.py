@@ -547,15 +547,11 @@ class _Checker:
                     # the precaution a check is made for: "deploy it on staging to test in case
                     # there is anything I haven't spotted in dev"
                     unaside = normalize(_PRECAUTION.sub(" ", _ASIDE.sub(" ", sentence))) if "(" in sentence or "case" in sentence else said
-                    def says(text: str) -> bool:
-                        return _says_alone(mention, text) or any(
-                            _says_in(sense, text, weighed, unaside, self.titles[index], mention.not_after) for sense in mention.senses
-                        )
-
-                    if not ticked and not says(bare):
+                    plain_title = self.titles[index]
+                    if not ticked and not _says(mention, bare, weighed, unaside, plain_title):
                         if squeezed is None:
                             squeezed = _QUALIFYING_WORDS.sub("", bare)
-                        if squeezed == bare or not says(squeezed):
+                        if squeezed == bare or not _says(mention, squeezed, weighed, unaside, plain_title):
                             continue  # no wording of its own, or not in the condition its words ask
                     if _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
                         continue
@@ -1039,6 +1035,12 @@ def _opens_a_ticked_box(mention: Mention, sentence: str) -> bool:
     if not mention.ticked:
         return False
     return _wording_pattern(mention.ticked).match(sentence, _opening(sentence)) is not None
+
+
+def _says(mention: Mention, bare: str, weighed: str, said: str, title: str) -> bool:
+    """Whether a sentence says the part: by a wording of its own (``_says_alone``) or in one of
+    its senses (``_says_in``)."""
+    return _says_alone(mention, bare) or any(_says_in(sense, bare, weighed, said, title, mention.not_after) for sense in mention.senses)
 
 
 def _says_alone(mention: Mention, sentence: str) -> bool:
