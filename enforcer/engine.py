@@ -177,8 +177,9 @@ class _Checker:
         self._said: dict[int, str] = {}  # id of a ticked box -> what it says
         # id of a prose block -> which lists of wordings may be found in it (``may_hold``)
         self._may_hold: dict[int, int] = {}
-        self._patterns: dict[str, tuple[Wordings, Wordings]] | None = None
-        self._bits: dict[str, int] = {}
+        # requirement id -> the place of its two bits in those answers, its wordings, and those
+        # of them that hold a word of qualifying
+        self._patterns: dict[str, tuple[int, Wordings, Wordings]] | None = None
         self.plan_sections = {
             index
             for index, _ in self.matching(matcher(config.plan_headings))
@@ -393,14 +394,16 @@ class _Checker:
         """(section index, block) of every block of prose long enough to say a part of the
         plan in a sentence, found once for every requirement."""
         if self._prose is None:
-            self._prose = [
+            prose = [
                 (index, block)
                 for index, _, block in self.worded
                 if block.kind in ("paragraph", "item", "quote") or (block.kind == "task" and (block.checked or _says_more(block)))
                 if len(block.text) >= (_TICKED_MIN_CHARS if block.checked else _MENTION_MIN_CHARS)
                 and _word_count(block.text) >= (_TICKED_TEST_WORDS if block.checked else _min_words(block))
             ]
-            self._prose.extend(self._sentence_titles())
+            prose.extend(self._sentence_titles())
+            # "Currently, the pipeline will apply any change. This can lead to ...": the problem
+            self._prose = [(index, block) for index, block in prose if not _AS_THINGS_ARE.match(block.text)]
         return self._prose
 
     def said(self, block: Block) -> str:
@@ -425,23 +428,24 @@ class _Checker:
         may be found in a prose block (``Wordings.may_occur``). The block's words are read
         once, for the wordings of every part, and only the answers kept: a sentence is looked
         at for each part still missing."""
-        if self._patterns is None:  # each part's two lists, in the vocabulary's order
-            self._patterns = {rid: (_mention_pattern(m), _qualified_pattern(m)) for rid, m in self.words.mentions}
-            self._bits = {rid: 2 * index for index, rid in enumerate(self._patterns)}
+        if self._patterns is None:
+            self._patterns = {
+                rid: (2 * index, _mention_pattern(m), _qualified_pattern(m)) for index, (rid, m) in enumerate(self.words.mentions)
+            }
         answers = self._may_hold.get(id(block))
         if answers is None:
             whole, squeezed = self.said(block), self.squeezed(block)
             whole_words = words_in(whole)
             squeezed_words = whole_words if squeezed == whole else words_in(squeezed)
             answers = 0
-            for bit, (pattern, qualified) in enumerate(self._patterns.values()):
+            for shift, pattern, qualified in self._patterns.values():
                 if pattern.may_occur(squeezed, squeezed_words):
-                    answers |= 1 << (2 * bit)
+                    answers |= 1 << shift
                 if qualified.may_occur(whole, whole_words):
-                    answers |= 2 << (2 * bit)
+                    answers |= 2 << shift
             self._may_hold[id(block)] = answers
-        bit = self._bits[requirement_id]
-        return bool(answers & (1 << bit)), bool(answers & (2 << bit))
+        shift = self._patterns[requirement_id][0]
+        return bool(answers & (1 << shift)), bool(answers & (2 << shift))
 
     def _sentence_titles(self) -> list[tuple[int, Block]]:
         """A sentence set in bold, or cut by its own colon into a field, read as the prose it
@@ -488,8 +492,6 @@ class _Checker:
                 continue
             if self.document.sections[index].line in prompts_only:
                 continue  # the part's own section, judged to hold only prompts: they say nothing more here
-            if _AS_THINGS_ARE.match(block.text):
-                continue  # "Currently, the pipeline will apply any change. This can lead to ...": the problem
             # one look at the whole block first: most hold no wording (a wording with no word
             # of _QUALIFYING_WORDS of its own is found in the block without them, if anywhere)
             any_word, a_qualified_word = self.may_hold(block, requirement.id) if many or len(block.text) > _LONG_BLOCK else (True, True)
@@ -976,7 +978,8 @@ def _min_words(block: Block) -> int:
 _MANY_BLOCKS = 1000
 _LONG_BLOCK = 20_000  # and in a block this long (a page of lines without a blank one)
 # a paragraph that tells how things are before the change: its words of harm or of going back
-# are the problem's ("Currently, disabling a build automatically triggers a rollback")
+# are the problem's ("Currently, disabling a build automatically triggers a rollback"), it is
+# no prose that says a part
 _AS_THINGS_ARE = re.compile(r"(?i)^\W*(?:currently|right now|at the moment|at present|as of now|today),")
 _ABLE = frozenset(("be", "able"))  # words a denial reaches through
 _DENIAL_REACH = 3  # a denial stands at most this many words before the wording it denies

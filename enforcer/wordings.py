@@ -72,10 +72,10 @@ class Wordings:
                 node = node.setdefault(word, {})
             node[_END] = {}
         self._phrases = [phrase for phrase in phrases if phrase.split()]
-        # what a text must hold for a wording of the tree to be found in it: the word of a
-        # wording of one word, or the first two words of a longer one side by side
-        self._singles = frozenset(word for word, child in self.tree.items() if _END in child)
-        self._pairs = frozenset(f"{word} {second}" for word, child in self.tree.items() for second in child if second)
+        # what a text must hold for a wording of the tree to be found in it, made on the first
+        # ``may_occur`` (a long description's): the word of a wording of one word, and the
+        # first two words of a longer one side by side
+        self._openings: tuple[frozenset[str], frozenset[str]] | None = None
         self._rest: re.Pattern[str] | None = _pattern(others) if others else None  # a few at most
         # whether one of those can be found in text of plain ASCII ("pas d'"), not only in CJK
         self._rest_in_ascii = any(phrase.isascii() for phrase in others)
@@ -188,7 +188,13 @@ class Wordings:
         this rules most lists out with a look at two sets."""
         if words is None or (self._rest is not None and (self._rest_in_ascii or not text.isascii())):
             return True
-        return not (self._singles.isdisjoint(words) and self._pairs.isdisjoint(words))
+        if self._openings is None:
+            self._openings = (
+                frozenset(word for word, child in self.tree.items() if _END in child),
+                frozenset(f"{word} {second}" for word, child in self.tree.items() for second in child if second),
+            )
+        singles, pairs = self._openings
+        return not (singles.isdisjoint(words) and pairs.isdisjoint(words))
 
     def search(self, text: str, pos: int = 0) -> Found | None:
         return self._walk(text, pos, anchored=False)
