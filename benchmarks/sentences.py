@@ -11,7 +11,7 @@ design documents and runbooks, each labelled with the element it gives by itself
 (expectations, validation, risks, rollback) or ``none``, with the element it could be taken
 for under ``trap``. Each is checked as the only text of a Summary, ``## Summary\\n\\n<text>\\n``,
 with the default ruleset (handbook): a sentence is found when the element's requirement is
-``ok`` with ``matched == "sentence"``.
+``ok`` with ``matched`` "sentence" or "learned sentence" (enforcer/learned.py).
 
 Figures, per element and per split:
 - recall:     positives found, of the positives;
@@ -84,7 +84,7 @@ def judge(items: list[dict]) -> list[Verdict]:
         document = markdown.parse(f"## Summary\n\n{item['text']}\n")
         report = engine.check(document, cfg, target="sentence.md")
         result = next(r for r in report.requirements if r.id == target)
-        found = result.status == "ok" and result.matched == "sentence"
+        found = result.status == "ok" and result.matched in ("sentence", "learned sentence")
         verdicts.append(Verdict(item["text"], element, item.get("trap"), item.get("split", "tuning"), found, result.status, result.matched))
     return verdicts
 

@@ -78,6 +78,7 @@ def builtin_names() -> list[str]:
 RULESET_KEYS = {
     "name", "description", "extends", "requirements", "plan_headings", "require_plan_heading",
     "placeholders", "labels", "exempt_label", "applies_when", "templates", "publish_on_drafts", "vocabulary",
+    "learned",
 }
 REQUIREMENT_KEYS = {
     "title", "severity", "headings", "extra_headings", "hint", "checks", "prompts", "table",
@@ -469,6 +470,7 @@ def build(data: Mapping[str, Any], name: str, source: str, partial: bool = False
         placeholders=_strings(data.get("placeholders") or [], "placeholders", source),
         publish_on_drafts=_bool(data.get("publish_on_drafts", False), "publish_on_drafts", source),
         vocabulary=_vocabulary(data.get("vocabulary"), source),
+        learned=_bool(data.get("learned", True), "learned", source),
     )
 
 

@@ -26,10 +26,11 @@ validating the rollout, where "Rollback plan for the migration" does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from typing import NamedTuple
 
+from enforcer import learned
 from enforcer import lines as line_model
 from enforcer.checks import CHECKS
 from enforcer.lines import Context, Line
@@ -173,6 +174,7 @@ class _Checker:
         self.words = vocabulary(config.vocabulary)
         self._contexts: dict[str, Context] = {}
         self._prose: list[tuple[int, Block]] | None = None
+        self._sentences: list[tuple[int, Block, int, str, bool]] | None = None
         self._squeezed: dict[int, str] = {}  # id of a prose block -> its text without qualifiers
         self._said: dict[int, str] = {}  # id of a ticked box -> what it says
         # id of a prose block -> which lists of wordings may be found in it (``may_hold``)
@@ -565,6 +567,68 @@ class _Checker:
                     return [Candidate(Judged("ok", lines=(line,)), title, line.line, False, 3, matched="sentence", mention=True)]
         return []
 
+    def prose_sentences(self) -> list[tuple[int, Block, int, str, bool]]:
+        """(section index, block, line offset, sentence, ticked) of every sentence of prose
+        but an unticked box's own step (still to do), a ticked box's read as its answer; made
+        once for every part the learned model weighs."""
+        if self._sentences is None:
+            self._sentences = []
+            for index, block in self.prose():
+                ticked = bool(block.kind == "task" and block.checked)
+                for offset, raw in line_model.logical_lines(block.text, self.words):
+                    for position, sentence in enumerate(_SENTENCE.split(raw.strip())):
+                        if len(sentence) > _LONGEST_SENTENCE:
+                            continue
+                        if block.kind == "task" and not block.checked and offset == 0 and position == 0:
+                            continue
+                        self._sentences.append((index, block, offset, _ticked_answer(sentence) if ticked else sentence, ticked))
+        return self._sentences
+
+    def answer_sentences(
+        self, context: Context, prompts_only: frozenset[int] = frozenset(), keep: Callable[[frozenset[str]], bool] | None = None
+    ) -> Iterator[tuple[int, Line, frozenset[str]]]:
+        """(section index, line, features) of every sentence of prose the line model reads as
+        an answer, where the mentions would read it (not in a section of the part judged to
+        hold only prompts, nor an unticked box's own step, a question, a description of the
+        change or a call for a plan): what the learned model (enforcer/learned.py) weighs.
+        ``keep`` is asked first, on the sentence's features alone, before the costlier
+        readings."""
+        for index, block, offset, sentence, ticked in self.prose_sentences():
+            if self.config.require_plan_heading and index not in self.inside_plan:
+                continue
+            if prompts_only and self.document.sections[index].line in prompts_only:
+                continue
+            found = learned.features(sentence, ticked)
+            if keep is not None and not keep(found):
+                continue
+            if _word_count(sentence) < _min_words(block) or _is_question(sentence):
+                continue
+            said = normalize(sentence)
+            if _describes_the_change(said) or _ASKS_FOR_A_PLAN.search(said):
+                continue
+            if line_model.read_line(sentence, context)[0] != "answer":
+                continue
+            yield index, Line(block.line + offset, "answer", "", sentence, block), found
+
+    def learned_candidates(self, requirement: Requirement, context: Context, prompts_only: frozenset[int]) -> list[Candidate]:
+        """A sentence that reads as the part by its words (enforcer/learned.py), where neither
+        a section nor a wording found one: the best scored, when it reaches the threshold."""
+        model = learned.model(requirement.id) if self.config.learned else None
+        if model is None or (requirement.id == "rollback" and self.is_a_revert()):
+            return []
+        best: tuple[float, int, Line, frozenset[str]] | None = None
+        for index, line, found in self.answer_sentences(context, prompts_only, lambda f: model.score(f) >= model.threshold):
+            score = model.score(found)
+            if best is None or score > best[0]:
+                best = (score, index, line, found)
+        if best is None:
+            return []
+        score, index, line, found = best
+        why = f"a sentence that reads as {requirement.title.lower()} by its words ({', '.join(model.reasons(found))}; {score:.2f})"
+        line = line._replace(reason=why)
+        title = self.document.sections[index].title
+        return [Candidate(Judged("ok", lines=(line,)), title, line.line, False, 4, matched="learned sentence", mention=True)]
+
     def candidates(self, requirement: Requirement) -> list[Candidate]:
         """The sections that may answer ``requirement``, judged in the order they rank apart
         from their status, up to the first that holds an answer: nothing after it can beat it
@@ -669,7 +733,12 @@ class _Checker:
         candidates = self.candidates(requirement)
         if requirement.table is None and not any(c.status.status == "ok" for c in candidates):
             prompts_only = frozenset(c.line for c in candidates if c.status.status == "placeholder")
-            candidates = self.mention_candidates(requirement, self.context(requirement), prompts_only) or candidates
+            context = self.context(requirement)
+            candidates = (
+                self.mention_candidates(requirement, context, prompts_only)
+                or self.learned_candidates(requirement, context, prompts_only)
+                or candidates
+            )
         suggested = requirement.suggested_heading
         if not candidates:
             result = RequirementResult(

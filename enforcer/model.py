@@ -181,6 +181,8 @@ class Config(NamedTuple):
     publish_on_drafts: bool = False  # comment and label draft merge requests too
     # changes to rules/vocabulary.yml: (key, added, removed), in order (enforcer.vocabulary)
     vocabulary: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # a sentence may count by the words it shares with the corpus's (enforcer/learned.py)
+    learned: bool = True
 
     @property
     def plan_heading(self) -> str:

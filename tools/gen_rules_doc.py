@@ -57,7 +57,17 @@ A requirement is answered by the first of these that holds an answer:
   clusters") or opening with the verb of checking, after a step's number, a clause of time or
   a short lead and a dash ("Check the images are available on Docker Hub", "`lsblk` — confirm
   the device shows the new size"), and a ticked box that opens with a test ("[x] Smoke test
-  the staging instance"); a list item struck through whole is withdrawn.
+  the staging instance"); a list item struck through whole is withdrawn;
+- for validation and risks, where none of these finds the part, a sentence the line model reads
+  as an answer that the learned model reads as the part by its words: a small linear model per
+  part over the sentence's words and pairs of words, learned from the labelled corpus
+  (`rules/learned/`, written by `tools/train_senses.py`; enforcer/learned.py). "I did check
+  locally on ARM MacOS that the full suite is still passing" is validation and "The upgrade may
+  be rejected in environments on an older minor version" a risk, though no wording lists them;
+  a word after a denial is read as denied ("not tested"), and questions, instructions,
+  unticked boxes and the prompts of a section of the part never count. The report names the
+  words that weighed most (`matched: learned sentence`); `learned: false` in
+  `.rollout-plan.yml` turns it off.
 
 A heading that names two parts ("Risk & rollback") gives each of its labelled parts to its own
 requirement; a title naming two parts joined by `/`, `&` or ` | ` ("Rollback / verify") is each

@@ -22,8 +22,13 @@ def check(
     name: str | Config = "handbook",
     *,
     template_lines: frozenset[str] = frozenset(),
+    learned: bool = True,
 ) -> Report:
+    """``learned=False``: the headings and wordings alone, without the learned model's
+    sentences (enforcer/learned.py), for the tests that pin what the wordings read."""
     cfg = ruleset(name) if isinstance(name, str) else name
+    if not learned:
+        cfg = cfg._replace(learned=False)
     return engine.check(markdown.parse(text), cfg, target="t.md", template_lines=template_lines)
 
 

@@ -160,7 +160,7 @@ MISTAKES = [
         "unknown top-level key",
         "requirement:\n  rollback: {severity: warning}\n",
         ('bad.yml: requirement: unknown key, did you mean "requirements"? Expected one of: applies_when, '
-        "description, exempt_label, extends, labels, name, placeholders, plan_headings, "
+        "description, exempt_label, extends, labels, learned, name, placeholders, plan_headings, "
         "publish_on_drafts, require_plan_heading, requirements, templates, vocabulary"),
     ),
     (
@@ -179,8 +179,8 @@ MISTAKES = [
         "unknown key, nothing close",
         "colour: red\n",
         ("bad.yml: colour: unknown key; expected one of: applies_when, description, exempt_label, extends, "
-        "labels, name, placeholders, plan_headings, publish_on_drafts, require_plan_heading, requirements, "
-        "templates, vocabulary"),
+        "labels, learned, name, placeholders, plan_headings, publish_on_drafts, require_plan_heading, "
+        "requirements, templates, vocabulary"),
     ),
     (
         "publish_on_drafts not a boolean",

@@ -779,7 +779,8 @@ def test_french_written_without_accents_says_what_it_says_with_them() -> None:
     ],
 )
 def test_a_check_said_with_its_subject_left_out(text: str, status: str) -> None:
-    assert result(check(text), "validation").status == status
+    # the wordings alone: what the learned model adds is tested in test_learned.py
+    assert result(check(text, learned=False), "validation").status == status
 
 
 @pytest.mark.parametrize(

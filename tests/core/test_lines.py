@@ -373,7 +373,8 @@ def test_a_passing_mention_does_not_count(text: str) -> None:
     ],
 )
 def test_a_validation_wording_counts_only_whole(text: str, status: str) -> None:
-    assert result(check(text), "validation").status == status
+    # the wordings alone: what the learned model adds is tested in test_learned.py
+    assert result(check(text, learned=False), "validation").status == status
 
 
 @pytest.mark.parametrize(
@@ -651,7 +652,8 @@ def test_a_title_in_two_languages_is_two_titles() -> None:
     # (the answer says no check done, so only the title can make it validation)
     both = "# Test instructions | Instructions pour tester la modification\n\nRun tf apply, then open the dashboards in staging.\n"
     assert result(check(both), "validation").status == "ok"
-    assert result(check(both.replace("Test instructions | ", "Test instructions, ")), "validation").status == "missing"
+    # (the heading alone: the learned model reads "open the dashboards in staging" as a check)
+    assert result(check(both.replace("Test instructions | ", "Test instructions, "), learned=False), "validation").status == "missing"
 
 
 @pytest.mark.parametrize(
@@ -727,7 +729,8 @@ def test_a_harm_weighed_is_a_risk(text: str, status: str) -> None:
     ],
 )
 def test_a_check_said_done_is_validation(text: str, status: str) -> None:
-    assert result(check(text), "validation").status == status
+    # the wordings alone: what the learned model adds is tested in test_learned.py
+    assert result(check(text, learned=False), "validation").status == status
 
 
 def test_a_title_is_read_again_without_its_qualifying_words() -> None:
@@ -796,6 +799,7 @@ def test_a_ruleset_replaces_the_senses_of_a_mention() -> None:
     text = "## Summary\nEl cambio de DNS provocará un corte del servicio durante la noche.\n"
     assert result(check(text), "risks").status == "missing"
     cfg = config.load(config_text=(
+        "learned: false\n"
         "vocabulary:\n  mentions:\n    risks:\n      also:\n"
         "        - words: [corte, interrupción]\n          when: [[provocará, puede, podría]]\n"
     ))
@@ -997,7 +1001,8 @@ def test_round_two_mention_classes_more(requirement: str, text: str, status: str
     ],
 )
 def test_mention_classes_from_the_later_parts(requirement: str, text: str, status: str) -> None:
-    assert result(check(text), requirement).status == status
+    # the wordings alone: what the learned model adds is tested in test_learned.py
+    assert result(check(text, learned=False), requirement).status == status
 
 
 @pytest.mark.parametrize(
