@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,10 @@ from core_support import check, result
 from enforcer import config, learned
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-
-import train_senses
+_spec = spec_from_file_location("train_senses", ROOT / "tools" / "train_senses.py")
+assert _spec is not None and _spec.loader is not None
+train_senses = module_from_spec(_spec)
+_spec.loader.exec_module(train_senses)
 
 
 @pytest.mark.parametrize(
