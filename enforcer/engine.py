@@ -160,6 +160,12 @@ class _Checker:
                 plain = normalize(_QUALIFYING_WORDS.sub("", section.title))
                 if plain != self.titles[index]:
                     self.alternates.setdefault(index, []).append(plain)
+        # a title whose last word is a plural reads as its singular too: "Rollbacks" names the
+        # part "Rollback" does, "Deployment validations" the one "Deployment validation" does;
+        # not a field's label, often a verb: "Reverts: #11020"
+        for index, title in enumerate(self.titles):
+            if index and _PLURAL.search(title) and document.sections[index].style != "field":
+                self.alternates.setdefault(index, []).append(title[:-1])
         # the titles that ask ("How did you verify it?"): a word asked about names the part
         self.questions = {
             index for index, section in enumerate(document.sections) if section.title.strip() and _is_question(section.title)
@@ -169,7 +175,7 @@ class _Checker:
         self.by_word: dict[str, list[int]] = {}
         for index, title in enumerate(self.titles):
             if index:
-                for word in set(title.split()):
+                for word in set(title.split()).union(*(half.split() for half in self.alternates.get(index, ()))):
                     self.by_word.setdefault(word, []).append(index)
         self.words = vocabulary(config.vocabulary)
         self._contexts: dict[str, Context] = {}
@@ -860,6 +866,7 @@ def _given(candidate: Candidate) -> Candidate:
 
 
 _STYLE_NAMES = {"field": "field", "bold": "bold label", "details": "details summary"}
+_PLURAL = re.compile(r"(?<=[a-z]{3})(?<![su])s$")  # "rollbacks", not "process", "status" or "access"
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？])")  # Japanese ends a sentence with no space after it
 _A_REVERT = re.compile(
     r"(?i)\s*(?:this (?:pr |mr |change |pull request |merge request )?reverts?\b|reverts?\s+(?:the\s+)?(?:merge\s+)?"

@@ -892,3 +892,17 @@ def test_ruling_out_first_changes_no_report(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(checking, "_LONG_BLOCK", 0)
     assert reports() == plain
     assert len(documents) > 100 and sum(s != "ok" for doc in plain for _, s, _, _ in doc) > 300
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("## Deploy\n\n### Rollbacks\n\nIn the case of a bad deploy, point the floating IP at the previous environment.\n", "ok"),
+        ("## Notes\n\n**Risks**\n\nThe cache is cold for an hour after the switch.\n", "ok"),
+        # a field's label is often a verb: git's "Reverts" says what the change does
+        ("Reverts: mozilla/foundation#11020, which blocked the production deploys for a day.\n", "missing"),
+    ],
+)
+def test_a_title_in_the_plural_names_the_part_of_its_singular(text: str, status: str) -> None:
+    requirement = "risks" if "Risks" in text else "rollback"
+    assert result(check(text, learned=False), requirement).status == status
