@@ -618,22 +618,37 @@ class _Checker:
 
     def learned_candidates(self, requirement: Requirement, context: Context, prompts_only: frozenset[int]) -> list[Candidate]:
         """A sentence that reads as the part by its words (enforcer/learned.py), where neither
-        a section nor a wording found one: the best scored, when it reaches the threshold."""
+        a section nor a wording found one: the best scored, when it reaches the threshold; or
+        else two sentences or more of one section that each reach the lower threshold of
+        sentences read together."""
         model = learned.model(requirement.id) if self.config.learned else None
         if model is None or (requirement.id == "rollback" and self.is_a_revert()):
             return []
+        lowest = min(model.threshold, model.together)
         best: tuple[float, int, Line, frozenset[str]] | None = None
-        for index, line, found in self.answer_sentences(context, prompts_only, lambda f: model.score(f) >= model.threshold):
+        together: dict[int, list[tuple[float, Line, frozenset[str]]]] = {}
+        for index, line, found in self.answer_sentences(context, prompts_only, lambda f: model.score(f) >= lowest):
             score = model.score(found)
-            if best is None or score > best[0]:
+            if score >= model.threshold and (best is None or score > best[0]):
                 best = (score, index, line, found)
-        if best is None:
-            return []
-        score, index, line, found = best
-        why = f"a sentence that reads as {requirement.title.lower()} by its words ({', '.join(model.reasons(found))}; {score:.2f})"
-        line = line._replace(reason=why)
+            if score >= model.together:
+                together.setdefault(index, []).append((score, line, found))
+        part = requirement.title.lower()
+        read: tuple[Line, ...]
+        if best is not None:
+            score, index, line, found = best
+            read = (line._replace(reason=f"a sentence that reads as {part} by its words ({', '.join(model.reasons(found))}; {score:.2f})"),)
+        else:
+            several = [(index, found) for index, found in together.items() if len(found) >= 2]
+            if not several:
+                return []
+            index, sentences = several[0]
+            read = tuple(
+                line._replace(reason=f"one of {len(sentences)} sentences of the section that read as {part} together ({', '.join(model.reasons(found))}; {score:.2f})")
+                for score, line, found in sentences
+            )
         title = self.document.sections[index].title
-        return [Candidate(Judged("ok", lines=(line,)), title, line.line, False, 4, matched="learned sentence", mention=True)]
+        return [Candidate(Judged("ok", lines=read), title, read[0].line, False, 4, matched="learned sentence", mention=True)]
 
     def candidates(self, requirement: Requirement) -> list[Candidate]:
         """The sections that may answer ``requirement``, judged in the order they rank apart

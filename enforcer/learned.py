@@ -15,7 +15,8 @@ as denied (``~tested`` in "not tested"), and ``k:ticked`` for a ticked box. The 
 section it stands under is left out: learned from the corpus, a title such as "Release"
 weighed more than the sentence, and such models found fewer parts on parts gathered later.
 The score is the logistic of the sum of the features' weights and the bias; the sentence
-counts when it reaches the part's threshold.
+counts when it reaches the part's threshold, and two sentences or more of one section when
+each reaches the lower threshold of sentences read together.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ FOLDER = "learned"  # in the built-in rules' folder (rules/, or enforcer/rules i
 
 class Model(NamedTuple):
     bias: float
-    threshold: float
+    threshold: float  # one sentence counts from this score
     weights: dict[str, float]
+    together: float = 1.0  # two sentences or more of one section count from this score each
 
     def score(self, features: frozenset[str]) -> float:
         total = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
@@ -90,4 +92,4 @@ def model(requirement_id: str, folder: str | None = None) -> Model | None:
             data = json.load(handle)
     except FileNotFoundError:
         return None
-    return Model(data["bias"], data["threshold"], data["weights"])
+    return Model(data["bias"], data["threshold"], data["weights"], data.get("together", 1.0))

@@ -61,7 +61,8 @@ A requirement is answered by the first of these that holds an answer:
 - for validation and risks, where none of these finds the part, a sentence the line model reads
   as an answer that the learned model reads as the part by its words: a small linear model per
   part over the sentence's words and pairs of words, learned from the labelled corpus
-  (`rules/learned/`, written by `tools/train_senses.py`; enforcer/learned.py). "I did check
+  (`rules/learned/`, written by `tools/train_senses.py`; enforcer/learned.py), or two
+  sentences or more of one section that each read as it under a lower threshold. "I did check
   locally on ARM MacOS that the full suite is still passing" is validation and "The upgrade may
   be rejected in environments on an older minor version" a risk, though no wording lists them;
   a word after a denial is read as denied ("not tested"), and questions, instructions,

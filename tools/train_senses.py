@@ -53,9 +53,10 @@ from enforcer import config as config_module
 from enforcer import engine, learned, markdown
 from enforcer.config import rules_dir
 
-# part -> (requirement id, threshold): where a model found more real parts than it invented
-# on parts gathered after those it learned from (see the commit that set them)
-PARTS = {"V": ("validation", 0.8), "R": ("risks", 0.8)}
+# part -> (requirement id, threshold of one sentence, threshold of two or more in one section):
+# where a model found more real parts than it invented on parts gathered after those it
+# learned from (see the commits that set them)
+PARTS = {"V": ("validation", 0.8, 0.6), "R": ("risks", 0.8, 0.6)}
 PENALTY = 1.0  # the L2 penalty's weight against the sum of the examples' losses (C = 1)
 STEPS = 400
 SMALLEST = 0.1  # weights below this are dropped: they hardly move a score (measured: the same
@@ -109,7 +110,7 @@ def examples(before: str | None) -> dict[str, list[tuple[frozenset[str], int]]]:
         checker = engine._Checker(document, config, frozenset())
         quotes = quoted_for(str(entry.get("notes") or ""))
         report = None
-        for part, (rid, _) in PARTS.items():
+        for part, (rid, *_) in PARTS.items():
             label = _label(entry.get(part))
             if part in skip:
                 continue
@@ -163,7 +164,7 @@ def train(before: str | None) -> dict[str, str]:
     """The text of each requirement's model file, by file name."""
     rows = examples(before)
     files = {}
-    for part, (rid, threshold) in PARTS.items():
+    for part, (rid, threshold, together) in PARTS.items():
         bias, weights = fit(rows[part])
         positives = sum(y for _, y in rows[part])
         data = {
@@ -171,6 +172,7 @@ def train(before: str | None) -> dict[str, str]:
             "before": before,
             "examples": {"for": positives, "against": len(rows[part]) - positives},
             "threshold": threshold,
+            "together": together,
             "bias": bias,
             "weights": weights,
         }

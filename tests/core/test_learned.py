@@ -56,6 +56,23 @@ def test_what_the_model_never_takes_for_a_part(requirement: str, text: str, stat
     assert result(check(text), requirement).status == status
 
 
+def test_sentences_of_one_section_that_read_as_the_part_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a model of known weights, so that each sentence's score is known: 0.73 each, between
+    # the threshold of sentences together (0.6) and that of one sentence (0.8)
+    known = learned.Model(-1.0, 0.8, {"walrus": 2.0, "pelican": 2.0, "walrus pelican": 2.0}, together=0.6)
+    monkeypatch.setattr(learned, "model", lambda rid, folder=None: known if rid == "risks" else None)
+    first, second = "The walrus keeps its place on the shelf.", "Every pelican flies north in the spring."
+    together = result(check(f"# Notes\n{first}\n{second}\n"), "risks")
+    assert (together.status, together.matched, together.heading) == ("ok", "learned sentence", "Notes")
+    assert [e.line for e in together.evidence] == [2, 3]
+    assert all(e.reason.startswith("one of 2 sentences of the section that read as risks together") for e in together.evidence)
+    # one alone, or the two in two sections, is not enough; one sentence past 0.8 is
+    assert result(check(f"# Notes\n{first}\n"), "risks").status == "missing"
+    assert result(check(f"# Notes\n{first}\n# Other\n{second}\n"), "risks").status == "missing"
+    alone = result(check("# Notes\nThe walrus pelican keeps its place on the shelf.\n"), "risks")
+    assert alone.status == "ok" and alone.evidence[0].reason.startswith("a sentence that reads as risks by its words")
+
+
 def test_a_ruleset_turns_the_model_off() -> None:
     text = "## Summary\nI did check locally on ARM MacOS that the full suite is still passing alongside NumPy 2.0.0.\n"
     off = config.load(config_text="learned: false\n")
@@ -78,7 +95,7 @@ def test_the_features_of_a_sentence() -> None:
 def test_every_model_file_is_sound() -> None:
     folder = Path(config.rules_dir()) / learned.FOLDER
     names = sorted(path.stem for path in folder.glob("*.json"))
-    assert names == sorted(rid for rid, _ in train_senses.PARTS.values())
+    assert names == sorted(rid for rid, *_ in train_senses.PARTS.values())
     for name in names:
         model = learned.model(name)
         assert model is not None and 0.5 <= model.threshold < 1 and model.weights
