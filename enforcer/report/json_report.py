@@ -1,8 +1,9 @@
 """The report as JSON, in CONTRACT.md's shape (schema 1), keys in the contract's order.
 
 Added keys, which the contract allows: ``source`` and ``notes`` on the report, ``hint`` and
-``matched`` (how its section was found: heading, field, title line, table cell, sentence) on
-each requirement, and ``text`` on each line of ``evidence``. Pretty-printed (indent 2), UTF-8 kept as is, with a trailing newline.
+``matched`` (how its section was found: heading, field, title line, table cell, sentence,
+learned sentence) on each requirement, and ``text`` on each line of ``evidence``.
+Pretty-printed (indent 2), UTF-8 kept as is, with a trailing newline.
 """
 
 from __future__ import annotations

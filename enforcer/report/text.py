@@ -50,7 +50,7 @@ def _mark(severity: str, ok: bool, paint: _Paint) -> str:
 
 def _where(result: RequirementResult) -> str:
     found = []
-    if result.matched == "sentence":  # a part written inside another section
+    if result.matched in ("sentence", "learned sentence"):  # a part written inside another section
         found.append(f'a sentence in "{one_line(result.heading)}"' if result.heading else "a sentence")
     elif result.heading:
         found.append(f'"{one_line(result.heading)}"')
@@ -97,9 +97,10 @@ _EVIDENCE_LINES = 40  # per requirement under --explain; the JSON report holds t
 def _explained(result: RequirementResult, paint: _Paint) -> list[str]:
     """Under --explain: how the section was found, and each line read, answer or prompt."""
     lines = []
-    if result.matched == "sentence":
+    if result.matched in ("sentence", "learned sentence"):
         where = f' in "{one_line(result.heading)}"' if result.heading else " before the first heading"
-        lines.append(paint("dim", f"{_DETAIL_INDENT}no section of its own: read from a sentence{where}"))
+        how = " by its words, as the learned model weighs them" if result.matched == "learned sentence" else ""
+        lines.append(paint("dim", f"{_DETAIL_INDENT}no section of its own: read from a sentence{where}{how}"))
     elif result.matched:
         where = f' "{one_line(result.heading)}"' if result.heading else ""
         lines.append(paint("dim", f"{_DETAIL_INDENT}found as a {result.matched}{where}"))

@@ -73,6 +73,21 @@ def test_sentences_of_one_section_that_read_as_the_part_together(monkeypatch: py
     assert alone.status == "ok" and alone.evidence[0].reason.startswith("a sentence that reads as risks by its words")
 
 
+def test_explain_says_the_sentence_was_read_by_its_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from enforcer.cli import cli
+
+    (tmp_path / "d.md").write_text(
+        "## Summary\nI did check locally on ARM MacOS that the full suite is still passing alongside NumPy 2.0.0.\n",
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["check", "--explain", "--no-publish", str(tmp_path / "d.md")])
+    assert 'Validation                     a sentence in "Summary", line 2' in done.output
+    assert 'no section of its own: read from a sentence in "Summary" by its words, as the learned model weighs them' in done.output
+    assert "+ line 2: answer, a sentence that reads as validation by its words ('check', " in done.output
+
+
 def test_a_ruleset_turns_the_model_off() -> None:
     text = "## Summary\nI did check locally on ARM MacOS that the full suite is still passing alongside NumPy 2.0.0.\n"
     off = config.load(config_text="learned: false\n")
