@@ -498,6 +498,7 @@ def test_cjk_counts_words_for_min_words() -> None:
         ("Risques", "risks"),
         ("PR の影響範囲", "risks"),
         ("Plan de retour arrière", "rollback"),
+        ("Rétrograder de version", "rollback"),  # to downgrade, as "downgrade" is in English
         ("切り戻し手順", "rollback"),
     ],
 )
