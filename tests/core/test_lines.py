@@ -932,6 +932,9 @@ def test_a_revert_s_own_revert_words_are_no_way_back(text: str) -> None:
         ("rollback", "## Risks\n- Safe to rollback without consulting PR author? No\n", "missing"),
         # the old behaviour restored, the migration's own down step
         ("rollback", "## Summary\nWith the new option it is possible to restore the old behavior.\n", "ok"),
+        # a way back said as the means of a fix
+        ("rollback", "## Summary\nAny occasional bad build can be fixed by rolling back to yesterday's build.\n", "ok"),
+        ("rollback", "## Summary\nIf the upgrade fails we go back to the previous version from the snapshot.\n", "ok"),
         ("rollback", "## Summary\nIn the down migration, make the column nullable again.\n", "ok"),
         # the risk judged none: nothing breaks, no maintenance window, a tradeoff named
         ("risks", "## Summary\nNew flag for the exporter.\n- No breaking changes to existing APIs\n", "ok"),
